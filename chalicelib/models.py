@@ -1,0 +1,90 @@
+"""Typed, frozen values that cross module boundaries: webhook events and detection verdicts."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+class Platform(str, enum.Enum):
+    FACEBOOK = "facebook"
+    INSTAGRAM = "instagram"
+
+
+class Surface(str, enum.Enum):
+    COMMENT = "comment"
+    MESSAGE = "message"
+
+
+class Label(str, enum.Enum):
+    OK = "ok"
+    SENSITIVE = "sensitive"
+    CRISIS = "crisis"
+
+
+@dataclass(frozen=True)
+class Entity:
+    """One thing a recognizer found: its type and character span in the text, never the text itself."""
+
+    type: str
+    start: int
+    end: int
+    score: float
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What detection decided about one text. `reason` is built from entity types only."""
+
+    label: Label
+    entities: tuple[Entity, ...] = ()
+    reason: str = ""
+
+    @property
+    def entity_types(self) -> tuple[str, ...]:
+        return tuple(sorted({e.type for e in self.entities}))
+
+
+@dataclass(frozen=True)
+class WebhookEvent:
+    """One comment or direct message from Meta, converted once at the edge.
+
+    `authored_by_page` is true for the page's (or Instagram account's) own comments and posts:
+    they are never moderated as a visitor's item, only checked for client details.
+    """
+
+    platform: Platform
+    surface: Surface
+    account_id: str  # entry.id: the Facebook Page id or the Instagram professional account id
+    item_id: str  # comment id or message mid
+    sender_id: str  # commenter id, PSID or IGSID
+    text: str
+    created_time: float  # Unix seconds
+    verb: str = "add"  # comments: add | edited; messages: message
+    post_id: str = ""  # Facebook post id or Instagram media id
+    parent_id: str = ""
+    permalink: str = ""
+    attachment_types: tuple[str, ...] = ()
+    authored_by_page: bool = False
+    field: str = ""  # Meta's webhook field: feed, comments, live_comments, messages
+
+    @property
+    def event_key(self) -> str:
+        """Dedupe key: the same comment version or message delivered twice has the same key."""
+        return f"{self.platform.value}:{self.surface.value}:{self.item_id}:{self.verb}:{int(self.created_time)}"
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["platform"] = self.platform.value
+        data["surface"] = self.surface.value
+        data["attachment_types"] = list(self.attachment_types)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "WebhookEvent":
+        values = dict(data)
+        values["platform"] = Platform(values["platform"])
+        values["surface"] = Surface(values["surface"])
+        values["attachment_types"] = tuple(values.get("attachment_types", ()))
+        return cls(**values)
