@@ -88,3 +88,29 @@ class WebhookEvent:
         values["surface"] = Surface(values["surface"])
         values["attachment_types"] = tuple(values.get("attachment_types", ()))
         return cls(**values)
+
+
+class ActionKind(str, enum.Enum):
+    HIDE = "hide"  # hide a comment (Facebook is_hidden=true, Instagram hide=true)
+    PUBLIC_REPLY = "public_reply"  # reply under the comment
+    PRIVATE_REPLY = "private_reply"  # one Messenger/Instagram DM to the commenter, keyed by comment id
+    SEND_MESSAGE = "send_message"  # Send API reply to a DM (messaging_type RESPONSE)
+    ALERT = "alert"  # email the professional
+
+
+@dataclass(frozen=True)
+class Action:
+    """One step the worker takes. `text` is always the page's own configured wording, never the visitor's."""
+
+    kind: ActionKind
+    text: str = ""
+    urgent: bool = False
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What policy decided for one event."""
+
+    verdict: Verdict
+    actions: tuple[Action, ...] = ()
+    note: str = ""  # a short, text-free explanation such as "own post with client details"

@@ -1,0 +1,146 @@
+"""Settings read from the environment once, and the per-page configuration (pages file or SSM/Secrets Manager)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+from chalicelib.errors import ConfigError
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+# Local development defaults: printed in the README, never used on AWS (stages dev/prod set real values).
+LOCAL_APP_SECRET = "pageguard-local-app-secret"
+LOCAL_VERIFY_TOKEN = "pageguard-local-verify-token"
+DEFAULT_GRAPH_API_URL = "https://graph.facebook.com/v25.0"
+DEFAULT_NOTIFY_FROM = "PageGuard <alerts@pageguard.invalid>"
+
+# Safe-messaging guidance: short, no method details, no clinical advice, points to help now.
+DEFAULT_CRISIS_REPLY = (
+    "We're really glad you reached out, and we want you to be safe. If you are in the US, you can call "
+    "or text 988 (Suicide & Crisis Lifeline) any time, day or night. If you are in immediate danger, "
+    "call 911. Outside the US, please contact your local emergency number. We have also sent you a "
+    "private message."
+)
+
+_PHONE_RE = re.compile(r"\+?\d[\d\s().-]{6,}\d")
+_EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+@dataclass(frozen=True)
+class PageSettings:
+    """One protected Facebook Page (and optionally its linked Instagram professional account)."""
+
+    page_id: str
+    name: str
+    access_token: str
+    notify_email: str
+    contact_reply: str
+    instagram_id: str = ""
+    crisis_reply: str = DEFAULT_CRISIS_REPLY
+
+    @property
+    def allowed_contacts(self) -> tuple[str, ...]:
+        """The practice's own phone numbers and emails, taken from its contact reply: never flagged."""
+        found = _PHONE_RE.findall(self.contact_reply) + _EMAIL_RE.findall(self.contact_reply)
+        return tuple(dict.fromkeys(s.strip() for s in found))
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "PageSettings":
+        missing = [k for k in ("page_id", "name", "notify_email", "contact_reply") if not data.get(k)]
+        if missing:
+            raise ConfigError(f"page entry is missing {', '.join(missing)}")
+        return cls(
+            page_id=str(data["page_id"]),
+            name=str(data["name"]),
+            access_token=str(data.get("access_token") or ""),
+            notify_email=str(data["notify_email"]),
+            contact_reply=str(data["contact_reply"]),
+            instagram_id=str(data.get("instagram_id") or ""),
+            crisis_reply=str(data.get("crisis_reply") or DEFAULT_CRISIS_REPLY),
+        )
+
+
+@dataclass(frozen=True)
+class PagesConfig:
+    """All protected pages, looked up by Facebook Page id or Instagram account id."""
+
+    pages: tuple[PageSettings, ...] = ()
+    _by_account: dict[str, PageSettings] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        for page in self.pages:
+            self._by_account[page.page_id] = page
+            if page.instagram_id:
+                self._by_account[page.instagram_id] = page
+
+    def for_account(self, account_id: str) -> PageSettings | None:
+        return self._by_account.get(account_id)
+
+    @classmethod
+    def from_json(cls, text: str) -> "PagesConfig":
+        try:
+            data = json.loads(text)
+            entries = data["pages"]
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ConfigError('pages configuration must be JSON like {"pages": [...]}') from exc
+        if not isinstance(entries, list):
+            raise ConfigError('"pages" must be a list')
+        return cls(pages=tuple(PageSettings.from_dict(entry) for entry in entries))
+
+
+def _bool(value: str | None, default: bool | None) -> bool | None:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Process-wide settings. Only wiring.py calls from_env()."""
+
+    stage: str
+    app_secret: str
+    verify_token: str
+    graph_api_url: str
+    pages_file: str  # local: path to the pages JSON
+    pages_parameter: str  # AWS: SSM parameter name or Secrets Manager secret id holding the same JSON
+    store_path: str
+    outbox_dir: str
+    notify_from: str
+    dry_run: bool | None  # None: decide per page (dry run when the page has no access token)
+    queue_url: str
+    app_secret_parameter: str
+
+    @property
+    def is_local(self) -> bool:
+        return self.stage == "local"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
+        env = os.environ if env is None else env
+        stage = env.get("PAGEGUARD_STAGE", "local")
+        local = stage == "local"
+        return cls(
+            stage=stage,
+            app_secret=env.get("APP_SECRET") or (LOCAL_APP_SECRET if local else ""),
+            verify_token=env.get("VERIFY_TOKEN") or (LOCAL_VERIFY_TOKEN if local else ""),
+            graph_api_url=(env.get("GRAPH_API_URL") or DEFAULT_GRAPH_API_URL).rstrip("/"),
+            pages_file=env.get("PAGES_FILE") or str(REPO_ROOT / "pages.example.json"),
+            pages_parameter=env.get("PAGES_PARAMETER", ""),
+            store_path=env.get("STORE_PATH") or str(REPO_ROOT / ".local" / "pageguard.sqlite3"),
+            outbox_dir=env.get("OUTBOX_DIR") or str(REPO_ROOT / ".local" / "outbox"),
+            notify_from=env.get("NOTIFY_FROM") or DEFAULT_NOTIFY_FROM,
+            dry_run=_bool(env.get("DRY_RUN"), None),
+            queue_url=env.get("QUEUE_URL", ""),
+            app_secret_parameter=env.get("APP_SECRET_PARAMETER", ""),
+        )
+
+    def dry_run_for(self, page: PageSettings) -> bool:
+        if self.dry_run is not None:
+            return self.dry_run
+        return not page.access_token
