@@ -1,0 +1,61 @@
+# PageGuard developer commands. `make run` and `make test` install what they need first.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+SHARED := $(CURDIR)/../shared
+STAGE ?= dev
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# Python 3.12 is the Lambda runtime PageGuard targets: Chalice packages for the Python that runs it,
+# and under 3.11 it silently leaves numpy and thinc out of the package. Look on PATH, then in pyenv.
+PYTHON312 := $(shell command -v python3.12 2>/dev/null || ls -1d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.12.*/bin/python3.12 /root/.pyenv/versions/3.12.*/bin/python3.12 2>/dev/null | sort -V | tail -n 1)
+
+.PHONY: help install run test train eval bench bench-webhook package deploy clean
+
+help:
+	@echo "make install        create .venv (Python 3.12) with runtime and dev dependencies"
+	@echo "make run            start chalice local on http://$(HOST):$(PORT) (stage local)"
+	@echo "make test           run the whole test suite"
+	@echo "make train          retrain the detection classifier from data/corpus"
+	@echo "make eval           measure detection on ../shared/eval/dev.jsonl"
+	@echo "make bench          detection speed, cold start and memory vs stock Presidio"
+	@echo "make bench-webhook  500+ signed webhooks through chalice local and a fake Graph API"
+	@echo "make package        build the Lambda package and template into build/STAGE (no AWS needed)"
+	@echo "make deploy STAGE=prod  package and deploy with CloudFormation"
+
+install: $(STAMP)
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@if [ -z "$(PYTHON312)" ]; then \
+	  echo "PageGuard needs Python 3.12 (the AWS Lambda runtime it targets) and could not find it."; \
+	  echo "Install it, for example: pyenv install 3.12 (or your OS package python3.12), then run make again."; \
+	  exit 1; fi
+	@if [ ! -x $(PY) ] || ! $(PY) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 12))'; then \
+	  rm -rf $(VENV) && $(PYTHON312) -m venv $(VENV); fi
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $(STAMP)
+
+run: install
+	$(VENV)/bin/chalice local --stage local --host $(HOST) --port $(PORT)
+
+test: install
+	$(PY) -m pytest -q tests
+
+train: install
+	$(PY) scripts/train_classifier.py
+
+eval: install
+	$(PY) scripts/eval_detection.py $(SHARED)/eval/dev.jsonl
+
+bench: install
+	$(PY) scripts/bench_detection.py
+
+bench-webhook: install
+	$(PY) scripts/bench_webhook.py
+
+clean:
+	rm -rf build .local .pytest_cache

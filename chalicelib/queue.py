@@ -1,0 +1,221 @@
+"""Hand-off from the webhook to the worker: SQS on AWS, a SQLite-backed queue with a background worker locally."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from pathlib import Path
+from typing import Any, Callable, Protocol, Sequence
+
+from aws_lambda_powertools import Logger
+
+from chalicelib.errors import PageGuardError
+from chalicelib.models import WebhookEvent
+
+logger = Logger(service="pageguard", child=True)
+
+SQS_BATCH_MAX = 10  # SendMessageBatch takes at most 10 entries
+SQS_BATCH_BYTES = 250_000  # under SQS's 256 KiB total per batch, leaving room for attributes
+
+EventHandler = Callable[[WebhookEvent], Any]
+DeadLetterHandler = Callable[[WebhookEvent, str, int], None]
+
+
+class QueueError(PageGuardError):
+    """Events could not be enqueued; the webhook answers 500 so Meta delivers again."""
+
+
+class EventQueue(Protocol):
+    def send_all(self, events: Sequence[WebhookEvent]) -> None: ...
+
+
+def encode(event: WebhookEvent) -> str:
+    return json.dumps(event.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
+
+def decode(body: str) -> WebhookEvent:
+    return WebhookEvent.from_dict(json.loads(body))
+
+
+class SqsEventQueue:
+    """Sends each event as one SQS message; the worker Lambda consumes the queue."""
+
+    def __init__(self, sqs_client: Any, queue_url: str) -> None:
+        self._sqs = sqs_client
+        self._url = queue_url
+
+    def send_all(self, events: Sequence[WebhookEvent]) -> None:
+        for batch in _batches([encode(e) for e in events]):
+            entries = [{"Id": str(i), "MessageBody": body} for i, body in enumerate(batch)]
+            try:
+                response = self._sqs.send_message_batch(QueueUrl=self._url, Entries=entries)
+            except Exception as exc:  # botocore errors: let Meta redeliver rather than lose events
+                raise QueueError(f"SQS send failed: {type(exc).__name__}") from exc
+            failed = response.get("Failed") or []
+            if failed:
+                raise QueueError(f"SQS refused {len(failed)} of {len(entries)} messages")
+
+
+def _batches(bodies: list[str]) -> list[list[str]]:
+    batches: list[list[str]] = []
+    current: list[str] = []
+    size = 0
+    for body in bodies:
+        length = len(body.encode("utf-8"))
+        if current and (len(current) == SQS_BATCH_MAX or size + length > SQS_BATCH_BYTES):
+            batches.append(current)
+            current, size = [], 0
+        current.append(body)
+        size += length
+    if current:
+        batches.append(current)
+    return batches
+
+
+class SqliteEventQueue:
+    """Local stand-in for SQS + worker Lambda: events persist in SQLite and a background thread
+    handles them after the HTTP response has gone, retrying with backoff like SQS redelivery and
+    handing events that keep failing to `on_dead_letter` (the local dead-letter queue)."""
+
+    def __init__(
+        self,
+        path: str,
+        handler: EventHandler,
+        *,
+        on_dead_letter: DeadLetterHandler | None = None,
+        max_attempts: int = 5,
+        base_delay: float = 0.5,
+        max_delay: float = 30.0,
+    ) -> None:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self._path = path
+        self._handler = handler
+        self._on_dead_letter = on_dead_letter
+        self._max_attempts = max_attempts
+        self._base_delay = base_delay
+        self._max_delay = max_delay
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._busy = False
+        with self._connect() as db:
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS event_queue ("
+                " id INTEGER PRIMARY KEY AUTOINCREMENT, body TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,"
+                " available_at REAL NOT NULL, last_error TEXT NOT NULL DEFAULT '')"
+            )
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self._path, timeout=30, isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")
+        return db
+
+    def send_all(self, events: Sequence[WebhookEvent]) -> None:
+        if not events:
+            return
+        now = time.time()
+        try:
+            with self._connect() as db:
+                db.executemany(
+                    "INSERT INTO event_queue (body, available_at) VALUES (?, ?)",
+                    [(encode(e), now) for e in events],
+                )
+        except sqlite3.Error as exc:
+            raise QueueError("local queue write failed") from exc
+        self.start()
+        self._wake.set()
+
+    def start(self) -> None:
+        with self._lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._stop.clear()
+                self._thread = threading.Thread(target=self._run, name="pageguard-worker", daemon=True)
+                self._thread.start()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def pending(self) -> int:
+        with self._connect() as db:
+            return int(db.execute("SELECT COUNT(*) FROM event_queue").fetchone()[0])
+
+    def drain(self, timeout: float = 30.0) -> bool:
+        """Wait until every queued event has been handled or dead-lettered (tests and scripts)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.pending() == 0 and not self._busy:
+                return True
+            self._wake.set()
+            time.sleep(0.02)
+        return False
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            row = self._next_row()
+            if row is None:
+                self._wake.wait(timeout=self._seconds_until_next())
+                self._wake.clear()
+                continue
+            self._process(*row)
+
+    def _next_row(self) -> tuple[int, str, int] | None:
+        with self._connect() as db:
+            found = db.execute(
+                "SELECT id, body, attempts FROM event_queue WHERE available_at <= ? ORDER BY id LIMIT 1",
+                (time.time(),),
+            ).fetchone()
+        if found is not None:
+            self._busy = True
+        return found
+
+    def _seconds_until_next(self) -> float:
+        with self._connect() as db:
+            nxt = db.execute("SELECT MIN(available_at) FROM event_queue").fetchone()[0]
+        return 1.0 if nxt is None else max(0.01, min(1.0, nxt - time.time()))
+
+    def _process(self, row_id: int, body: str, attempts: int) -> None:
+        try:
+            event = decode(body)
+        except (ValueError, KeyError, TypeError):
+            logger.error("undecodable queue row dropped", extra={"queue_row": row_id})
+            self._delete(row_id)
+            return
+        try:
+            self._handler(event)
+        except Exception as exc:  # the handler's retryable errors: back off, then dead-letter
+            attempts += 1
+            reason = f"{type(exc).__name__}: {exc}"[:300]
+            if attempts >= self._max_attempts:
+                logger.error(
+                    "event dead-lettered",
+                    extra={"item_id": event.item_id, "attempts": attempts, "error_type": type(exc).__name__},
+                )
+                if self._on_dead_letter is not None:
+                    self._on_dead_letter(event, reason, attempts)
+                self._delete(row_id)
+            else:
+                delay = min(self._max_delay, self._base_delay * (2 ** (attempts - 1)))
+                logger.warning(
+                    "event will be retried",
+                    extra={"item_id": event.item_id, "attempts": attempts, "error_type": type(exc).__name__,
+                           "retry_in_s": delay},
+                )
+                with self._connect() as db:
+                    db.execute(
+                        "UPDATE event_queue SET attempts = ?, available_at = ?, last_error = ? WHERE id = ?",
+                        (attempts, time.time() + delay, type(exc).__name__, row_id),
+                    )
+        else:
+            self._delete(row_id)
+        finally:
+            self._busy = False
+
+    def _delete(self, row_id: int) -> None:
+        with self._connect() as db:
+            db.execute("DELETE FROM event_queue WHERE id = ?", (row_id,))
