@@ -1,0 +1,161 @@
+"""End to end: `chalice local` as a real process, real HTTP in, real HTTP out to the fake Graph API."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from email import policy
+from email.parser import BytesParser
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from chalicelib.webhook import sign
+from tests.conftest import TEST_SECRET, TEST_VERIFY_TOKEN, fixture_bytes, fixture_json
+from tests.fake_graph import FakeGraph
+
+REPO = Path(__file__).resolve().parent.parent
+COMMENT_ID = "122098765432101_987654321098765"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _request(url: str, body: bytes | None = None, headers: dict | None = None) -> tuple[int, bytes]:
+    req = urllib.request.Request(url, data=body, headers=headers or {}, method="POST" if body is not None else "GET")
+    try:
+        with urllib.request.urlopen(req, timeout=10) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+class LocalServer:
+    def __init__(self, base: str, tmp: Path, process: subprocess.Popen, log_path: Path) -> None:
+        self.base, self.tmp, self.process, self.log_path = base, tmp, process, log_path
+
+    def post(self, body: bytes, signature: str | None) -> tuple[int, bytes]:
+        headers = {"Content-Type": "application/json"}
+        if signature is not None:
+            headers["X-Hub-Signature-256"] = signature
+        return _request(f"{self.base}/webhook", body, headers)
+
+    def outbox(self) -> list[Path]:
+        folder = self.tmp / "outbox"
+        return sorted(folder.glob("*.eml")) if folder.exists() else []
+
+    def logs(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+
+@pytest.fixture(scope="module")
+def graph() -> Iterator[FakeGraph]:
+    with FakeGraph() as fake:
+        yield fake
+
+
+@pytest.fixture(scope="module")
+def server(graph: FakeGraph, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalServer]:
+    tmp = tmp_path_factory.mktemp("local")
+    pages = json.loads((REPO / "pages.example.json").read_text())
+    pages["pages"][0]["access_token"] = "EAAB-local-test-token"
+    (tmp / "pages.json").write_text(json.dumps(pages))
+    port = _free_port()
+    env = {
+        **os.environ,
+        "APP_SECRET": TEST_SECRET,
+        "VERIFY_TOKEN": TEST_VERIFY_TOKEN,
+        "GRAPH_API_URL": graph.url,
+        "PAGES_FILE": str(tmp / "pages.json"),
+        "STORE_PATH": str(tmp / "state.sqlite3"),
+        "OUTBOX_DIR": str(tmp / "outbox"),
+        "DRY_RUN": "false",
+        "POWERTOOLS_IDEMPOTENCY_DISABLED": "0",
+    }
+    log_path = tmp / "server.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "chalice.cli", "local", "--stage", "local", "--host", "127.0.0.1",
+             "--port", str(port), "--no-autoreload"],
+            cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if _request(f"{base}/health")[0] == 200:
+                break
+        except (urllib.error.URLError, ConnectionError):
+            time.sleep(0.2)
+    else:
+        process.kill()
+        pytest.fail("chalice local did not start:\n" + log_path.read_text())
+    yield LocalServer(base, tmp, process, log_path)
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def _wait_for(predicate, timeout: float = 30.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return predicate()
+
+
+def test_health_and_handshake_over_real_http(server: LocalServer) -> None:
+    status, body = _request(f"{server.base}/health")
+    assert status == 200 and json.loads(body)["status"] == "ok"
+    status, body = _request(
+        f"{server.base}/webhook?hub.mode=subscribe&hub.verify_token={TEST_VERIFY_TOKEN}&hub.challenge=42")
+    assert (status, body) == (200, b"42")
+    assert _request(f"{server.base}/webhook?hub.mode=subscribe&hub.verify_token=x&hub.challenge=42")[0] == 403
+
+
+def test_forged_and_malformed_requests_are_refused(server: LocalServer, graph: FakeGraph) -> None:
+    body = fixture_bytes("fb_feed_comment_add.json")
+    assert server.post(body, None)[0] == 403
+    assert server.post(body, sign(body, "not-the-secret"))[0] == 403
+    assert server.post(b"{oops", sign(b"{oops", TEST_SECRET))[0] == 400
+    time.sleep(0.5)
+    assert graph.requests == []
+
+
+def test_signed_sensitive_comment_ends_in_one_hide_one_reply_one_email(server: LocalServer, graph: FakeGraph) -> None:
+    # GIVEN a sensitive Facebook comment, signed like Meta signs it, delivered three times
+    body = fixture_bytes("fb_feed_comment_add.json")
+    for _ in range(3):
+        status, _ = server.post(body, sign(body, TEST_SECRET))
+        assert status == 200
+
+    # THEN the worker hides it, replies once with the contact details, and emails the professional once
+    assert _wait_for(lambda: len(graph.requests_for("POST", f"/{COMMENT_ID}/comments")) >= 1 and server.outbox())
+    time.sleep(1.0)  # let any duplicate work surface before counting
+    hides = graph.requests_for("POST", f"/{COMMENT_ID}")
+    replies = graph.requests_for("POST", f"/{COMMENT_ID}/comments")
+    assert len(hides) == 1 and hides[0].form.get("is_hidden") == "true"
+    assert len(replies) == 1
+    pages = json.loads((server.tmp / "pages.json").read_text())
+    assert replies[0].form.get("message") == pages["pages"][0]["contact_reply"]
+    assert len(server.outbox()) == 1
+
+    # AND nothing private reached the email or the logs
+    text = fixture_json("fb_feed_comment_add.json")["entry"][0]["changes"][0]["value"]["message"]
+    email = BytesParser(policy=policy.default).parsebytes(server.outbox()[0].read_bytes())
+    rendered = email.as_string()
+    logs = server.logs()
+    for secret in (text, "Jordan Example", "bipolar", "lithium", "EAAB-local-test-token", TEST_SECRET):
+        assert secret not in rendered
+        assert secret not in logs
+    assert COMMENT_ID in logs  # logs do carry ids
