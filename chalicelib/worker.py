@@ -1,0 +1,119 @@
+"""The SQS worker Lambda: a batch of webhook events in, partial batch failures out, and the dead-letter hooks.
+
+SQS delivers each message at least once; the event source mapping must set
+`FunctionResponseTypes: ["ReportBatchItemFailures"]` (infra/) so only the failed messages come back.
+A message that fails MAX_RECEIVE_COUNT times is parked in the store with its reason (before SQS's own
+redrive would move it, reason-less, to the SQS dead-letter queue) and can be replayed with
+`python -m chalicelib.cli replay-dlq`.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+
+from chalicelib.models import WebhookEvent
+
+logger = Logger(service="pageguard", child=True)
+
+# Queue settings shared with infra/ (redrive maxReceiveCount). SQS moves a message to its DLQ when it
+# would be received a (MAX_RECEIVE_COUNT + 1)th time; the worker parks it itself on the last allowed
+# receive, with the reason, so the SQS DLQ only catches messages that crash or time out the worker.
+MAX_RECEIVE_COUNT = 5
+WORKER_TIMEOUT_SECONDS = 60
+# AWS: visibility timeout at least 6x the function timeout for SQS event sources.
+VISIBILITY_TIMEOUT_SECONDS = 6 * WORKER_TIMEOUT_SECONDS
+BATCH_SIZE = 10
+
+
+def handle_sqs_batch(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Lambda entry point for the worker (app.py: `@app.lambda_function()`), returning batchItemFailures."""
+    from chalicelib.wiring import deps
+
+    processor = BatchProcessor(event_type=EventType.SQS)
+    return process_partial_response(
+        event=event,
+        record_handler=lambda record: handle_record(record, deps().pipeline, deps().store),
+        processor=processor,
+        context=context,
+    )
+
+
+def handle_record(record: SQSRecord, pipeline: Any, store: Any) -> None:
+    """One SQS message: decode, moderate; on the last allowed receive, park a failure instead of raising."""
+    try:
+        event = WebhookEvent.from_dict(json.loads(record.body))
+    except (ValueError, KeyError, TypeError) as exc:
+        # Not ours to fix by retrying: park the raw body's parsed form if any, and drop it from SQS.
+        logger.error("undecodable SQS message parked", extra={"message_id": record.message_id})
+        store.park({"undecodable_body": True, "message_id": record.message_id}, type(exc).__name__, 1)
+        return
+    receives = _receive_count(record)
+    try:
+        pipeline.handle(event)
+    except Exception as exc:
+        keys = {"item_id": event.item_id, "message_id": record.message_id, "receive_count": receives,
+                "error_type": type(exc).__name__}
+        if receives >= MAX_RECEIVE_COUNT:
+            logger.error("event parked as a dead letter", extra=keys)
+            on_dead_letter(event, _reason(exc), receives, store=store)
+            return
+        logger.warning("event failed; SQS will redeliver", extra=keys)
+        raise
+
+
+def on_dead_letter(event: WebhookEvent, reason: str, attempts: int, *, store: Any = None) -> str:
+    """Park an event that kept failing (the local queue's and the worker's hook)."""
+    if store is None:
+        from chalicelib.wiring import deps
+
+        store = deps().store
+    return store.park(event, reason, attempts, time.time())
+
+
+@dataclass
+class ReplayReport:
+    replayed: int = 0
+    failed: int = 0
+    letter_ids: list[str] = field(default_factory=list)
+
+
+def replay_dead_letters(pipeline: Any, store: Any, limit: int = 100) -> ReplayReport:
+    """Drive parked events through the pipeline again; a letter is deleted only once it succeeds."""
+    report = ReplayReport()
+    for letter in store.list_dead_letters(limit=limit):
+        if letter.event.get("undecodable_body"):
+            report.failed += 1
+            continue
+        event = WebhookEvent.from_dict(letter.event)
+        try:
+            pipeline.handle(event)
+        except Exception as exc:
+            logger.warning("replay failed; letter kept",
+                           extra={"item_id": event.item_id, "letter_id": letter.letter_id,
+                                  "error_type": type(exc).__name__})
+            report.failed += 1
+            continue
+        store.delete_dead_letter(letter.letter_id)
+        report.replayed += 1
+        report.letter_ids.append(letter.letter_id)
+    return report
+
+
+def _receive_count(record: SQSRecord) -> int:
+    try:
+        return int(record.attributes.approximate_receive_count)
+    except (TypeError, ValueError):
+        return 1
+
+
+def _reason(exc: Exception) -> str:
+    # Error class plus Graph codes when present; our error messages never include text.
+    code = getattr(exc, "code", None)
+    return type(exc).__name__ + (f" (code {code})" if code is not None else "")
