@@ -11,7 +11,7 @@ import json, pathlib, random, re
 SEED = 20240611
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 OUT = ROOT / "data" / "corpus" / "en_generated.jsonl"
-QUOTA = {"ok": 545, "sensitive": 505, "crisis": 220}
+QUOTA = {"ok": 555, "sensitive": 510, "crisis": 245}
 MSG_SHARE = 0.52  # for "*" templates
 
 V = {
@@ -214,7 +214,13 @@ add("crisis", "indirect suicidal", "*",
     "{opener}no one would miss me if I was gone", "I won't be at my {day} session. {bye}",
     "I've made my decision. {bye}", "{opener}I just want it all to end tonight", "i'm done fighting. {bye}",
     "my family will be fine without me", "i'm ready to go now. {bye}", "by the time you read this it will be over",
-    "i've been counting {pills} and i have enough", "{opener}I don't see a way out except ending it")
+    "i've been counting {pills} and i have enough", "{opener}I don't see a way out except ending it",
+    "{opener}I won't be around much longer{cemo}", "deleted everything except this. {bye}",
+    "said my goodbyes today. they didn't know", "{opener}I've put my affairs in order. {bye}",
+    "it'll all be over by {dayname}", "I'm not going to wake up tomorrow, I made sure",
+    "my {pet} is going to my sister. I won't need anything anymore")
+# indirect phrasings are weighted double (listed twice) so they dominate crisis
+T.extend([t for t in list(T) if t[0] == "crisis" and t[1] == "indirect suicidal"])
 add("crisis", "suicidal ideation", "*",
     "{opener}I want to kill myself", "I keep thinking about ending my life {time}", "I don't want to be alive anymore",
     "{opener}I have a plan to end my life {dayname}", "I'm not safe tonight, I want to die")
