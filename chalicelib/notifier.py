@@ -240,9 +240,9 @@ def _intro(alert: Alert) -> str:
         return "PageGuard caught an item that needs attention but could not complete every step. Please check it yourself."
     if alert.severity == "crisis":
         return (
-            "Someone may be in crisis. PageGuard sent them crisis resources (988 Suicide & Crisis Lifeline; "
-            "911 in immediate danger) but cannot judge risk. Please look at this as soon as you can and follow "
-            "your own crisis protocol."
+            "Someone may be in crisis. PageGuard cannot judge risk: please look at this as soon as you can and "
+            "follow your own crisis protocol. PageGuard's crisis reply points to 988 (call or text, US) and 911 "
+            "in immediate danger; what it managed to do is listed below."
         )
     return "A visitor may have shared health or identifying details publicly or in a message to your page."
 
@@ -308,9 +308,9 @@ def _platform_name(platform: Platform) -> str:
 
 def _severity_text(severity: str, urgent: bool) -> str:
     if severity == "crisis":
-        return "crisis: possible risk of harm" + (" (urgent)" if urgent else "")
+        return "crisis (possible risk of harm)" + (", urgent" if urgent else "")
     if severity == "sensitive":
-        return "sensitive: possible client health or identity details"
+        return "sensitive (possible client health or identity details)"
     return severity
 
 
