@@ -15,7 +15,7 @@ SEED = 20261125
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 OUT = ROOT / "data" / "corpus" / "es_generated.jsonl"
 TARGET = {"ok": 228, "sensitive": 210, "crisis": 74}
-P_MESSAGE_ANY = 0.40  # share of messages for templates usable on both surfaces
+P_MESSAGE_ANY = 0.90  # share of messages for templates usable on both surfaces
 
 # ---------------------------------------------------------------- vocabularies
 REL = ["mi hijo", "mi hija", "mi esposa", "mi esposo", "mi mamá", "mi papá", "mi mejor amiga",
@@ -158,7 +158,7 @@ def strip_accents(s):
 
 
 ABBR = [(r"\bque\b", "q"), (r"\bporque\b", "xq"), (r"\bpor favor\b", "x fa"), (r"\btambién\b", "tb"),
-        (r"\bpor\b", "x"), (r"\bbien\b", "bn"), (r"\bpara\b", "pa"), (r"\bestoy\b", "toy")]
+        (r"\bpor\b", "x"), (r"\bbien\b", "bn"), (r"\bestoy\b", "toy")]
 
 
 def noise(t):
@@ -202,7 +202,7 @@ def _(): return f"{C(['Como persona con', 'Siendo alguien con', 'Yo que vivo con
 @tpl("sensitive", "c", "writer discloses own condition")
 def _(): return f"{C(['jaja', 'literal', 'posta', 'neta', 'tal cual'])} mi {C(COND)} y yo nos sentimos atacados con este post {C(['😂', '🥲', '💀'])}"
 @tpl("sensitive", "a", "writer's own symptom with time course")
-def _(): return f"{C(TIME)} que {C(['no puedo dormir', 'tengo ataques de pánico', 'no como bien', 'me siento triste todo el día', 'vomito después de comer', 'me autolesionaba y ahora dejé pero tengo ganas'])}, {C(['¿es para terapia?', '¿atienden eso?', 'quiero pedir turno', 'no sé a quién recurrir'])}"
+def _(): return f"{C(TIME)} que {C(['no puedo dormir', 'tengo ataques de pánico', 'no como bien', 'me siento triste todo el día', 'vomito después de comer'])}, {C(['¿es para terapia?', '¿atienden eso?', 'quiero pedir turno', 'no sé a quién recurrir'])}"
 # ---------------- sensitive: third party
 @tpl("sensitive", "c", "identifiable relative's diagnosis")
 def _(): return f"{cap(C(REL_PLUS))} tiene {C(COND)} y {C(['no sé cómo ayudar', 'nadie nos orienta', 'estamos agotados', 'no quiere tratarse', 'esto nos sirve mucho'])}{C(['', ' 😔', ' 🙏', ', alguien más pasa por esto?'])}"
@@ -367,7 +367,7 @@ def _(): return f"{cap(C(REL))} {C(['es psicóloga y dice lo mismo', 'me mandó 
 @tpl("sensitive", "c", "older writer's own symptoms")
 def _(): return f"{C(['Tengo 68 años', 'Ya tengo 75', 'A mis 70', 'Soy jubilada de 66'])} y {C(['desde que enviudé no duermo', 'me olvido de las cosas y me asusta', 'me siento muy sola y lloro mucho', 'me duelen las rodillas al caminar'])}, {C(['¿a quién consulto?', 'gracias por leer', '¿atiende mayores?'])}"
 @tpl("sensitive", "a", "teen's own symptoms")
-def _(): return f"{C(['tengo 14', 'tengo 15', 'tengo 16', 'tengo 17'])} y {C(['no le quiero contar a mis papás', 'mis viejos no me creen', 'nadie sabe'])} que {C(['me provoco el vómito', 'tengo ataques de ansiedad', 'me corté el año pasado y tengo miedo de volver', 'no como casi nada', 'estoy muy deprimida'])}"
+def _(): return f"{C(['tengo 14', 'tengo 15', 'tengo 16', 'tengo 17'])} y {C(['no le quiero contar a mis papás', 'mis viejos no me creen', 'nadie sabe'])} que {C(['me provoco el vómito', 'tengo ataques de ansiedad', 'me corté el año pasado pero ya no', 'no como casi nada', 'estoy muy deprimida'])}"
 @tpl("sensitive", "c", "Spanglish own therapy")
 def _(): return f"{C(['my therapist', 'mi therapist', 'mi terapista'])} {C(['me dijo', 'says', 'me explicó'])} que {C(['mi anxiety', 'mi depression', 'mi ADHD', 'mi trauma'])} {C(['viene de la infancia', 'es por el trabajo', 'se nota en el cuerpo'])}, {C(['so true', 'literal', 'y tiene razón'])}"
 @tpl("sensitive", "m", "pregnancy plus medication question")
@@ -383,7 +383,7 @@ def _(): return f"{C(['mi pareja', 'mi marido', 'mi novio', 'mi padrastro'])} {C
 @tpl("crisis", "a", "child abuse disclosure")
 def _(): return f"{C(['mi padrastro', 'el novio de mi mamá', 'mi tío', 'el vecino'])} {C(['le pega a mi hermanito', 'toca a mi prima de 8 años', 'deja encerrado al nene sin comer', 'le quemó la mano a mi sobrino'])} y {C(['nadie hace nada', 'hoy pasó otra vez', 'tengo miedo de contar'])}"
 @tpl("crisis", "a", "giving away belongings / putting affairs in order")
-def _(): return f"{C(['ya regalé', 'le di a mi hermana', 'le dejé a mi vecina', 'repartí'])} {C(['mi gato', 'mi perro', 'mi ropa', 'mis cosas', 'mi guitarra'])}, {C(['ya no lo voy a necesitar', 'ya está todo listo', 'así no queda nada pendiente'])}"
+def _(): return f"{C(['ya regalé', 'le di a mi hermana', 'le dejé a mi vecina', 'le di a mi prima'])} {C(['mi gato', 'mi perro', 'mi ropa', 'mis cosas', 'mi guitarra'])}, {C(['ya no me va a hacer falta', 'ya está todo listo', 'así no queda nada pendiente'])}"
 @tpl("crisis", "c", "passive wish to die")
 def _(): return f"{C(['ojalá', 'quisiera', 'a veces deseo', 'solo quiero'])} {C(['no despertar mañana', 'dormirme y no despertar más', 'que me pase algo y no volver', 'dejar de existir'])}{C(['', ' 🖤', ' ya no doy más', ' hoy más que nunca'])}"
 @tpl("ok", "c", "book / resource request")
