@@ -1,0 +1,103 @@
+"""SQS worker: partial batch failures, parking on the last receive, and replay of parked events."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+from chalicelib import wiring
+from chalicelib.worker import MAX_RECEIVE_COUNT, handle_sqs_batch, on_dead_letter, replay_dead_letters
+from tests.fake_graph import FakeGraph
+from tests.pipeline_kit import OK_TEXT, SENSITIVE_TEXT, Kit, fb_comment, hides, make_kit, replies
+
+
+@pytest.fixture(autouse=True)
+def _idempotency_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("POWERTOOLS_IDEMPOTENCY_DISABLED", raising=False)
+
+
+@pytest.fixture
+def kit(fake_graph: FakeGraph, tmp_path: Path) -> Iterator[Kit]:
+    kit = make_kit(fake_graph, tmp_path)
+    wiring.use(wiring.Deps(settings=kit.settings, _pipeline=kit.pipeline, _store=kit.store))
+    yield kit
+    wiring.use(None)
+
+
+def sqs_record(body: Any, *, receive_count: int = 1) -> dict[str, Any]:
+    """One SQS record as Lambda delivers it, with its own messageId (chalice's generator repeats one)."""
+    return {
+        "messageId": str(uuid.uuid4()),
+        "receiptHandle": f"rh-{uuid.uuid4().hex}",
+        "body": body if isinstance(body, str) else json.dumps(body),
+        "attributes": {
+            "ApproximateReceiveCount": str(receive_count),
+            "SentTimestamp": "1750000000000",
+            "SenderId": "AIDAEXAMPLE",
+            "ApproximateFirstReceiveTimestamp": "1750000000000",
+        },
+        "messageAttributes": {},
+        "md5OfBody": "",
+        "eventSource": "aws:sqs",
+        "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:pageguard-events",
+        "awsRegion": "us-east-1",
+    }
+
+
+def test_only_the_failed_message_is_reported(kit: Kit, fake_graph: FakeGraph) -> None:
+    # GIVEN a batch of three where Graph fails (retryably) for the second
+    good, failing, ok = fb_comment(SENSITIVE_TEXT), fb_comment(SENSITIVE_TEXT), fb_comment(OK_TEXT)
+    fake_graph.fail("POST", f"/{failing.item_id}", status=503, code=2)
+    records = [sqs_record(e.to_dict()) for e in (good, failing, ok)]
+    # WHEN the worker handles it
+    response = handle_sqs_batch({"Records": records}, None)
+    # THEN only that message comes back for redelivery
+    assert response == {"batchItemFailures": [{"itemIdentifier": records[1]["messageId"]}]}
+    assert len(hides(fake_graph, good.item_id)) == 1
+    # AND its redelivery finishes the job without repeating anything
+    response = handle_sqs_batch({"Records": [sqs_record(failing.to_dict(), receive_count=2)]}, None)
+    assert response == {"batchItemFailures": []}
+    assert len(hides(fake_graph, failing.item_id)) == 2  # the refused attempt and the successful one
+    assert len(replies(fake_graph, failing.item_id)) == 1
+
+
+def test_last_receive_parks_the_event_with_its_reason(kit: Kit, fake_graph: FakeGraph) -> None:
+    event = fb_comment(SENSITIVE_TEXT)
+    fake_graph.fail("POST", f"/{event.item_id}", status=500)
+    record = sqs_record(event.to_dict(), receive_count=MAX_RECEIVE_COUNT)
+    response = handle_sqs_batch({"Records": [record]}, None)
+    assert response == {"batchItemFailures": []}  # SQS may delete it: it is parked, not lost
+    [letter] = kit.store.list_dead_letters()
+    assert letter.reason.startswith("GraphRetryableError") and letter.attempts == MAX_RECEIVE_COUNT
+    # replay drives it again and removes the letter
+    report = replay_dead_letters(kit.pipeline, kit.store)
+    assert report.replayed == 1 and kit.store.list_dead_letters() == []
+    assert len(replies(fake_graph, event.item_id)) == 1
+
+
+def test_replay_keeps_a_letter_that_still_fails(kit: Kit, fake_graph: FakeGraph) -> None:
+    event = fb_comment(SENSITIVE_TEXT)
+    kit.store.park(event, "GraphRetryableError", 5)
+    fake_graph.fail("POST", f"/{event.item_id}", status=500)
+    report = replay_dead_letters(kit.pipeline, kit.store)
+    assert (report.replayed, report.failed) == (0, 1)
+    assert len(kit.store.list_dead_letters()) == 1
+
+
+def test_undecodable_message_is_parked_not_retried(kit: Kit) -> None:
+    response = handle_sqs_batch({"Records": [sqs_record("{not json")]}, None)
+    assert response == {"batchItemFailures": []}
+    [letter] = kit.store.list_dead_letters()
+    assert letter.reason == "JSONDecodeError"
+
+
+def test_dead_letter_hook_parks_through_the_wired_store(kit: Kit) -> None:
+    # The local SqliteEventQueue calls on_dead_letter(event, reason, attempts) after its last attempt.
+    event = fb_comment(SENSITIVE_TEXT)
+    on_dead_letter(event, "NotifierError: SES send_email failed: Throttling", 5)
+    [letter] = kit.store.list_dead_letters()
+    assert letter.event["item_id"] == event.item_id and letter.attempts == 5
