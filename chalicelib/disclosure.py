@@ -1,0 +1,290 @@
+"""Disclosure logic: decide whether found health entities are about an identifiable person.
+
+A health entity makes an item sensitive only when it is anchored to a person (first person, a kinship
+or relationship word, a name, the therapy relationship) and is not negated or hypothetical. Direct
+crisis wording ("kill myself") carries its own anchor. Pure functions over text and spans; no Presidio.
+See docs/detection.md for the design and its known limits.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+import regex as re
+
+from chalicelib.models import Label
+from chalicelib.vocab import load_terms, terms_regex
+
+HEALTH_TYPES = frozenset(
+    {"HEALTH_CONDITION", "MEDICATION", "TREATMENT", "SUBSTANCE_USE", "SEXUAL_HEALTH", "DISABILITY"}
+)
+CRISIS_DIRECT_TYPES = frozenset(
+    {
+        "CRISIS_SUICIDE",
+        "CRISIS_SELF_HARM",
+        "CRISIS_HARM_OTHERS",
+        "CRISIS_CHILD_AT_RISK",
+        "CRISIS_OVERDOSE",
+        "CRISIS_EMERGENCY",
+    }
+)
+CRISIS_MENTION = "CRISIS_MENTION"
+THERAPY_RELATIONSHIP = "THERAPY_RELATIONSHIP"
+CONTACT_TYPES = frozenset({"EMAIL_ADDRESS", "PHONE_NUMBER"})
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One recognizer result, reduced to what the disclosure logic needs."""
+
+    type: str
+    start: int
+    end: int
+    score: float
+
+
+class Status(str, enum.Enum):
+    DIRECT = "direct"  # the wording itself names the person (crisis patterns, "my session")
+    ANCHORED = "anchored"
+    NEGATED = "negated"
+    UNANCHORED = "unanchored"  # general talk, a hypothetical, a topic or a public figure
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A hit and what the disclosure logic made of it; `cue` names the deciding cue kind, never text."""
+
+    hit: Hit
+    status: Status
+    cue: str
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The rule verdict for one text."""
+
+    label: Label
+    findings: tuple[Finding, ...]
+
+    def features(self) -> list[str]:
+        """Symbolic features for the learned stage (types, statuses and cue kinds only)."""
+        feats = [f"rule:{self.label.value}"]
+        for f in self.findings:
+            feats.append(f"{f.hit.type}:{f.status.value}")
+            feats.append(f"cue:{f.cue}")
+            feats.append(f"has:{f.hit.type}")
+            if f.hit.type in CRISIS_DIRECT_TYPES:
+                feats.append(f"crisis_direct:{f.status.value}")
+            elif f.hit.type in HEALTH_TYPES:
+                feats.append(f"health:{f.status.value}")
+        return feats
+
+
+# --- cue lexicons -------------------------------------------------------------------------------
+
+_CUE_STEMS = (
+    "first_person",
+    "kin",
+    "generic_person",
+    "negation",
+    "pseudo_negation",
+    "hypothetical",
+    "topic_frame",
+    "public_figure",
+    "care_request",
+)
+
+
+@dataclass(frozen=True)
+class _Cue:
+    kind: str
+    start: int
+    end: int
+
+
+@functools.lru_cache(maxsize=1)
+def _cue_regexes() -> dict[str, re.Pattern]:
+    # Cues are the union of both languages: comments mix them ("mi hijo has ADHD") and language
+    # detection on a five-word comment is a guess.
+    out = {}
+    for stem in _CUE_STEMS:
+        terms = load_terms(stem, "en") + load_terms(stem, "es")
+        rx = terms_regex(terms)
+        if rx:
+            out[stem] = re.compile(rx, re.IGNORECASE)
+    return out
+
+
+_CLAUSE_BREAK = re.compile(
+    r"[.!?;\n¿¡]+|\s[-–—]+\s|,?\s+\b(?:but|pero|though|although|aunque|sino)\b|\(|\)", re.IGNORECASE
+)
+# "my chronic back pain", "my son's ADHD meds", "mi hija tiene" is not possessive-attached (verb).
+_POSSESSIVE_1P = re.compile(
+    r"(?<![\w])(?:my|our|mi|mis|nuestr[oa]s?)\s+(?:[\w'’/-]+\s+){0,2}$", re.IGNORECASE
+)
+_POSSESSIVE_3P = re.compile(r"(?<![\w])(?:his|her|their|su|sus)\s+(?:[\w'’/-]+\s+){0,2}$", re.IGNORECASE)
+_PRONOUN_3P = re.compile(r"(?<![\w])(?:he|she|they|he's|she's|hes|shes|él|ella|ellos)(?![\w])", re.IGNORECASE)
+# A capitalised word followed by a verb of having/being: "Mark has bipolar", "Sofía tiene TDAH".
+_NAME = re.compile(
+    r"(?<![\w])(\p{Lu}\p{Ll}{2,})(?:['’]s)?\s+(?:has|had|is|was|just|got|gets|takes|took|started|"
+    r"tiene|tuvo|está|esta|estuvo|toma|empezó)(?![\w])"
+)
+_NOT_NAMES = frozenset(
+    """the this that these those there then when what why how who which where it its i my our your
+    his her their he she they we you everyone someone anyone nobody everybody somebody anybody
+    anxiety depression adhd therapy treatment life today tonight tomorrow yesterday monday tuesday
+    wednesday thursday friday saturday sunday january february march april may june july august
+    september october november december god mom dad mama papa mamá papá hola gracias este esta
+    eso esto ese ella él ellos nadie alguien todo todos nada mi tu su que qué cuando como cómo
+    honestly sorry thanks thank please hey hello wow omg yes yeah nope also but and so just""".split()
+)
+_NEGATION_WINDOW_WORDS = 5
+_AFTER_WINDOW_CHARS = 40
+
+
+def _find_cues(text: str) -> list[_Cue]:
+    cues: list[_Cue] = []
+    for kind, rx in _cue_regexes().items():
+        for m in rx.finditer(text):
+            cues.append(_Cue(kind, m.start(), m.end()))
+    for m in _PRONOUN_3P.finditer(text):
+        cues.append(_Cue("pronoun_3p", m.start(), m.end()))
+    for m in _NAME.finditer(text):
+        if m.group(1).lower() not in _NOT_NAMES:
+            cues.append(_Cue("name", m.start(1), m.end(1)))
+    cues.sort(key=lambda c: (c.start, -c.end))
+    return cues
+
+
+def _clauses(text: str) -> list[tuple[int, int]]:
+    spans = []
+    pos = 0
+    for m in _CLAUSE_BREAK.finditer(text):
+        spans.append((pos, m.start()))
+        pos = m.end()
+    spans.append((pos, len(text)))
+    return spans
+
+
+def _clause_of(clauses: Sequence[tuple[int, int]], offset: int) -> tuple[int, int]:
+    for start, end in clauses:
+        if start <= offset < end or (offset == end):
+            return start, end
+    return 0, 0
+
+
+def _is_real_negation(cue: _Cue, cues: Sequence[_Cue]) -> bool:
+    """A negation cue inside a pseudo-negation ("not sure", "no longer") does not negate."""
+    return not any(
+        p.kind == "pseudo_negation" and p.start <= cue.start and cue.end <= p.end for p in cues
+    )
+
+
+_PERSON_KINDS = ("first_person", "kin", "name", "generic_person", "pronoun_3p")
+_BLOCKING_KINDS = ("hypothetical", "topic_frame", "public_figure")
+
+
+def _anchor(text: str, hit: Hit, clause: tuple[int, int], cues: Sequence[_Cue], specific: bool) -> tuple[Status, str]:
+    c_start, c_end = clause
+    before = text[c_start : hit.start]
+    in_clause = [c for c in cues if c_start <= c.start and c.end <= c_end]
+    has_public = any(c.kind == "public_figure" for c in in_clause)
+
+    if _POSSESSIVE_1P.search(before):
+        return Status.ANCHORED, "possessive"
+    if specific and not has_public and _POSSESSIVE_3P.search(before):
+        return Status.ANCHORED, "possessive"
+
+    persons_before = [
+        c for c in in_clause if c.end <= hit.start and c.kind in _PERSON_KINDS
+        and not (c.kind == "pronoun_3p" and not specific)
+    ]
+    if not persons_before:
+        # Anchor after the term: "anxiety is killing me", "ADHD runs in my family".
+        after_end = min(c_end, hit.end + _AFTER_WINDOW_CHARS)
+        after = [c for c in in_clause if hit.end <= c.start < after_end]
+        if any(c.kind in ("first_person", "kin") for c in after) and not any(
+            c.kind in _BLOCKING_KINDS or c.kind == "generic_person" for c in in_clause
+        ):
+            return _negation(text, hit, c_start, cues, Status.ANCHORED, "after")
+        return Status.UNANCHORED, "none"
+
+    person = persons_before[-1]
+    if person.kind == "generic_person":
+        return Status.UNANCHORED, "generic_person"
+    if has_public:
+        return Status.UNANCHORED, "public_figure"
+    between = [c for c in in_clause if person.end <= c.start and c.end <= hit.start]
+    for c in between:
+        if c.kind in _BLOCKING_KINDS:
+            return Status.UNANCHORED, c.kind
+    return _negation(text, hit, person.end, cues, Status.ANCHORED, person.kind)
+
+
+def _negation(text: str, hit: Hit, from_offset: int, cues: Sequence[_Cue], status: Status, cue: str) -> tuple[Status, str]:
+    # NegEx-style scope: a negation within the last few words before the term, after the anchor.
+    window_text = text[from_offset : hit.start]
+    words = list(re.finditer(r"[\w'’]+", window_text))
+    if len(words) > _NEGATION_WINDOW_WORDS:
+        from_offset = from_offset + words[-_NEGATION_WINDOW_WORDS].start()
+    for c in cues:
+        if c.kind == "negation" and from_offset <= c.start and c.end <= hit.start and _is_real_negation(c, cues):
+            return Status.NEGATED, "negation"
+    return status, cue
+
+
+def assess(text: str, hits: Iterable[Hit], care_cue_required: bool = True) -> Assessment:
+    """Apply the disclosure rules to the hits found in `text`."""
+    hits = sorted(hits, key=lambda h: (h.start, h.end))
+    if not hits:
+        return Assessment(Label.OK, ())
+    cues = _find_cues(text)
+    clauses = _clauses(text)
+    specific = any(c.kind in ("first_person", "kin", "name") for c in cues)
+    findings: list[Finding] = []
+    for hit in hits:
+        clause = _clause_of(clauses, hit.start)
+        if hit.type in CRISIS_DIRECT_TYPES:
+            findings.append(_crisis_direct(hit, clause, cues))
+        elif hit.type == THERAPY_RELATIONSHIP:
+            findings.append(Finding(hit, Status.DIRECT, "therapy_relationship"))
+        elif hit.type in HEALTH_TYPES or hit.type == CRISIS_MENTION:
+            status, cue = _anchor(text, hit, clause, cues, specific)
+            findings.append(Finding(hit, status, cue))
+        elif hit.type in CONTACT_TYPES:
+            care = any(c.kind == "care_request" for c in cues) or any(
+                h.type in HEALTH_TYPES or h.type == CRISIS_MENTION for h in hits
+            )
+            status = Status.ANCHORED if (care or not care_cue_required) else Status.UNANCHORED
+            findings.append(Finding(hit, status, "care_request" if care else "none"))
+    return Assessment(_label(findings), tuple(findings))
+
+
+def _crisis_direct(hit: Hit, clause: tuple[int, int], cues: Sequence[_Cue]) -> Finding:
+    # Crisis wording over-flags on purpose: it is dropped only when the clause is plainly about people
+    # in general ("what do I say if someone tells me they want to die") with no first person before it.
+    c_start, _ = clause
+    before = [c for c in cues if c_start <= c.start and c.end <= hit.start]
+    general = any(c.kind in ("generic_person", "hypothetical", "public_figure") for c in before)
+    first_person = any(c.kind in ("first_person", "kin") for c in before)
+    if general and not first_person:
+        return Finding(hit, Status.UNANCHORED, "generic_person")
+    return Finding(hit, Status.DIRECT, "crisis_wording")
+
+
+def _label(findings: Sequence[Finding]) -> Label:
+    label = Label.OK
+    for f in findings:
+        t = f.hit.type
+        if t in CRISIS_DIRECT_TYPES and f.status is Status.DIRECT:
+            return Label.CRISIS
+        if t == CRISIS_MENTION and f.status is Status.ANCHORED:
+            return Label.CRISIS
+        if f.status in (Status.DIRECT, Status.ANCHORED):
+            label = Label.SENSITIVE
+        elif t == CRISIS_MENTION and f.status is Status.NEGATED:
+            label = Label.SENSITIVE
+    return label

@@ -1,0 +1,94 @@
+"""Loaders for the plain-text vocabularies in this folder (see README.md for the formats).
+
+Kept free of Presidio so the disclosure logic and the classifier can use the same lists.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Optional, Sequence
+
+import regex as re
+
+VOCAB_DIR = Path(__file__).resolve().parent
+
+# Word boundaries that also work next to "+", "/" and "-" inside terms (hiv+, me/cfs, c-ptsd).
+_LEFT = r"(?<![\w])"
+_RIGHT = r"(?![\w])"
+
+
+@functools.lru_cache(maxsize=None)
+def read_lines(name: str) -> tuple[str, ...]:
+    """Non-comment, non-blank lines of a vocab file (missing files read as empty)."""
+    path = VOCAB_DIR / name
+    if not path.exists():
+        return ()
+    lines = []
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.rstrip()
+        if line and not line.lstrip().startswith("#"):
+            lines.append(line.strip())
+    return tuple(lines)
+
+
+def files_for(stem: str, language: str) -> tuple[str, ...]:
+    """The vocab files for one list in one language: `stem.txt` (shared) and `stem.<lang>.txt`."""
+    return (f"{stem}.txt", f"{stem}.{language}.txt")
+
+
+def term_to_regex(term: str) -> str:
+    """One vocab term -> a regex fragment (escaped; `*` = any word ending; space = any whitespace)."""
+    wildcard = term.endswith("*")
+    body = term[:-1] if wildcard else term
+    parts = []
+    for ch in body:
+        if ch == " ":
+            parts.append(r"\s+")
+        elif ch in "'’":
+            parts.append(r"['’]?")
+        else:
+            parts.append(re.escape(ch))
+    out = "".join(parts)
+    if wildcard:
+        out += r"\w*"
+    return out
+
+
+def terms_regex(terms: Sequence[str]) -> Optional[str]:
+    """An alternation over terms; UPPER-CASE terms are matched case-sensitively via a scoped flag."""
+    # Longest first: the alternation is leftmost-first, so "bipolar disorder" must beat "bipolar".
+    uniq = sorted(set(terms), key=lambda t: (-len(t), t))
+    folded = [term_to_regex(t.lower()) for t in uniq if not _is_acronym(t)]
+    exact = [term_to_regex(t) for t in uniq if _is_acronym(t)]
+    alts = []
+    if folded:
+        alts.append("|".join(folded))
+    if exact:
+        # (?-i:...) switches IGNORECASE off for acronyms that collide with words (ADD, MS, OD).
+        alts.append("(?-i:" + "|".join(exact) + ")")
+    if not alts:
+        return None
+    return _LEFT + "(?:" + "|".join(alts) + ")" + _RIGHT
+
+
+def _is_acronym(term: str) -> bool:
+    letters = [c for c in term if c.isalpha()]
+    return bool(letters) and any(c.isupper() for c in letters)
+
+
+def load_terms(stem: str, language: str) -> list[str]:
+    terms: list[str] = []
+    for name in files_for(stem, language):
+        terms.extend(read_lines(name))
+    return terms
+
+
+def load_patterns(stem: str, language: str) -> list[tuple[str, str]]:
+    """(TYPE, regex) rows from a pattern file; literal spaces become \\s+."""
+    rows = []
+    for name in files_for(stem, language):
+        for line in read_lines(name):
+            entity, _, rx = line.partition("\t")
+            rows.append((entity.strip(), rx.strip().replace(" ", r"\s+")))
+    return rows
