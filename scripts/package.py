@@ -23,6 +23,7 @@ import argparse
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -123,7 +124,7 @@ def build_vendor(requirements: Path) -> Path:
     constraints = REPO / "infra" / "lambda-constraints.txt"
     if constraints.exists():
         cmd += ["-c", str(constraints)]
-    run(cmd)
+    install_for_lambda(cmd, tmp)
     before = tree_size(tmp)
     trim(tmp)
     after = tree_size(tmp)
@@ -134,6 +135,42 @@ def build_vendor(requirements: Path) -> Path:
     shutil.rmtree(cache, ignore_errors=True)
     tmp.rename(cache)
     return cache
+
+
+def install_for_lambda(cmd: list[str], target: Path) -> None:
+    """pip install for the Lambda platform; pure-Python packages published only as sdists are built first.
+
+    A cross-platform install needs --only-binary=:all:, and some pins (negspacy 1.0.4) exist only as an
+    sdist. Those are built into wheels here and offered with --find-links, but only if the result is
+    pure Python (py3-none-any): a compiled wheel built on this machine might not load on Lambda.
+    """
+    wheels = BUILD / "wheels"
+    wheels.mkdir(parents=True, exist_ok=True)
+    cmd = [*cmd, "--find-links", str(wheels)]
+    for _ in range(5):
+        log("$ " + " ".join(cmd))
+        result = subprocess.run(cmd, capture_output=True, text=True)
+        if result.returncode == 0:
+            return
+        match = re.search(r"No matching distribution found for (\S+)", result.stderr)
+        if not match:
+            print(result.stdout + result.stderr, file=sys.stderr)
+            fail("pip could not install the runtime requirements for the Lambda platform")
+        requirement = match.group(1)
+        log(f"vendor: {requirement} has no wheel; building one from its sdist (must be pure Python)")
+        before = set(wheels.glob("*.whl"))
+        subprocess.run(
+            [sys.executable, "-m", "pip", "wheel", "--quiet", "--disable-pip-version-check", "--no-deps",
+             "--no-binary", ":all:", "-w", str(wheels), requirement],
+            check=True,
+        )
+        built = set(wheels.glob("*.whl")) - before
+        impure = [w.name for w in built if not w.name.endswith("-none-any.whl")]
+        if not built or impure:
+            for wheel in built:
+                wheel.unlink()
+            fail(f"{requirement} is not pure Python ({impure}); it needs a manylinux wheel")
+    fail("pip kept failing after building sdists; see above")
 
 
 def trim(root: Path) -> None:
