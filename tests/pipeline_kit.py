@@ -49,26 +49,22 @@ class Clock:
 
 
 def detector() -> Any:
-    try:
-        from chalicelib.detection import get_detector
-    except ImportError:  # TEMPORARY until chalicelib/detection.py lands
-        return _InterimDetector()
+    from chalicelib.detection import get_detector
+
     return get_detector()
 
 
-class _InterimDetector:  # TEMPORARY
-    def detect(self, text: str, lang: Any = None, allowed_contacts: Any = ()) -> Any:
-        from chalicelib.models import Entity, Label, Verdict
+def write_pages_file(path: Path, *pages: PageSettings) -> Path:
+    import json
+    from dataclasses import asdict
 
-        if "kill myself" in text:
-            return Verdict(Label.CRISIS, (Entity("SELF_HARM", 0, 1, 1.0),))
-        if "555-201" in text:
-            return Verdict(Label.SENSITIVE, (Entity("PHONE_NUMBER", 0, 1, 1.0), Entity("PERSON", 0, 1, 1.0)))
-        return Verdict(Label.OK)
+    path.write_text(json.dumps({"pages": [asdict(p) for p in pages or (PAGE,)]}), encoding="utf-8")
+    return path
 
 
 def settings(graph_url: str, tmp_path: Path, **env: str) -> Settings:
     base = {
+        "PAGES_FILE": str(write_pages_file(tmp_path / "pages.json")),
         "PAGEGUARD_STAGE": "local",
         "DRY_RUN": "false",
         "GRAPH_API_URL": graph_url,
