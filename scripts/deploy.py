@@ -1,0 +1,295 @@
+"""Deploy a packaged PageGuard stage (build/<stage>/ from scripts/package.py) with CloudFormation, via S3.
+
+The zip is over Lambda's 50 MiB direct-upload limit, so it goes to an S3 bucket in the practice's own
+account and the template's CodeUri is rewritten to point there (what `aws cloudformation package` does),
+then a change set creates or updates the stack (SAM transform: CAPABILITY_IAM + CAPABILITY_AUTO_EXPAND).
+Uses boto3 only; no AWS CLI needed. Credentials come from the usual places (AWS_PROFILE, SSO, env).
+
+    python scripts/deploy.py --stage prod --sender-email alerts@practice.example [--alarm-email ...]
+    (`make deploy STAGE=prod SENDER_EMAIL=...`)
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import hashlib
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+REPO = Path(__file__).resolve().parent.parent
+BUILD = REPO / "build"
+CAPABILITIES = ["CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND"]
+TEMPLATE_BODY_LIMIT = 51_200  # bytes; larger templates must be passed by S3 URL
+# Parameters that keep their previous value on an update when not given again.
+OPTIONAL_PARAMETERS = ("SenderEmail", "CreateSenderIdentity", "AlarmEmail", "AuditRetentionDays", "LogRetentionDays")
+NO_CHANGES = ("didn't contain changes", "No updates are to be performed")
+
+
+class DeployError(Exception):
+    """The deployment could not be done; the message says what to fix."""
+
+
+def log(message: str) -> None:
+    print(f"[deploy] {message}", flush=True)
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def load_build(stage: str, build_dir: Path = BUILD) -> tuple[dict[str, Any], Path]:
+    template_path = build_dir / stage / "sam.json"
+    zip_path = build_dir / stage / "deployment.zip"
+    if not template_path.exists() or not zip_path.exists():
+        raise DeployError(f"{template_path} or {zip_path} is missing: run `make package STAGE={stage}` first")
+    template = json.loads(template_path.read_text())
+    allowed = template.get("Parameters", {}).get("Stage", {}).get("AllowedValues")
+    if allowed != [stage]:
+        raise DeployError(f"{template_path} was packaged for stage {allowed}, not {stage!r}: re-run make package")
+    return template, zip_path
+
+
+def rewrite_code_uris(template: dict[str, Any], bucket: str, key: str) -> dict[str, Any]:
+    """Point every function packaged from ./deployment.zip at the uploaded object (a copy is returned)."""
+    packaged = copy.deepcopy(template)
+    rewritten = 0
+    for resource in packaged.get("Resources", {}).values():
+        props = resource.get("Properties", {})
+        if resource.get("Type") == "AWS::Serverless::Function" and isinstance(props.get("CodeUri"), str):
+            props["CodeUri"] = {"Bucket": bucket, "Key": key}
+            rewritten += 1
+        elif resource.get("Type") == "AWS::Serverless::LayerVersion" and isinstance(props.get("ContentUri"), str):
+            props["ContentUri"] = {"Bucket": bucket, "Key": key.replace("deployment-", "layer-")}
+            rewritten += 1
+    if not rewritten:
+        raise DeployError("the template has no function packaged from a local zip")
+    return packaged
+
+
+def default_bucket_name(account: str, region: str) -> str:
+    return f"pageguard-artifacts-{account}-{region}"
+
+
+def ensure_bucket(s3: Any, bucket: str, region: str, create: bool) -> None:
+    try:
+        s3.head_bucket(Bucket=bucket)
+        return
+    except s3.exceptions.ClientError as exc:
+        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        if status not in (404, 400) or not create:
+            raise DeployError(f"bucket {bucket} is not usable ({exc}); pass --bucket with one you own") from exc
+    log(f"creating private artifacts bucket {bucket}")
+    kwargs: dict[str, Any] = {"Bucket": bucket}
+    if region != "us-east-1":
+        kwargs["CreateBucketConfiguration"] = {"LocationConstraint": region}
+    s3.create_bucket(**kwargs)
+    s3.put_public_access_block(
+        Bucket=bucket,
+        PublicAccessBlockConfiguration={
+            "BlockPublicAcls": True,
+            "IgnorePublicAcls": True,
+            "BlockPublicPolicy": True,
+            "RestrictPublicBuckets": True,
+        },
+    )
+    s3.put_bucket_encryption(
+        Bucket=bucket,
+        ServerSideEncryptionConfiguration={"Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]},
+    )
+
+
+def upload_if_missing(s3: Any, bucket: str, key: str, path: Path) -> None:
+    try:
+        s3.head_object(Bucket=bucket, Key=key)
+        log(f"s3://{bucket}/{key} already uploaded")
+        return
+    except s3.exceptions.ClientError:
+        pass
+    log(f"uploading {path.name} ({path.stat().st_size / 1e6:.1f} MB) to s3://{bucket}/{key}")
+    s3.upload_file(str(path), bucket, key, ExtraArgs={"ServerSideEncryption": "AES256"})
+
+
+def stack_exists(cfn: Any, stack_name: str) -> bool:
+    try:
+        stacks = cfn.describe_stacks(StackName=stack_name)["Stacks"]
+    except cfn.exceptions.ClientError as exc:
+        if "does not exist" in str(exc):
+            return False
+        raise
+    status = stacks[0]["StackStatus"]
+    if status == "ROLLBACK_COMPLETE":
+        raise DeployError(
+            f"stack {stack_name} is in ROLLBACK_COMPLETE (its first creation failed) and cannot be updated: "
+            "read the events above or in the console, delete the stack, then deploy again"
+        )
+    return status != "REVIEW_IN_PROGRESS"
+
+
+def stack_parameters(template: dict[str, Any], given: dict[str, str], updating: bool) -> list[dict[str, Any]]:
+    declared = template.get("Parameters", {})
+    params = []
+    for name in declared:
+        if name in given and given[name] is not None:
+            params.append({"ParameterKey": name, "ParameterValue": str(given[name])})
+        elif updating and name in OPTIONAL_PARAMETERS:
+            params.append({"ParameterKey": name, "UsePreviousValue": True})
+        elif "Default" not in declared[name]:
+            raise DeployError(f"parameter {name} is required for a new stack (see --help)")
+    return params
+
+
+def deploy_template(
+    cfn: Any,
+    *,
+    stack_name: str,
+    template: dict[str, Any],
+    parameters: dict[str, str],
+    template_url: Callable[[str], str] | None = None,
+    waiter_delay: int = 10,
+) -> dict[str, str]:
+    """Create or update `stack_name` through a change set; returns the stack outputs."""
+    updating = stack_exists(cfn, stack_name)
+    body = json.dumps(template)
+    request: dict[str, Any] = {
+        "StackName": stack_name,
+        "ChangeSetName": f"pageguard-{int(time.time())}",
+        "ChangeSetType": "UPDATE" if updating else "CREATE",
+        "Capabilities": CAPABILITIES,
+        "Parameters": stack_parameters(template, parameters, updating),
+        "Tags": [{"Key": "app", "Value": "pageguard"}],
+    }
+    if len(body.encode()) > TEMPLATE_BODY_LIMIT:
+        if template_url is None:
+            raise DeployError("template is over 51,200 bytes and no bucket was given for it")
+        request["TemplateURL"] = template_url(body)
+    else:
+        request["TemplateBody"] = body
+    log(f"{'updating' if updating else 'creating'} stack {stack_name}")
+    try:
+        change_set = cfn.create_change_set(**request)
+    except cfn.exceptions.ClientError as exc:
+        if any(marker in str(exc) for marker in NO_CHANGES):  # some endpoints refuse an empty change set outright
+            log("no changes to deploy")
+            return outputs(cfn, stack_name)
+        raise DeployError(f"CloudFormation refused the change set: {exc}") from exc
+    change_set_id = change_set["Id"]
+    try:
+        cfn.get_waiter("change_set_create_complete").wait(
+            ChangeSetName=change_set_id, StackName=stack_name, WaiterConfig={"Delay": waiter_delay, "MaxAttempts": 120}
+        )
+    except Exception as exc:  # WaiterError: a change set with no changes ends FAILED
+        described = cfn.describe_change_set(ChangeSetName=change_set_id, StackName=stack_name)
+        reason = described.get("StatusReason", "")
+        if any(marker in reason for marker in NO_CHANGES):
+            log("no changes to deploy")
+            cfn.delete_change_set(ChangeSetName=change_set_id, StackName=stack_name)
+            return outputs(cfn, stack_name)
+        raise DeployError(f"change set failed: {reason or exc}") from exc
+    described = cfn.describe_change_set(ChangeSetName=change_set_id, StackName=stack_name)
+    for change in described.get("Changes", []):
+        rc = change.get("ResourceChange", {})
+        log(f"  {rc.get('Action', '?'):<8} {rc.get('LogicalResourceId', '?'):<28} {rc.get('ResourceType', '')}")
+    cfn.execute_change_set(ChangeSetName=change_set_id, StackName=stack_name)
+    waiter = "stack_update_complete" if updating else "stack_create_complete"
+    try:
+        cfn.get_waiter(waiter).wait(StackName=stack_name, WaiterConfig={"Delay": waiter_delay, "MaxAttempts": 360})
+    except Exception as exc:
+        raise DeployError(f"stack {stack_name} failed:\n" + "\n".join(failure_events(cfn, stack_name))) from exc
+    return outputs(cfn, stack_name)
+
+
+def failure_events(cfn: Any, stack_name: str, limit: int = 15) -> list[str]:
+    events = cfn.describe_stack_events(StackName=stack_name).get("StackEvents", [])
+    failed = [e for e in events if str(e.get("ResourceStatus", "")).endswith("FAILED")]
+    return [f"  {e['LogicalResourceId']}: {e.get('ResourceStatusReason', '')}" for e in failed[:limit]]
+
+
+def outputs(cfn: Any, stack_name: str) -> dict[str, str]:
+    stack = cfn.describe_stacks(StackName=stack_name)["Stacks"][0]
+    return {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--stage", choices=("dev", "prod"), default=os.environ.get("STAGE", "dev"))
+    parser.add_argument("--stack-name", help="default: pageguard-STAGE")
+    parser.add_argument("--region", default=os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION"))
+    parser.add_argument("--bucket", default=os.environ.get("DEPLOY_BUCKET") or None,
+                        help="S3 bucket for the zip (default: pageguard-artifacts-ACCOUNT-REGION, created if missing)")
+    parser.add_argument("--sender-email", default=os.environ.get("SENDER_EMAIL") or None,
+                        help="address alert emails come from (required the first time)")
+    parser.add_argument("--sender-already-verified", action="store_true",
+                        help="do not create the SES identity (the address or its domain is already verified)")
+    parser.add_argument("--alarm-email", default=os.environ.get("ALARM_EMAIL") or None)
+    parser.add_argument("--audit-retention-days", type=int)
+    parser.add_argument("--dry-run", action="store_true", help="write build/STAGE/packaged.json and stop; no AWS calls")
+    args = parser.parse_args(argv)
+    stack_name = args.stack_name or f"pageguard-{args.stage}"
+
+    try:
+        template, zip_path = load_build(args.stage)
+        digest = sha256_file(zip_path)[:20]
+        key = f"pageguard/{args.stage}/deployment-{digest}.zip"
+        given = {
+            "Stage": args.stage,
+            "SenderEmail": args.sender_email,
+            "CreateSenderIdentity": "false" if args.sender_already_verified else None,
+            "AlarmEmail": args.alarm_email,
+            "AuditRetentionDays": args.audit_retention_days,
+        }
+        if args.dry_run:
+            packaged = rewrite_code_uris(template, args.bucket or "<artifacts-bucket>", key)
+            out = BUILD / args.stage / "packaged.json"
+            out.write_text(json.dumps(packaged, indent=2) + "\n")
+            log(f"dry run: would upload {zip_path} to s3://{args.bucket or '<artifacts-bucket>'}/{key}")
+            log(f"dry run: wrote {out}; would create or update stack {stack_name} with {CAPABILITIES}")
+            return 0
+
+        import boto3
+
+        session = boto3.session.Session(region_name=args.region)
+        region = session.region_name
+        if not region:
+            raise DeployError("no AWS region: pass --region or set AWS_REGION")
+        account = session.client("sts").get_caller_identity()["Account"]
+        log(f"account {account}, region {region}, stack {stack_name}")
+        s3 = session.client("s3")
+        bucket = args.bucket or default_bucket_name(account, region)
+        ensure_bucket(s3, bucket, region, create=args.bucket is None)
+        upload_if_missing(s3, bucket, key, zip_path)
+        packaged = rewrite_code_uris(template, bucket, key)
+        (BUILD / args.stage / "packaged.json").write_text(json.dumps(packaged, indent=2) + "\n")
+
+        def template_url(body: str) -> str:
+            tkey = f"pageguard/{args.stage}/template-{hashlib.sha256(body.encode()).hexdigest()[:20]}.json"
+            s3.put_object(Bucket=bucket, Key=tkey, Body=body.encode(), ServerSideEncryption="AES256")
+            return f"https://{bucket}.s3.{region}.amazonaws.com/{tkey}"
+
+        result = deploy_template(
+            session.client("cloudformation"), stack_name=stack_name, template=packaged, parameters=given,
+            template_url=template_url,
+        )
+    except DeployError as exc:
+        print(f"[deploy] FAILED: {exc}", file=sys.stderr)
+        return 1
+    log("stack outputs:")
+    for name, value in sorted(result.items()):
+        log(f"  {name}: {value}")
+    if "WebhookUrl" in result:
+        log("")
+        log(f"Webhook callback URL for the Meta App Dashboard: {result['WebhookUrl']}")
+        log(f"Next: python -m chalicelib.cli setup --stage {args.stage} ... then subscribe (docs/deploy.md).")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
