@@ -23,7 +23,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import requests
 from aws_lambda_powertools import Logger
 
-from chalicelib.config import PageSettings, Settings
+from chalicelib.config import LOCAL_APP_SECRET, PageSettings, Settings
 from chalicelib.errors import (
     GraphAmbiguousSendError,
     GraphError,
@@ -52,6 +52,7 @@ OUTSIDE_WINDOW_SUBCODES = frozenset({2018278, 2534022})
 
 MAX_LISTING_PAGES = 10  # pages followed per listing (posts, comments of one post)
 MAX_POSTS = 25  # most recent posts / media scanned by list_recent_comments
+MAX_RECORDED_CALLS = 1000  # DryRunGraphClient keeps the most recent calls only
 
 
 def classify_error(
@@ -234,7 +235,10 @@ class HttpGraphClient:
 
     @classmethod
     def from_settings(cls, settings: Settings, session: requests.Session | None = None) -> "HttpGraphClient":
-        return cls(settings.graph_api_url, session=session, app_secret=settings.app_secret)
+        # The built-in local secret is not the Meta app's: an appsecret_proof made with it would make
+        # every real Graph call fail (code 100), so it is only used when it is a real secret.
+        secret = "" if settings.app_secret == LOCAL_APP_SECRET else settings.app_secret
+        return cls(settings.graph_api_url, session=session, app_secret=secret)
 
     # writes
 
@@ -503,6 +507,8 @@ class DryRunGraphClient:
         self._fail_if_scripted(plan.op)
         target = plan.path.strip("/").split("/")[0]
         self.calls.append(GraphCall(plan.op, plan.method, plan.path, event.platform.value, event.account_id, target, text))
+        if len(self.calls) > MAX_RECORDED_CALLS:  # a long-lived DRY_RUN process must not grow without bound
+            del self.calls[: len(self.calls) - MAX_RECORDED_CALLS]
         logger.info(
             "dry run: graph call not sent",
             extra={"op": plan.op, "method": plan.method, "path": plan.path, "platform": event.platform.value,

@@ -558,3 +558,12 @@ def test_logs_carry_ids_never_tokens_or_texts(client, fake_graph, log_records) -
     assert FB_COMMENT in dumped
     for secret in (TOKEN, APP_SECRET, VISITOR_TEXT, PAGE.contact_reply, PAGE.crisis_reply, "bipolar"):
         assert secret not in dumped
+
+
+def test_from_settings_never_signs_with_the_built_in_local_secret() -> None:
+    from chalicelib.config import LOCAL_APP_SECRET, Settings
+
+    local = HttpGraphClient.from_settings(Settings.from_env({}))
+    real = HttpGraphClient.from_settings(Settings.from_env({"APP_SECRET": APP_SECRET, "GRAPH_API_URL": "http://x/v25.0/"}))
+    assert local._app_secret == "" and Settings.from_env({}).app_secret == LOCAL_APP_SECRET
+    assert real._app_secret == APP_SECRET and real._base == "http://x/v25.0"
