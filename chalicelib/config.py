@@ -23,8 +23,7 @@ DEFAULT_NOTIFY_FROM = "PageGuard <alerts@pageguard.invalid>"
 DEFAULT_CRISIS_REPLY = (
     "We're really glad you reached out, and we want you to be safe. If you are in the US, you can call "
     "or text 988 (Suicide & Crisis Lifeline) any time, day or night. If you are in immediate danger, "
-    "call 911. Outside the US, please contact your local emergency number. We have also sent you a "
-    "private message."
+    "call 911. Outside the US, please contact your local emergency number."
 )
 
 _PHONE_RE = re.compile(r"\+?\d[\d\s().-]{6,}\d")

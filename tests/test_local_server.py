@@ -85,7 +85,7 @@ def server(graph: FakeGraph, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     log_path = tmp / "server.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "chalice.cli", "local", "--stage", "local", "--host", "127.0.0.1",
+            [str(Path(sys.executable).parent / "chalice"), "local", "--stage", "local", "--host", "127.0.0.1",
              "--port", str(port), "--no-autoreload"],
             cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
         )
