@@ -142,6 +142,28 @@ def store_configuration(
     return SetupResult(tuple(written), page_ids, without_token, generated)
 
 
+def load_pages(ssm: Any, stage: str) -> PagesConfig:
+    """The pages configuration `setup` stored for a stage (for the subscribe and scan commands)."""
+    name = parameter_names(stage).pages
+    try:
+        value = ssm.get_parameter(Name=name, WithDecryption=True)["Parameter"]["Value"]
+    except ssm.exceptions.ParameterNotFound as exc:
+        raise ConfigError(f"{name} does not exist: run setup --stage {stage} --pages-file ... first") from exc
+    return PagesConfig.from_json(value)
+
+
+def stage_environment(stage: str) -> dict[str, str]:
+    """The literal environment variables .chalice/config.json gives a stage (GRAPH_API_URL, parameter names)."""
+    try:
+        config = json.loads((REPO_ROOT / ".chalice" / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    stage_config = config.get("stages", {}).get(stage, {})
+    env = dict(config.get("environment_variables", {}))
+    env.update(stage_config.get("environment_variables", {}))
+    return {k: v for k, v in env.items() if isinstance(v, str)}
+
+
 def warn_if_tracked(path: Path, err: TextIO) -> None:
     """Page tokens in a file git could commit are a leak waiting to happen: say so (the file is not changed)."""
     try:
