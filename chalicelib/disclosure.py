@@ -32,6 +32,7 @@ CRISIS_DIRECT_TYPES = frozenset(
     }
 )
 CRISIS_MENTION = "CRISIS_MENTION"
+CARE_PROVIDER = "CARE_PROVIDER"
 THERAPY_RELATIONSHIP = "THERAPY_RELATIONSHIP"
 CONTACT_TYPES = frozenset({"EMAIL_ADDRESS", "PHONE_NUMBER"})
 
@@ -95,6 +96,10 @@ _CUE_STEMS = (
     "topic_frame",
     "public_figure",
     "care_request",
+    "non_person",
+    "joke_markers",
+    "hyperbole",
+    "self_frame",
 )
 
 
@@ -141,7 +146,16 @@ _NOT_NAMES = frozenset(
     eso esto ese ella él ellos nadie alguien todo todos nada mi tu su que qué cuando como cómo
     honestly sorry thanks thank please hey hello wow omg yes yeah nope also but and so just""".split()
 )
-_NEGATION_WINDOW_WORDS = 5
+_KIN_OWNER = re.compile(
+    r"(?<![\w])(?:my|our|his|her|their|mi|mis|su|sus|nuestr[oa]s?|tu|tus)\s+(?:[\w'’-]+\s+){0,2}$"
+    r"|\p{Lu}\p{Ll}+['’]s\s+$|(?<![\w])(?:de\s+mi|de\s+mis)\s+$",
+    re.IGNORECASE,
+)
+_ATTACHED_1P = re.compile(
+    r"(?<![\w])(?:my|our|mi|mis|nuestr[oa]s?)\s+(?:(?!is\b|es\b|was\b|era\b|a\b|an\b|un\b|una\b)[\w'’-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+_NEGATION_WINDOW_WORDS = 4
 _AFTER_WINDOW_CHARS = 40
 
 
@@ -149,12 +163,25 @@ def _find_cues(text: str) -> list[_Cue]:
     cues: list[_Cue] = []
     for kind, rx in _cue_regexes().items():
         for m in rx.finditer(text):
-            cues.append(_Cue(kind, m.start(), m.end()))
+            if kind == "kin" and not _KIN_OWNER.search(text, max(0, m.start() - 40), m.start()):
+                # "kids", "a friend", "the mum in the book": a relationship word with no owner is
+                # people in general, not a specific person.
+                kind_here = "generic_person"
+            else:
+                kind_here = kind
+            cues.append(_Cue(kind_here, m.start(), m.end()))
     for m in _PRONOUN_3P.finditer(text):
         cues.append(_Cue("pronoun_3p", m.start(), m.end()))
     for m in _NAME.finditer(text):
         if m.group(1).lower() not in _NOT_NAMES:
             cues.append(_Cue("name", m.start(1), m.end(1)))
+    # "as someone with" (self_frame) contains "someone" (generic_person): the longer frame wins.
+    frames = [c for c in cues if c.kind == "self_frame"]
+    if frames:
+        cues = [
+            c for c in cues
+            if c.kind == "self_frame" or not any(f.start <= c.start and c.end <= f.end for f in frames)
+        ]
     cues.sort(key=lambda c: (c.start, -c.end))
     return cues
 
@@ -183,7 +210,7 @@ def _is_real_negation(cue: _Cue, cues: Sequence[_Cue]) -> bool:
     )
 
 
-_PERSON_KINDS = ("first_person", "kin", "name", "generic_person", "pronoun_3p")
+_PERSON_KINDS = ("first_person", "kin", "name", "generic_person", "pronoun_3p", "self_frame")
 _BLOCKING_KINDS = ("hypothetical", "topic_frame", "public_figure")
 
 
@@ -193,20 +220,41 @@ def _anchor(text: str, hit: Hit, clause: tuple[int, int], cues: Sequence[_Cue], 
     in_clause = [c for c in cues if c_start <= c.start and c.end <= c_end]
     has_public = any(c.kind == "public_figure" for c in in_clause)
 
-    if _POSSESSIVE_1P.search(before):
-        return Status.ANCHORED, "possessive"
-    if specific and not has_public and _POSSESSIVE_3P.search(before):
-        return Status.ANCHORED, "possessive"
+    if hit.type == CARE_PROVIDER:
+        # A provider noun is a profession unless it is someone's provider: "my therapist",
+        # "my son's psychiatrist" — but not "my sister is a psychologist".
+        m = _ATTACHED_1P.search(before)
+        if m and not _possessed_non_person(text, c_start + m.start(), hit.start, cues):
+            return Status.ANCHORED, "possessive"
+        if _PROVIDER_OWNER_AFTER.match(text, hit.end):
+            return Status.ANCHORED, "possessive"
+        return Status.UNANCHORED, "profession"
 
+    for rx in (_POSSESSIVE_1P, _POSSESSIVE_3P):
+        m = rx.search(before)
+        if m is None or (rx is _POSSESSIVE_3P and (not specific or has_public)):
+            continue
+        p_start = c_start + m.start()
+        if _possessed_non_person(text, p_start, hit.start, cues):
+            return Status.UNANCHORED, "non_person"
+        # "my post on ADHD" and "my son doesn't have ADHD" are not possessive attachments.
+        if not any(
+            c.kind in _BLOCKING_KINDS or c.kind in ("negation", "generic_person")
+            for c in in_clause
+            if p_start <= c.start and c.end <= hit.start
+        ):
+            return Status.ANCHORED, "possessive"
+
+    if _topic_after(text, hit, in_clause):
+        return Status.UNANCHORED, "topic_frame"
     persons_before = [
         c for c in in_clause if c.end <= hit.start and c.kind in _PERSON_KINDS
         and not (c.kind == "pronoun_3p" and not specific)
     ]
     if not persons_before:
-        # Anchor after the term: "anxiety is killing me", "ADHD runs in my family".
-        after_end = min(c_end, hit.end + _AFTER_WINDOW_CHARS)
-        after = [c for c in in_clause if hit.end <= c.start < after_end]
-        if any(c.kind in ("first_person", "kin") for c in after) and not any(
+        # Anchor right after the term: "anxiety is killing me", "ADHD runs in my family".
+        after_text = text[hit.end : min(c_end, hit.end + _AFTER_WINDOW_CHARS)].split(",")[0]
+        if _AFTER_ANCHOR.search(after_text) and not any(
             c.kind in _BLOCKING_KINDS or c.kind == "generic_person" for c in in_clause
         ):
             return _negation(text, hit, c_start, cues, Status.ANCHORED, "after")
@@ -221,11 +269,37 @@ def _anchor(text: str, hit: Hit, clause: tuple[int, int], cues: Sequence[_Cue], 
     for c in between:
         if c.kind in _BLOCKING_KINDS:
             return Status.UNANCHORED, c.kind
-    return _negation(text, hit, person.end, cues, Status.ANCHORED, person.kind)
+    return _negation(text, hit, c_start, cues, Status.ANCHORED, person.kind)
+
+
+_PROVIDER_OWNER_AFTER = re.compile(r"\s+(?:de\s+mi|de\s+mis|de\s+nuestr[oa])\s", re.IGNORECASE)
+_AFTER_ANCHOR = re.compile(r"(?<![\w])(?:me|my|myself|mi|mis|i|i'm|im|i've)(?![\w])", re.IGNORECASE)
+
+
+def _possessed_non_person(text: str, p_start: int, hit_start: int, cues: Sequence[_Cue]) -> bool:
+    """ "my dog has anxiety", "mi celular está deprimido": the owner is not a person."""
+    return any(c.kind == "non_person" and p_start <= c.start and c.end <= hit_start for c in cues)
+
+
+def _topic_after(text: str, hit: Hit, in_clause: Sequence[_Cue]) -> bool:
+    """ "CBT training", "depression rates", "panic attacks education": the term names a topic."""
+    return any(
+        c.kind == "topic_frame" and hit.end <= c.start and not text[hit.end : c.start].strip(" -")
+        for c in in_clause
+    )
+
+
+_SCOPE_END = re.compile(r"(?<![\w])(?:que|q|that|because|porque|but|pero|and|y)(?![\w])|,", re.IGNORECASE)
 
 
 def _negation(text: str, hit: Hit, from_offset: int, cues: Sequence[_Cue], status: Status, cue: str) -> tuple[Status, str]:
-    # NegEx-style scope: a negation within the last few words before the term, after the anchor.
+    # NegEx-style scope: a negation within the last few words before the term. Abstinence is itself a
+    # disclosure ("two weeks without weed", "haven't drunk in 90 days"), so substance use is never negated.
+    if hit.type == "SUBSTANCE_USE":
+        return status, cue
+    ends = list(_SCOPE_END.finditer(text, from_offset, hit.start))
+    if ends:
+        from_offset = ends[-1].end()
     window_text = text[from_offset : hit.start]
     words = list(re.finditer(r"[\w'’]+", window_text))
     if len(words) > _NEGATION_WINDOW_WORDS:
@@ -244,6 +318,7 @@ def assess(text: str, hits: Iterable[Hit], care_cue_required: bool = True) -> As
     cues = _find_cues(text)
     clauses = _clauses(text)
     specific = any(c.kind in ("first_person", "kin", "name") for c in cues)
+    joking = any(c.kind == "joke_markers" for c in cues)
     findings: list[Finding] = []
     for hit in hits:
         clause = _clause_of(clauses, hit.start)
@@ -251,8 +326,10 @@ def assess(text: str, hits: Iterable[Hit], care_cue_required: bool = True) -> As
             findings.append(_crisis_direct(hit, clause, cues))
         elif hit.type == THERAPY_RELATIONSHIP:
             findings.append(Finding(hit, Status.DIRECT, "therapy_relationship"))
-        elif hit.type in HEALTH_TYPES or hit.type == CRISIS_MENTION:
+        elif hit.type in HEALTH_TYPES or hit.type in (CRISIS_MENTION, CARE_PROVIDER):
             status, cue = _anchor(text, hit, clause, cues, specific)
+            if status is Status.ANCHORED and joking and _is_hyperbole(hit, cues):
+                status, cue = Status.UNANCHORED, "joke"
             findings.append(Finding(hit, status, cue))
         elif hit.type in CONTACT_TYPES:
             care = any(c.kind == "care_request" for c in cues) or any(
@@ -263,12 +340,19 @@ def assess(text: str, hits: Iterable[Hit], care_cue_required: bool = True) -> As
     return Assessment(_label(findings), tuple(findings))
 
 
+def _is_hyperbole(hit: Hit, cues: Sequence[_Cue]) -> bool:
+    return any(c.kind == "hyperbole" and c.start <= hit.start and hit.end <= c.end for c in cues) or any(
+        c.kind == "hyperbole" and hit.start <= c.start and c.end <= hit.end for c in cues
+    )
+
+
 def _crisis_direct(hit: Hit, clause: tuple[int, int], cues: Sequence[_Cue]) -> Finding:
     # Crisis wording over-flags on purpose: it is dropped only when the clause is plainly about people
     # in general ("what do I say if someone tells me they want to die") with no first person before it.
     c_start, _ = clause
     before = [c for c in cues if c_start <= c.start and c.end <= hit.start]
-    general = any(c.kind in ("generic_person", "hypothetical", "public_figure") for c in before)
+    # Only a hypothetical or fictional frame counts: "everyone would be better off without me" is a crisis.
+    general = any(c.kind in ("hypothetical", "public_figure") for c in before)
     first_person = any(c.kind in ("first_person", "kin") for c in before)
     if general and not first_person:
         return Finding(hit, Status.UNANCHORED, "generic_person")

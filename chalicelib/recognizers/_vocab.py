@@ -28,12 +28,17 @@ class VocabRecognizer(PatternRecognizer):
     def __init__(self, supported_language: str = "en") -> None:
         patterns: list[Pattern] = []
         entities: list[str] = [self.ENTITY]
-        terms: list[str] = []
-        for stem in self.TERM_STEMS:
-            terms.extend(load_terms(stem, supported_language))
-        rx = terms_regex(terms)
-        if rx:
-            patterns.append(Pattern(name=self.ENTITY, regex=rx, score=self.TERM_SCORE))
+        terms_by_type: dict[str, list[str]] = {}
+        for spec in self.TERM_STEMS:
+            # "stem" lists emit ENTITY; "stem:OTHER_TYPE" lists emit OTHER_TYPE.
+            stem, _, entity = spec.partition(":")
+            terms_by_type.setdefault(entity or self.ENTITY, []).extend(load_terms(stem, supported_language))
+        for entity, terms in terms_by_type.items():
+            rx = terms_regex(terms)
+            if rx:
+                patterns.append(Pattern(name=entity, regex=rx, score=self.TERM_SCORE))
+                if entity not in entities:
+                    entities.append(entity)
         for stem in self.PATTERN_STEMS:
             by_type: dict[str, list[str]] = {}
             for entity, pattern_rx in load_patterns(stem, supported_language):

@@ -1,0 +1,87 @@
+"""Score the classify CLI on a labelled JSON Lines file: `make eval` (python scripts/eval_detection.py FILE).
+
+Runs `python -m chalicelib.cli classify` as a subprocess, so what is measured is the CLI contract.
+Only id and text are sent: Meta delivers comments without a language tag, so detection must guess.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+LABELS = ("ok", "sensitive", "crisis")
+REPO = Path(__file__).resolve().parent.parent
+
+
+def run_classify(items: list[dict]) -> dict:
+    payload = "".join(json.dumps({"id": it["id"], "text": it["text"]}, ensure_ascii=False) + "\n" for it in items)
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    proc = subprocess.run(
+        [sys.executable, "-m", "chalicelib.cli", "classify"],
+        input=payload, capture_output=True, text=True, cwd=REPO, env=env, check=True,
+    )
+    if proc.stderr.strip():
+        sys.stderr.write(proc.stderr)
+    return {out["id"]: out["label"] for out in map(json.loads, proc.stdout.splitlines())}
+
+
+def metrics(pairs: list[tuple[str, str]]) -> dict:
+    """pairs of (gold, predicted)."""
+    protect = [p for g, p in pairs if g != "ok"]
+    crisis = [p for g, p in pairs if g == "crisis"]
+    ok = [p for g, p in pairs if g == "ok"]
+    return {
+        "n": len(pairs),
+        "protect_recall": sum(p != "ok" for p in protect) / len(protect) if protect else float("nan"),
+        "crisis_recall": sum(p == "crisis" for p in crisis) / len(crisis) if crisis else float("nan"),
+        "crisis_labelled_ok": sum(p == "ok" for p in crisis),
+        "fpr_ok": sum(p != "ok" for p in ok) / len(ok) if ok else float("nan"),
+        "n_protect": len(protect),
+        "n_crisis": len(crisis),
+        "n_ok": len(ok),
+    }
+
+
+def confusion(pairs: list[tuple[str, str]]) -> str:
+    counts = Counter(pairs)
+    lines = ["gold \\ predicted " + "".join(f"{p:>11}" for p in LABELS)]
+    for g in LABELS:
+        lines.append(f"{g:<17} " + "".join(f"{counts[(g, p)]:>11}" for p in LABELS))
+    return "\n".join(lines)
+
+
+def fmt(name: str, m: dict) -> str:
+    return (
+        f"{name:<8} n={m['n']:<4} protect recall {m['protect_recall']:.3f} ({m['n_protect']})"
+        f"  crisis recall {m['crisis_recall']:.3f} ({m['n_crisis']})"
+        f"  crises labelled ok {m['crisis_labelled_ok']}"
+        f"  FPR on ok {m['fpr_ok']:.3f} ({m['n_ok']})"
+    )
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) < 2:
+        print("usage: eval_detection.py LABELLED.jsonl", file=sys.stderr)
+        return 2
+    items = [json.loads(line) for line in Path(argv[1]).read_text(encoding="utf-8").splitlines() if line.strip()]
+    predicted = run_classify(items)
+    missing = [it["id"] for it in items if it["id"] not in predicted]
+    if missing:
+        print(f"{len(missing)} items got no output", file=sys.stderr)
+    pairs = [(it["label"], predicted.get(it["id"], "ok")) for it in items]
+    print(f"{argv[1]}: {len(items)} items")
+    print(confusion(pairs))
+    print()
+    print(fmt("overall", metrics(pairs)))
+    for lang in sorted({it.get("lang", "?") for it in items}):
+        sub = [(it["label"], predicted.get(it["id"], "ok")) for it in items if it.get("lang", "?") == lang]
+        print(fmt(lang, metrics(sub)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
