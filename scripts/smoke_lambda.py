@@ -114,6 +114,9 @@ def main(task_dir: str, runtime_dir: str, report_path: str) -> int:
             return response
 
         step("invoke_health", health)
+        # What the API handler needs: it imports app.py only (the detector is built lazily in the worker).
+        report["api_handler_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+        print(f"[smoke] API handler peak RSS {report['api_handler_rss_mb']} MB", flush=True)
 
     step("import_worker", lambda: __import__("chalicelib.worker", fromlist=["handle_sqs_batch"]).handle_sqs_batch)
     step("import_reconcile", lambda: __import__("chalicelib.reconcile", fromlist=["run_scheduled"]).run_scheduled)
@@ -129,7 +132,7 @@ def main(task_dir: str, runtime_dir: str, report_path: str) -> int:
                 verdicts.append(
                     {
                         "text": text[:40],
-                        "label": str(getattr(verdict, "label", "")),
+                        "label": str(getattr(getattr(verdict, "label", ""), "value", "")),
                         "entities": list(getattr(verdict, "entity_types", ())),
                     }
                 )
@@ -140,7 +143,7 @@ def main(task_dir: str, runtime_dir: str, report_path: str) -> int:
             failures.append("the detector found nothing in the health/contact samples: recognizers did not load")
 
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    report["peak_rss_mb"] = round(usage.ru_maxrss / 1024, 1)
+    report["peak_rss_mb"] = round(usage.ru_maxrss / 1024, 1)  # the worker: app + detector + 3 detections
     report["network_attempts"] = attempts
     if attempts:
         failures.append(f"{len(attempts)} outbound connection(s) attempted: {attempts[:3]}")
