@@ -136,11 +136,30 @@ def _run_explain(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- setup / subscribe / scan (deployment; logic in provision.py, subscription.py, scan.py) ---------
+
+
+def _deferred(module: str) -> tuple[Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]:
+    """configure/run of a chalicelib module, imported only when that subcommand is set up or run."""
+    import importlib
+
+    def configure(parser: argparse.ArgumentParser) -> None:
+        importlib.import_module(f"chalicelib.{module}").configure(parser)
+
+    def run(args: argparse.Namespace) -> int:
+        return importlib.import_module(f"chalicelib.{module}").run(args)
+
+    return configure, run
+
+
 # --- dispatcher ---------------------------------------------------------------------------------
 
 COMMANDS: dict[str, Command] = {
     "classify": Command("classify JSON Lines from stdin", _configure_classify, _run_classify),
     "explain": Command("explain the verdict for one text", _configure_explain, _run_explain),
+    "setup": Command("store a stage's pages and app secret in SSM (SecureString)", *_deferred("provision")),
+    "subscribe": Command("subscribe the Meta app to each page's webhooks", *_deferred("subscription")),
+    "scan": Command("back-fill: check existing comments (--since 30d; dry run unless --apply)", *_deferred("scan")),
 }
 
 

@@ -209,7 +209,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, *, ssm: Any = None, env: Mapping[str, str] | None = None,
-        out: TextIO = sys.stdout, err: TextIO = sys.stderr, interactive: bool | None = None) -> int:
+        out: TextIO | None = None, err: TextIO | None = None, interactive: bool | None = None) -> int:
+    out = sys.stdout if out is None else out
+    err = sys.stderr if err is None else err
     env = os.environ if env is None else env
     interactive = sys.stdin.isatty() if interactive is None else interactive
     names = parameter_names(args.stage)
@@ -218,7 +220,8 @@ def run(args: argparse.Namespace, *, ssm: Any = None, env: Mapping[str, str] | N
         if args.pages_file:
             pages_json = args.pages_file.read_text(encoding="utf-8")
             _, config = read_pages(pages_json)
-            warn_if_tracked(args.pages_file, err)
+            if any(p.access_token for p in config.pages):
+                warn_if_tracked(args.pages_file, err)
             out.write(f"pages file OK: {len(config.pages)} page(s): {', '.join(p.page_id for p in config.pages)}\n")
         elif args.pages_only:
             raise ConfigError("--pages-only needs --pages-file")

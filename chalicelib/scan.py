@@ -235,8 +235,10 @@ def build_pipeline_for(args: argparse.Namespace) -> Any:
     return Deps(settings=Settings.from_env(env)).pipeline
 
 
-def run(args: argparse.Namespace, *, ssm: Any = None, out: TextIO = sys.stdout, err: TextIO = sys.stderr,
+def run(args: argparse.Namespace, *, ssm: Any = None, out: TextIO | None = None, err: TextIO | None = None,
         clock: Callable[[], float] = time.time) -> int:
+    out = sys.stdout if out is None else out
+    err = sys.stderr if err is None else err
     from chalicelib.detection import get_detector
     from chalicelib.graph import HttpGraphClient
     from chalicelib.subscription import load_target

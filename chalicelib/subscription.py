@@ -146,7 +146,9 @@ def load_target(args: argparse.Namespace, ssm: Any = None) -> tuple[PagesConfig,
     return pages, secret, base
 
 
-def run(args: argparse.Namespace, *, ssm: Any = None, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+def run(args: argparse.Namespace, *, ssm: Any = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    out = sys.stdout if out is None else out
+    err = sys.stderr if err is None else err
     from chalicelib.graph import HttpGraphClient
 
     try:

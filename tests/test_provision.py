@@ -164,3 +164,10 @@ def test_load_pages_reads_what_setup_stored(ssm: Any) -> None:
     assert provision.load_pages(ssm, "dev").pages[0].page_id == PAGE["page_id"]
     with pytest.raises(ConfigError, match="run setup"):
         provision.load_pages(ssm, "prod")
+
+
+def test_the_cli_dispatches_setup(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from chalicelib import cli
+
+    assert cli.main(["setup", "--stage", "prod", "--pages-file", str(_pages_file(tmp_path)), "--check"]) == 0
+    assert "1 page(s)" in capsys.readouterr().out
