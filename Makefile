@@ -59,3 +59,15 @@ bench-webhook: install
 
 clean:
 	rm -rf build .local .pytest_cache
+
+# Deployment (docs/deploy.md). `package` needs no AWS credentials: it builds build/$(STAGE)/sam.json and
+# deployment.zip, checks the size, smoke-tests the unpacked zip and runs cfn-lint. `deploy` uploads
+# through S3 and creates or updates the pageguard-$(STAGE) stack; the first time it needs SENDER_EMAIL.
+package: install
+	$(PY) scripts/package.py --stage $(STAGE)
+
+deploy: package
+	$(PY) scripts/deploy.py --stage $(STAGE) \
+	  $(if $(SENDER_EMAIL),--sender-email $(SENDER_EMAIL)) \
+	  $(if $(ALARM_EMAIL),--alarm-email $(ALARM_EMAIL)) \
+	  $(if $(DEPLOY_BUCKET),--bucket $(DEPLOY_BUCKET))
