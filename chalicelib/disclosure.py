@@ -289,7 +289,11 @@ def _topic_after(text: str, hit: Hit, in_clause: Sequence[_Cue]) -> bool:
     )
 
 
-_SCOPE_END = re.compile(r"(?<![\w])(?:que|q|that|because|porque|but|pero|and|y)(?![\w])|,", re.IGNORECASE)
+# Words that close a negation's scope: "they don't believe that I have depression" still discloses.
+# "not that I have OCD" is the exception: there "that" belongs to the negation.
+_SCOPE_END = re.compile(
+    r"(?<![\w])(?:que|q|(?<!not\s)that|because|porque|but|pero|and|y)(?![\w])|,", re.IGNORECASE
+)
 
 
 def _negation(text: str, hit: Hit, from_offset: int, cues: Sequence[_Cue], status: Status, cue: str) -> tuple[Status, str]:

@@ -38,8 +38,8 @@ C_GRID = (1.0, 3.0, 10.0, 30.0)
 N_FOLDS = 5
 # Targets on out-of-fold predictions, stricter than the product targets to leave a margin for
 # wording the corpus does not cover.
-CRISIS_RECALL_TARGET = 0.98
-OK_FPR_BUDGET = 0.03
+OK_FPR_BUDGET = 0.035
+CRISIS_SPILL = 0.15  # share of sensitive items we accept escalating to a crisis reply
 
 
 def _norm(text: str) -> str:
@@ -139,24 +139,33 @@ def sigmoid_scores(heads, X) -> np.ndarray:
 
 
 def choose_thresholds(z: np.ndarray, gold: np.ndarray, rule: np.ndarray) -> dict:
-    """Crisis: highest threshold meeting the crisis-recall target. Protect: lowest within the FPR budget."""
+    """Joint grid over both thresholds on out-of-fold scores.
+
+    Feasible: ok FPR within budget and at most CRISIS_SPILL of sensitive items escalated to crisis.
+    Best: fewest crises labelled ok, then highest crisis recall, then highest protect recall.
+    """
     p = 1.0 / (1.0 + np.exp(-z))
-    is_crisis, is_ok = gold == 2, gold == 0
-    cands = np.unique(np.concatenate([p[:, 1], [0.5]]))[::-1]
-    t_crisis = 0.5
-    for t in cands:
-        pred_c = (rule == 2) | (p[:, 1] >= t)
-        if pred_c[is_crisis].mean() >= CRISIS_RECALL_TARGET:
-            t_crisis = float(t)
-            break
-    base = (rule >= 1) | (p[:, 1] >= t_crisis)
-    t_protect = 0.99
-    for t in np.unique(p[:, 0])[::-1]:
-        pred = base | (p[:, 0] >= t)
-        if pred[is_ok].mean() > OK_FPR_BUDGET:
-            break
-        t_protect = float(t)
-    return {"protect": t_protect, "crisis": t_crisis}
+    grid = np.unique(np.round(np.concatenate([np.linspace(0.02, 0.98, 97), [0.5]]), 4))
+    is_ok, is_sens, is_crisis = gold == 0, gold == 1, gold == 2
+    best_key, best = None, {"protect": 0.5, "crisis": 0.5}
+    for tc in grid:
+        crisis_pred = (rule == 2) | (p[:, 1] >= tc)
+        if crisis_pred[is_sens].mean() > CRISIS_SPILL:
+            continue
+        for tp in grid:
+            flagged = crisis_pred | (rule >= 1) | (p[:, 0] >= tp)
+            fpr = flagged[is_ok].mean()
+            if fpr > OK_FPR_BUDGET:
+                continue
+            key = (
+                -int((is_crisis & ~flagged).sum()),
+                float(crisis_pred[is_crisis].mean()),
+                float(flagged[gold > 0].mean()),
+                -fpr,
+            )
+            if best_key is None or key > best_key:
+                best_key, best = key, {"protect": float(tp), "crisis": float(tc)}
+    return best
 
 
 def combined(z: np.ndarray, rule: np.ndarray, th: dict) -> np.ndarray:
@@ -198,7 +207,14 @@ def main() -> int:
 
     from sklearn.model_selection import GroupKFold
 
-    folds = list(GroupKFold(n_splits=N_FOLDS).split(np.zeros(len(items)), gold, groups))
+    # Hold out whole handwritten files (a new writer's wording); templated "generated" files always
+    # stay in training, since their near-duplicates would make held-out scores look too good.
+    held = np.array(["generated" not in g for g in groups])
+    held_idx = np.flatnonzero(held)
+    always = np.flatnonzero(~held)
+    folds = []
+    for tr, te in GroupKFold(n_splits=N_FOLDS).split(held_idx, gold[held_idx], groups[held_idx]):
+        folds.append((np.concatenate([always, held_idx[tr]]), held_idx[te]))
     fold_mats = []
     for tr, te in folds:
         idf = compute_idf(rows, tr, n_features)
@@ -210,8 +226,8 @@ def main() -> int:
         for (tr, te), (Xtr, Xte) in zip(folds, fold_mats):
             heads = fit_heads(Xtr, (gold[tr] > 0).astype(int), (gold[tr] == 2).astype(int), C)
             z[te] = sigmoid_scores(heads, Xte)
-        th = choose_thresholds(z, gold, rule)
-        r = report(gold, combined(z, rule, th))
+        th = choose_thresholds(z[held], gold[held], rule[held])
+        r = report(gold[held], combined(z[held], rule[held], th))
         # Rank by the product goals: crisis let through first, then protect recall within the FPR budget.
         key = (-r["crises_labelled_ok"], r["crisis_recall"] + r["protect_recall"] - r["fpr_ok"])
         print(f"C={C:<5} thresholds={ {k: round(v, 3) for k, v in th.items()} } OOF {r}")
@@ -219,8 +235,10 @@ def main() -> int:
             best = (key, C, th, r, z)
     _, C, th, oof, z = best
     pred = combined(z, rule, th)
-    per_lang = {lang: report(gold[lang_arr == lang], pred[lang_arr == lang]) for lang in sorted(set(langs))}
-    print(f"chosen C={C}; out-of-fold (grouped by file): {oof}; per detected language: {per_lang}")
+    per_lang = {
+        lang: report(gold[held & (lang_arr == lang)], pred[held & (lang_arr == lang)]) for lang in sorted(set(langs))
+    }
+    print(f"chosen C={C}; out-of-fold on held-out handwritten files: {oof}; per detected language: {per_lang}")
 
     all_idx = np.arange(len(items))
     idf = compute_idf(rows, all_idx, n_features)
@@ -240,13 +258,13 @@ def main() -> int:
             "C": C,
             "class_weight": "balanced",
             "thresholds": {k: round(v, 6) for k, v in th.items()},
-            "threshold_rule": f"crisis: highest with OOF crisis recall >= {CRISIS_RECALL_TARGET}; "
-            f"protect: lowest with OOF ok FPR <= {OK_FPR_BUDGET}",
+            "threshold_rule": f"joint grid on OOF: ok FPR <= {OK_FPR_BUDGET}, sensitive->crisis <= {CRISIS_SPILL}; "
+            "min crises labelled ok, then max crisis recall, then max protect recall",
             "training_items": len(items),
             "training_counts": {lbl: int((gold == i).sum()) for i, lbl in enumerate(LABELS)},
             "corpus_stats": stats,
             "corpus_sha256": corpus_hash,
-            "oof_grouped_by_file": oof,
+            "oof_handwritten_files_held_out": oof,
             "oof_per_detected_language": per_lang,
         }
     )

@@ -1,0 +1,145 @@
+"""The detector end to end: disclosure logic (anchoring, negation, hypotheticals, third parties,
+general questions, public figures), crisis over-flagging, contact details and the page's own
+contacts, language detection, the Verdict contract and the no-network/no-download guarantees."""
+
+from __future__ import annotations
+
+import pytest
+
+from chalicelib import detection
+from chalicelib.detection import detect_language, extract_contacts, get_detector
+from chalicelib.models import Label, Verdict
+
+
+@pytest.fixture(scope="session")
+def detector():
+    return get_detector()
+
+
+def rules(detector, text: str) -> Label:
+    """The rule stage alone, so these tests pin the disclosure logic, not the trained weights."""
+    return detector.assess(text)[3].label
+
+
+# fmt: off
+RULE_CASES = [
+    # anchored to the writer or someone they name
+    ("my son's ADHD meds stopped working",                          Label.SENSITIVE),
+    ("I was diagnosed with bipolar disorder last year",             Label.SENSITIVE),
+    ("see you at my Tuesday session!",                              Label.SENSITIVE),
+    ("since I started seeing you my panic attacks are rarer",       Label.SENSITIVE),
+    ("my wife had a miscarriage in June",                           Label.SENSITIVE),
+    ("90 days sober today",                                         Label.OK),  # no person: left to the model
+    ("Mark has bipolar and won't take his meds",                    Label.SENSITIVE),
+    ("mi hija tiene TDAH y no sé qué hacer",                        Label.SENSITIVE),
+    ("diagnosed with endometriosis after 9 years of pain",          Label.SENSITIVE),
+    # negated
+    ("I don't have ADHD, just curious how it's diagnosed",          Label.OK),
+    ("not that I have OCD but how is it treated?",                  Label.OK),
+    ("yo no tengo TOC, solo me dio curiosidad",                     Label.OK),
+    # hypothetical and general
+    ("Hypothetically if someone has OCD what helps?",               Label.OK),
+    ("what age do kids usually get assessed for dyslexia?",         Label.OK),
+    ("great post on ADHD!",                                         Label.OK),
+    ("great tips for anxiety, saving this",                         Label.OK),
+    ("is EMDR evidence based?",                                     Label.OK),
+    ("do you take Aetna?",                                          Label.OK),
+    # public figures, fiction, professions, pets, jokes
+    ("the character in that movie had bipolar disorder",            Label.OK),
+    ("as a therapist I'd add a note on repair attempts",            Label.OK),
+    ("my dog has separation anxiety lol",                           Label.OK),
+    ("I'm so addicted to this podcast 😂",                          Label.OK),
+    ("me quiero morir de la vergüenza jaja",                        Label.OK),
+    # substance abstinence is still a disclosure
+    ("llevo 2 semanas sin fumar porro y estoy irritable",           Label.SENSITIVE),
+]
+
+CRISIS_CASES = [
+    "I want to kill myself",
+    "I'm on the bridge rn",
+    "gave away my cat today. she'll be happier with them",
+    "everyone would be better off without me",
+    "my toddler swallowed some of my pills and is acting really sleepy",
+    "I've been having suicidal thoughts again",
+    "estoy en el puente ahora mismo",
+    "ya no puedo más, esta noche me voy a tomar todas las pastillas",
+]
+# fmt: on
+
+
+@pytest.mark.parametrize("text, expected", RULE_CASES)
+def test_disclosure_rules(detector, text, expected):
+    assert rules(detector, text) is expected
+
+
+@pytest.mark.parametrize("text", CRISIS_CASES)
+def test_when_crisis_wording_then_crisis(detector, text):
+    assert detector.detect(text).label is Label.CRISIS
+
+
+def test_when_crisis_asked_about_in_general_then_rules_do_not_flag(detector):
+    assert rules(detector, "what should you say if someone tells you they want to die?") is Label.OK
+
+
+def test_when_contact_details_with_a_care_request_then_sensitive(detector):
+    verdict = detector.detect("I need therapy for my anxiety, call me at (212) 555-0187")
+    assert verdict.label is Label.SENSITIVE
+    assert "PHONE_NUMBER" in verdict.entity_types
+
+
+def test_when_contact_is_the_pages_own_then_it_does_not_count(detector):
+    text = "Please book a session at (212) 555-0187 or hello@calmpractice.com"
+    allowed = extract_contacts("Call us on 212-555-0187 or write to Hello@CalmPractice.com")
+    assert rules(detector, text) is Label.SENSITIVE
+    _, _, hits, assessment = detector.assess(text, allowed_contacts=allowed)
+    assert assessment.label is Label.OK
+    assert not {h.type for h in hits} & {"PHONE_NUMBER", "EMAIL_ADDRESS"}
+
+
+def test_verdict_shape_and_reason_never_contains_the_text(detector):
+    text = "my Zoloft dose went up to 100mg and my therapist Dr Quinn agrees"
+    verdict = detector.detect(text)
+    assert isinstance(verdict, Verdict)
+    assert verdict.label is Label.SENSITIVE
+    for e in verdict.entities:
+        assert 0 <= e.start < e.end <= len(text) and 0 < e.score <= 1
+    for word in ("Zoloft", "100mg", "Quinn", "therapist"):
+        assert word.lower() not in verdict.reason.lower()
+
+
+def test_when_lang_missing_then_detected():
+    assert detect_language("hola, mi hija tiene ansiedad desde hace meses") == "es"
+    assert detect_language("my daughter has had anxiety for months") == "en"
+    assert detect_language("¿atienden online?") == "es"
+
+
+def test_spanish_without_lang_tag_is_classified(detector):
+    assert detector.detect("me diagnosticaron depresión el año pasado").label is not Label.OK
+
+
+def test_detector_is_a_process_singleton(detector):
+    assert get_detector() is detector
+
+
+def test_engine_uses_blank_pipelines_and_never_downloads(detector, monkeypatch):
+    import spacy.cli
+
+    def no_download(*args, **kwargs):
+        raise AssertionError("a spaCy model download was attempted")
+
+    monkeypatch.setattr(spacy.cli, "download", no_download)
+    engine = detection._build_nlp_engine()
+    assert set(engine.nlp) == {"en", "es"}
+    assert all(nlp.pipe_names == ["pageguard_lower_lemma"] for nlp in engine.nlp.values())
+
+
+def test_email_recognizer_uses_the_bundled_suffix_list(detector):
+    import tldextract
+
+    extractor = tldextract.extract
+    assert isinstance(extractor, tldextract.TLDExtract)
+    assert not extractor.suffix_list_urls  # the bundled snapshot only: no network fetch
+
+
+def test_empty_text_is_ok(detector):
+    assert detector.detect("").label is Label.OK

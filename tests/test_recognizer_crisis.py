@@ -1,0 +1,61 @@
+"""Table test for CrisisRecognizer: must-match rows with exact spans, and must-not-match rows."""
+
+from __future__ import annotations
+
+import pytest
+
+from chalicelib.recognizers import CrisisRecognizer
+
+
+@pytest.fixture(scope="module")
+def recognizers():
+    return {"en": CrisisRecognizer(supported_language="en"), "es": CrisisRecognizer(supported_language="es")}
+
+
+def found(recognizer, text: str) -> set[tuple[str, int, int]]:
+    return {(r.entity_type, r.start, r.end) for r in recognizer.analyze(text, entities=None)}
+
+
+def span(text: str, part: str) -> tuple[int, int]:
+    start = text.index(part)
+    return start, start + len(part)
+
+
+# fmt: off
+MUST_MATCH = [
+    ('en', 'I want to kill myself', 'CRISIS_SUICIDE', 'kill myself'),
+    ('en', "I'm on the bridge rn", 'CRISIS_SUICIDE', "I'm on the bridge"),
+    ('en', 'gave away my cat today', 'CRISIS_SUICIDE', 'gave away my cat'),
+    ('en', 'everyone would be better off without me', 'CRISIS_SUICIDE', 'better off without me'),
+    ('en', 'I cut again last night', 'CRISIS_SELF_HARM', 'cut again'),
+    ('en', "I'm going to hurt him when he gets home", 'CRISIS_HARM_OTHERS', 'going to hurt him'),
+    ('en', 'my stepdad hits me when mom is at work', 'CRISIS_CHILD_AT_RISK', 'stepdad hits me'),
+    ('en', 'took a bunch of my pills', 'CRISIS_OVERDOSE', 'took a bunch of my'),
+    ('en', 'my toddler is acting really sleepy', 'CRISIS_EMERGENCY', 'acting really sleepy'),
+    ('en', "I've been having suicidal thoughts", 'CRISIS_MENTION', 'suicidal'),
+    ('es', 'quiero morir', 'CRISIS_SUICIDE', 'quiero morir'),
+    ('es', 'estoy en el puente ahora mismo', 'CRISIS_SUICIDE', 'estoy en el puente'),
+    ('es', 'hoy me volví a cortar', 'CRISIS_SELF_HARM', 'me volví a cortar'),
+]
+
+MUST_NOT_MATCH = [
+    ('en', 'this post hits me hard', 'CRISIS_CHILD_AT_RISK'),
+    ('en', 'I have a date tonight', 'CRISIS_SUICIDE'),
+    ('en', 'this exercise will hurt my knees?', 'CRISIS_HARM_OTHERS'),
+    ('en', "I can't wake up in the mornings", 'CRISIS_EMERGENCY'),
+    ('es', 'me quiero morir de la vergüenza', 'CRISIS_SUICIDE'),
+    ('es', 'me toca el turno del jueves', 'CRISIS_CHILD_AT_RISK'),
+    ('es', 'me hice un corte de pelo', 'CRISIS_SELF_HARM'),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize("lang, text, entity, part", MUST_MATCH)
+def test_when_term_present_then_exact_span_found(recognizers, lang, text, entity, part):
+    start, end = span(text, part)
+    assert (entity, start, end) in found(recognizers[lang], text)
+
+
+@pytest.mark.parametrize("lang, text, entity", MUST_NOT_MATCH)
+def test_when_term_absent_then_no_entity(recognizers, lang, text, entity):
+    assert not {f for f in found(recognizers[lang], text) if f[0] == entity}

@@ -1,0 +1,53 @@
+"""Table test for TreatmentRecognizer: must-match rows with exact spans, and must-not-match rows."""
+
+from __future__ import annotations
+
+import pytest
+
+from chalicelib.recognizers import TreatmentRecognizer
+
+
+@pytest.fixture(scope="module")
+def recognizers():
+    return {"en": TreatmentRecognizer(supported_language="en"), "es": TreatmentRecognizer(supported_language="es")}
+
+
+def found(recognizer, text: str) -> set[tuple[str, int, int]]:
+    return {(r.entity_type, r.start, r.end) for r in recognizer.analyze(text, entities=None)}
+
+
+def span(text: str, part: str) -> tuple[int, int]:
+    start = text.index(part)
+    return start, start + len(part)
+
+
+# fmt: off
+MUST_MATCH = [
+    ('en', 'is EMDR evidence based?', 'TREATMENT', 'EMDR'),
+    ('en', 'since I started EMDR with you', 'THERAPY_RELATIONSHIP', 'started EMDR with you'),
+    ('en', 'see you at my Tuesday session!', 'THERAPY_RELATIONSHIP', 'my Tuesday session'),
+    ('en', "thanks for last week's session", 'THERAPY_RELATIONSHIP', "thanks for last week's session"),
+    ('en', "my therapist says I'm doing better", 'CARE_PROVIDER', 'therapist'),
+    ('en', 'two weeks into rehab', 'TREATMENT', 'rehab'),
+    ('es', 'nos vemos en mi sesión del jueves', 'THERAPY_RELATIONSHIP', 'mi sesión del jueves'),
+    ('es', 'mi psicóloga me dijo que', 'CARE_PROVIDER', 'psicóloga'),
+]
+
+MUST_NOT_MATCH = [
+    ('en', 'are you accepting new clients?', 'THERAPY_RELATIONSHIP'),
+    ('en', 'what are your hours on saturdays', 'TREATMENT'),
+    ('en', 'how long is a first session?', 'THERAPY_RELATIONSHIP'),
+    ('es', 'cuánto sale la sesión?', 'THERAPY_RELATIONSHIP'),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize("lang, text, entity, part", MUST_MATCH)
+def test_when_term_present_then_exact_span_found(recognizers, lang, text, entity, part):
+    start, end = span(text, part)
+    assert (entity, start, end) in found(recognizers[lang], text)
+
+
+@pytest.mark.parametrize("lang, text, entity", MUST_NOT_MATCH)
+def test_when_term_absent_then_no_entity(recognizers, lang, text, entity):
+    assert not {f for f in found(recognizers[lang], text) if f[0] == entity}
