@@ -203,7 +203,9 @@ def strip_debug_info(root: Path) -> None:
     if not libs:
         return
     if not shutil.which("file") or not shutil.which("strip"):
-        fail("`file` and `strip` (binutils) are needed to trim the package: apt-get install file binutils")
+        # About 10 MB unzipped with the pinned wheels; the size budget below still guards the result.
+        log("WARNING: `file` or `strip` missing (apt-get install file binutils): debug info left in .so files")
+        return
     out = subprocess.run(["file", *libs], check=True, capture_output=True, text=True).stdout
     targets = [line.split(":", 1)[0] for line in out.splitlines() if "with debug_info" in line]
     if targets:
