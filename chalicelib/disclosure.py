@@ -100,6 +100,7 @@ _CUE_STEMS = (
     "joke_markers",
     "hyperbole",
     "self_frame",
+    "opinion",
 )
 
 
@@ -156,6 +157,7 @@ _ATTACHED_1P = re.compile(
     re.IGNORECASE,
 )
 _NEGATION_WINDOW_WORDS = 4
+_SENTENCE_END = re.compile(r"[.!?;\n]")
 _AFTER_WINDOW_CHARS = 40
 
 
@@ -176,12 +178,20 @@ def _find_cues(text: str) -> list[_Cue]:
         if m.group(1).lower() not in _NOT_NAMES:
             cues.append(_Cue("name", m.start(1), m.end(1)))
     # "as someone with" (self_frame) contains "someone" (generic_person): the longer frame wins.
-    frames = [c for c in cues if c.kind == "self_frame"]
+    # "I think online therapy..." (opinion) contains "I": the writer's view, not their health.
+    frames = [c for c in cues if c.kind in ("self_frame", "opinion")]
     if frames:
         cues = [
             c for c in cues
-            if c.kind == "self_frame" or not any(f.start <= c.start and c.end <= f.end for f in frames)
+            if c.kind in ("self_frame", "opinion")
+            or not any(f.start <= c.start and c.end <= f.end for f in frames)
         ]
+    # "anyone else on Vyvanse...?" is a peer question that reveals the writer's own treatment.
+    for m in _PEER_QUESTION.finditer(text):
+        cues = [c for c in cues if not (c.kind == "generic_person" and m.start() <= c.start < m.end())]
+        cues.append(_Cue("peer_question", m.start(), m.end()))
+    for m in _TAGGED.finditer(text):
+        cues.append(_Cue("tagged", m.start(), m.end()))
     cues.sort(key=lambda c: (c.start, -c.end))
     return cues
 
@@ -211,7 +221,65 @@ def _is_real_negation(cue: _Cue, cues: Sequence[_Cue]) -> bool:
 
 
 _PERSON_KINDS = ("first_person", "kin", "name", "generic_person", "pronoun_3p", "self_frame")
-_BLOCKING_KINDS = ("hypothetical", "topic_frame", "public_figure")
+_BLOCKING_KINDS = ("hypothetical", "topic_frame", "public_figure", "opinion")
+
+# Implied first person (LABELS.md: "the writer" includes dropped subjects). An entity with no person in
+# its clause counts as the writer's when the clause reads as lived experience: a duration or milestone
+# ("3 months without", "day 12", "two weeks into"), an experience verb or time word ("just got",
+# "finally kicking in", "again", "since"), or a peer question ("anyone else on X"). General phrasing
+# (a generic person, hypothetical, topic, public figure or opinion frame in the clause) blocks it.
+_DURATION = re.compile(
+    r"(?<![\w])(?:\d+(?:[.,]\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a\s+few|few|"
+    r"couple(?:\s+of)?|several|un|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|unos|unas|varios|varias)"
+    r"\s*(?:days?|d|weeks?|wks?|w|months?|mos?|m|years?|yrs?|y|hours?|hrs?|d[ií]as?|semanas?|mes(?:es)?|"
+    r"a[ñn]os?|horas?)(?![\w])(?!\s+old)|(?<![\w])(?:day|d[ií]a)\s+\d+(?![\w])",
+    re.IGNORECASE,
+)
+_EXPERIENCE = re.compile(
+    r"(?<![\w])(?:just\s+got|got|getting|started|starting|stopped|quit|switched|switching|finally|again|since|"
+    r"today|tonight|yesterday|last\s+(?:night|week|month|year)|this\s+(?:morning|week)|so\s+far|lately|"
+    r"recently|anymore|any\s+more|currently|rn|right\s+now|been|kicking\s+in|kicked\s+in|wore\s+off|"
+    r"wearing\s+off|tested|came\s+back|relapsed|took|taking|had|having|ago|"
+    r"every\s+(?:day|night|morning)|daily|hoy|ayer|anoche|desde|hace|otra\s+vez|"
+    r"de\s+nuevo|por\s+fin|finalmente|todav[ií]a|sigo|empec[eé]|dej[eé]|me\s+(?:dieron|recetaron|"
+    r"diagnosticaron|subieron|bajaron|cambiaron|detectaron))(?![\w])",
+    re.IGNORECASE,
+)
+_PEER_QUESTION = re.compile(
+    r"(?<![\w])(?:anyone|anybody|someone|somebody)\s+else\b|(?<![\w])(?:a\s+)?alguien\s+m[aá]s\b", re.IGNORECASE
+)
+# An @mention makes "your X" identifiable ("@kayla this is you and your adhd").
+_TAGGED = re.compile(r"(?<![\w@])@[\w.]{2,}")
+_POSSESSIVE_2P = re.compile(r"(?<![\w])(?:your|ur|tu|tus)\s+(?:[\w'’/-]+\s+){0,2}$", re.IGNORECASE)
+_GENERAL_QUESTION = re.compile(
+    r"\s*(?:(?:hi|hey|hello|hola|buenas|quick\s+q(?:uestion)?)\W+)?(?:is|are|was|does|do|did|can|could|will|would|"
+    r"should|what|whats|what's|how|where|when|which|who|why|want|wanna|buy|order|get\s+your|se\s+puede|"
+    r"puedo|c[oó]mo|qu[eé]|cu[aá]l|cu[aá]ndo|d[oó]nde|hay)(?![\w])|\s*¿",
+    re.IGNORECASE,
+)
+_NORMAL_Q = re.compile(r"\s*(?:is\s+it|es)\s+normal", re.IGNORECASE)
+_MILESTONE_NEGATION = frozenset({"without", "sin", "no", "free of"})
+_TIME_TOPIC = frozenset({"week", "month", "semana", "mes"})
+
+
+def _implied_writer(text: str, hit: Hit, clause: tuple[int, int], in_clause: Sequence[_Cue]) -> bool:
+    for c in in_clause:
+        if c.kind in ("generic_person", "public_figure", "opinion", "kin", "name", "pronoun_3p"):
+            return False
+        if c.kind == "hypothetical" and not any(
+            p.kind == "peer_question" for p in in_clause
+        ) and text[c.start : c.end].lower() not in ("is it normal", "es normal"):
+            return False
+        if c.kind == "topic_frame" and text[c.start : c.end].lower() not in _TIME_TOPIC:
+            return False
+    c_start, c_end = clause
+    body = text[c_start:c_end]
+    if any(c.kind == "peer_question" for c in in_clause):
+        return True
+    if _GENERAL_QUESTION.match(body) and not _NORMAL_Q.match(body):
+        # "is naloxone available now?", "want to quit smoking in 1 day?": asking, not telling.
+        return False
+    return bool(_DURATION.search(body) or _EXPERIENCE.search(body))
 
 
 def _anchor(text: str, hit: Hit, clause: tuple[int, int], cues: Sequence[_Cue], specific: bool) -> tuple[Status, str]:
@@ -224,6 +292,8 @@ def _anchor(text: str, hit: Hit, clause: tuple[int, int], cues: Sequence[_Cue], 
         # A provider noun is a profession unless it is someone's provider: "my therapist",
         # "my son's psychiatrist" — but not "my sister is a psychologist".
         m = _ATTACHED_1P.search(before)
+        if _topic_after(text, hit, in_clause):
+            return Status.UNANCHORED, "topic_frame"
         if m and not _possessed_non_person(text, c_start + m.start(), hit.start, cues):
             return Status.ANCHORED, "possessive"
         if _PROVIDER_OWNER_AFTER.match(text, hit.end):
@@ -245,6 +315,17 @@ def _anchor(text: str, hit: Hit, clause: tuple[int, int], cues: Sequence[_Cue], 
         ):
             return Status.ANCHORED, "possessive"
 
+    if any(c.kind == "tagged" for c in cues) and not has_public:
+        m = _POSSESSIVE_2P.search(before)
+        if m and not any(
+            c.kind in _BLOCKING_KINDS or c.kind in ("negation", "generic_person")
+            for c in in_clause
+            if c_start + m.start() <= c.start and c.end <= hit.start
+        ):
+            return Status.ANCHORED, "tagged"
+    # "dx'd with", "diagnosed": a self frame that contains the term itself.
+    if any(c.kind == "self_frame" and c.start <= hit.start < c.end for c in in_clause):
+        return _negation(text, hit, c_start, cues, Status.ANCHORED, "self_frame")
     if _topic_after(text, hit, in_clause):
         return Status.UNANCHORED, "topic_frame"
     persons_before = [
@@ -258,6 +339,11 @@ def _anchor(text: str, hit: Hit, clause: tuple[int, int], cues: Sequence[_Cue], 
             c.kind in _BLOCKING_KINDS or c.kind == "generic_person" for c in in_clause
         ):
             return _negation(text, hit, c_start, cues, Status.ANCHORED, "after")
+        if _implied_writer(text, hit, clause, in_clause):
+            if _DURATION.search(text, c_start, c_end):
+                # "3 months without a panic attack", "day 12 no drinking": the milestone is the disclosure.
+                return Status.ANCHORED, "implied_first_person"
+            return _negation(text, hit, c_start, cues, Status.ANCHORED, "implied_first_person")
         return Status.UNANCHORED, "none"
 
     person = persons_before[-1]
@@ -308,8 +394,13 @@ def _negation(text: str, hit: Hit, from_offset: int, cues: Sequence[_Cue], statu
     words = list(re.finditer(r"[\w'’]+", window_text))
     if len(words) > _NEGATION_WINDOW_WORDS:
         from_offset = from_offset + words[-_NEGATION_WINDOW_WORDS].start()
+    clause_end = _SENTENCE_END.search(text, hit.end)
+    milestone = _DURATION.search(text, from_offset, clause_end.start() if clause_end else len(text))
     for c in cues:
         if c.kind == "negation" and from_offset <= c.start and c.end <= hit.start and _is_real_negation(c, cues):
+            if milestone and text[c.start : c.end].lower() in _MILESTONE_NEGATION:
+                # "llevo 3 meses sin ataques de pánico", "two years without a drink": the milestone discloses.
+                continue
             return Status.NEGATED, "negation"
     return status, cue
 

@@ -29,7 +29,7 @@ RULE_CASES = [
     ("see you at my Tuesday session!",                              Label.SENSITIVE),
     ("since I started seeing you my panic attacks are rarer",       Label.SENSITIVE),
     ("my wife had a miscarriage in June",                           Label.SENSITIVE),
-    ("90 days sober today",                                         Label.OK),  # no person: left to the model
+    ("90 days sober today",                                         Label.SENSITIVE),  # implied writer: milestone
     ("Mark has bipolar and won't take his meds",                    Label.SENSITIVE),
     ("mi hija tiene TDAH y no sé qué hacer",                        Label.SENSITIVE),
     ("diagnosed with endometriosis after 9 years of pain",          Label.SENSITIVE),
@@ -52,6 +52,39 @@ RULE_CASES = [
     ("me quiero morir de la vergüenza jaja",                        Label.OK),
     # substance abstinence is still a disclosure
     ("llevo 2 semanas sin fumar porro y estoy irritable",           Label.SENSITIVE),
+    # implied first person: subject dropped, reads as lived experience
+    ("just got dx'd with bipolar 2 and it explains so much",        Label.SENSITIVE),
+    ("the meds are finally kicking in, took 6 weeks",               Label.SENSITIVE),
+    ("4 months without a panic attack!!",                           Label.SENSITIVE),
+    ("day 9 no drinking. hard but here",                            Label.SENSITIVE),
+    ("anyone else on Vyvanse lose their appetite?",                 Label.SENSITIVE),
+    ("is it normal to feel dizzy 2 weeks into sertraline?",         Label.SENSITIVE),
+    ("switched from wellbutrin to effexor last month",              Label.SENSITIVE),
+    ("llevo 3 meses sin ataques de pánico",                         Label.SENSITIVE),
+    ("alguien más con sertralina que no pueda dormir?",             Label.SENSITIVE),
+    # ...but general, educational and question phrasing stays ok
+    ("is naloxone available without a prescription now?",          Label.OK),
+    ("does pelvic PT help with endometriosis?",                     Label.OK),
+    ("people with ADHD often struggle with time, great post",       Label.OK),
+    ("want to quit smoking in 1 day? our programme works",          Label.OK),
+    ("qué es el trastorno límite?",                                 Label.OK),
+    # the therapy relationship through logistics and billing
+    ("can we move my 3pm thursday to friday?",                      Label.SENSITIVE),
+    ("need to cancel tomorrow, so sorry",                           Label.SENSITIVE),
+    ("tysm for today's session!! feeling lighter",                  Label.SENSITIVE),
+    ("hi it's Sam from your Monday group, I left my scarf",         Label.SENSITIVE),
+    ("I'm a current client, can I get my last invoice for my HSA?", Label.SENSITIVE),
+    ("¿puedo cambiar mi turno de las 5 al jueves?",                 Label.SENSITIVE),
+    ("gracias por la sesión de hoy, me fui más liviana",            Label.SENSITIVE),
+    ("will the workshop be recorded?",                              Label.OK),
+    ("are you accepting new clients this month?",                   Label.OK),
+    # knowledge, opinions and coursework are not disclosures
+    ("I have no idea what CBT stands for, can someone explain",     Label.OK),
+    ("I think online therapy gets a bad rap",                       Label.OK),
+    ("learning about duty to warn in my psych class",               Label.OK),
+    ("what happens if a client tells a therapist about abuse?",     Label.OK),
+    ("creo que la terapia online funciona igual de bien",           Label.OK),
+    ("I think I have ADHD",                                         Label.SENSITIVE),
 ]
 
 CRISIS_CASES = [
@@ -63,8 +96,35 @@ CRISIS_CASES = [
     "I've been having suicidal thoughts again",
     "estoy en el puente ahora mismo",
     "ya no puedo más, esta noche me voy a tomar todas las pastillas",
+    # crisis without health words: hopelessness, lethality questions, threats with a plan, symptoms
+    "honestly I don't see the point anymore",
+    "para q seguir si todo sale mal",
+    "how much ibuprofen is too much? just curious",
+    "how many of my pills would it take",
+    "qué pasa si me tomo una caja entera de ibuprofeno?",
+    "they're all gonna regret how they treated me. I have a plan",
+    "se van a arrepentir de lo que me hicieron",
+    "my chest is so tight, can't catch my breath and my arm is numb",
+    "me duele el pecho y tengo el brazo dormido ahora",
+    "she texted goodbye i love you and now she won't pick up",
+]
+
+NOT_CRISIS_RULES = [
+    "my chest gets tight when I'm anxious",
+    "how many sessions does it usually take?",
+    "cuántas sesiones se necesitan en promedio?",
+    "I made sure to book early this time",
+    "no doy más de cansancio jaja",
+    "Hoy es el Día Mundial de la Prevención del Suicidio",
+    "I decided to try therapy after all",
 ]
 # fmt: on
+
+
+@pytest.mark.parametrize("text", NOT_CRISIS_RULES)
+def test_when_crisis_like_idiom_then_rules_do_not_say_crisis(detector, text):
+    assert rules(detector, text) is not Label.CRISIS
+
 
 
 @pytest.mark.parametrize("text, expected", RULE_CASES)

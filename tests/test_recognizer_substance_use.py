@@ -28,6 +28,8 @@ MUST_MATCH = [
     ('en', 'my husband is an alcoholic', 'SUBSTANCE_USE', 'alcoholic'),
     ('es', 'tuve una recaída', 'SUBSTANCE_USE', 'recaída'),
     ('es', 'volví a consumir cocaína', 'SUBSTANCE_USE', 'cocaína'),
+    ('en', 'day 12 no drinking', 'SUBSTANCE_USE', 'no drinking'),
+    ('es', 'un mes sin alcohol', 'SUBSTANCE_USE', 'sin alcohol'),
 ]
 
 MUST_NOT_MATCH = [

@@ -31,6 +31,17 @@ MUST_MATCH = [
     ('en', 'two weeks into rehab', 'TREATMENT', 'rehab'),
     ('es', 'nos vemos en mi sesión del jueves', 'THERAPY_RELATIONSHIP', 'mi sesión del jueves'),
     ('es', 'mi psicóloga me dijo que', 'CARE_PROVIDER', 'psicóloga'),
+    ('en', 'can we move my 3pm thursday to friday?', 'THERAPY_RELATIONSHIP', 'move my 3pm'),
+    ('en', 'need to cancel tomorrow, sorry', 'THERAPY_RELATIONSHIP', 'cancel tomorrow'),
+    ('en', "tysm for today's session!!", 'THERAPY_RELATIONSHIP', "tysm for today's session"),
+    ('en', "it's Jo from your Thursday group", 'THERAPY_RELATIONSHIP', 'from your Thursday group'),
+    ('en', "I'm in the Wednesday DBT group", 'THERAPY_RELATIONSHIP', "I'm in the Wednesday DBT group"),
+    ('en', "I'm a current client of Dr. Patel", 'THERAPY_RELATIONSHIP', "I'm a current client"),
+    ('en', 'can I get a superbill for my sessions?', 'THERAPY_RELATIONSHIP', 'superbill for my sessions'),
+    ('en', 'see you for my 10am!', 'THERAPY_RELATIONSHIP', 'my 10am'),
+    ('es', 'puedo pasar mi turno de las 5?', 'THERAPY_RELATIONSHIP', 'pasar mi turno de las 5'),
+    ('es', 'soy del grupo de los jueves', 'THERAPY_RELATIONSHIP', 'del grupo de los jueves'),
+    ('es', 'me mandás mi última factura?', 'THERAPY_RELATIONSHIP', 'mi última factura'),
 ]
 
 MUST_NOT_MATCH = [
@@ -38,6 +49,10 @@ MUST_NOT_MATCH = [
     ('en', 'what are your hours on saturdays', 'TREATMENT'),
     ('en', 'how long is a first session?', 'THERAPY_RELATIONSHIP'),
     ('es', 'cuánto sale la sesión?', 'THERAPY_RELATIONSHIP'),
+    ('en', 'will today\'s session be recorded?', 'THERAPY_RELATIONSHIP'),
+    ('en', 'do you run a thursday group?', 'THERAPY_RELATIONSHIP'),
+    ('en', 'do you send invoices by email?', 'THERAPY_RELATIONSHIP'),
+    ('es', '¿hacen factura?', 'THERAPY_RELATIONSHIP'),
 ]
 # fmt: on
 
