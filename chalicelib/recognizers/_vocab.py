@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import List, Optional
 
+import re as _re
+
 import regex
 from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
@@ -12,6 +14,25 @@ from chalicelib.vocab import load_patterns, load_terms, terms_regex
 
 # Presidio's default flags for PatternRecognizer; our patterns are compiled once with exactly these.
 FLAGS = regex.DOTALL | regex.MULTILINE | regex.IGNORECASE
+_STD_FLAGS = _re.DOTALL | _re.MULTILINE | _re.IGNORECASE
+
+
+class _StdlibPattern:
+    """A stdlib `re` pattern with the `finditer(text, timeout=...)` signature Presidio calls.
+
+    The stdlib compiler is 3-4x faster than `regex` on our long alternations (about 0.13 s of cold
+    start for both languages). Our patterns are bounded (no nested unbounded repeats), so the
+    `regex` timeout Presidio passes is not needed; patterns that need `regex` syntax (\\p{..})
+    fall back to `regex` and keep the timeout.
+    """
+
+    __slots__ = ("_rx",)
+
+    def __init__(self, rx: "_re.Pattern[str]") -> None:
+        self._rx = rx
+
+    def finditer(self, text: str, timeout: Optional[float] = None):  # noqa: ARG002
+        return self._rx.finditer(text)
 
 
 class CompiledPattern(Pattern):
@@ -25,7 +46,10 @@ class CompiledPattern(Pattern):
         self.name = name
         self.regex = regex_text
         self.score = score
-        self.compiled_regex = regex.compile(regex_text, flags=FLAGS)  # raises regex.error if invalid
+        try:
+            self.compiled_regex = _StdlibPattern(_re.compile(regex_text, flags=_STD_FLAGS))
+        except _re.error:
+            self.compiled_regex = regex.compile(regex_text, flags=FLAGS)  # raises regex.error if invalid
         self.compiled_with_flags = FLAGS
 
 
