@@ -26,8 +26,8 @@ HEADS = ("protect", "crisis")
 
 DEFAULT_PARAMS = {
     "n_features_log2": 18,
-    "char_ngrams": [3, 5],
-    "word_ngrams": 2,
+    "char_ngrams": [2, 5],
+    "word_ngrams": 3,
 }
 
 _URL = re.compile(r"https?://\S+|www\.\S+")
@@ -53,6 +53,8 @@ def feature_keys(text: str, lang: str, rule_features: Iterable[str], params: dic
     keys.extend("w|" + t for t in tokens)
     if params["word_ngrams"] >= 2:
         keys.extend("b|" + a + " " + b for a, b in zip(tokens, tokens[1:]))
+    if params["word_ngrams"] >= 3:
+        keys.extend("t|" + a + " " + b + " " + c for a, b, c in zip(tokens, tokens[1:], tokens[2:]))
     lo, hi = params["char_ngrams"]
     for t in tokens:
         if len(t) < 2:

@@ -35,10 +35,11 @@ class Detector(Protocol):
 
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _ES_WORDS = frozenset(
-    """de la que el en los las del se por un una con no es para mi mis muy pero como más mas está esta
+    """de la que el en los las del se por un una con es para mi mis muy pero como más mas está esta
     estoy tengo hace desde porque cuando todo también tambien hola gracias yo me lo le les ya sus su
     al son hay fue era tiene nos soy qué cómo sí bien mucho ella él ellos quiero puedo hijo hija mamá
-    sesión terapia ansiedad años dias días semana ahora nada algo otra otro eso esto ese buenas buen""".split()
+    sesión terapia ansiedad años dias días semana ahora nada algo otra otro eso esto ese buenas buen y
+    pienso""".split()
 )
 _EN_WORDS = frozenset(
     """the and to of a i is in it you that my for on was with me this have be are so but just not

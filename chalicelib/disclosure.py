@@ -69,10 +69,13 @@ class Assessment:
 
     label: Label
     findings: tuple[Finding, ...]
+    # Cue kinds present anywhere in the text (negation, hypothetical, first_person...), for the model.
+    context: tuple[str, ...] = ()
 
     def features(self) -> list[str]:
         """Symbolic features for the learned stage (types, statuses and cue kinds only)."""
         feats = [f"rule:{self.label.value}"]
+        feats.extend(f"ctx:{kind}" for kind in self.context)
         for f in self.findings:
             feats.append(f"{f.hit.type}:{f.status.value}")
             feats.append(f"cue:{f.cue}")
@@ -264,7 +267,7 @@ _TIME_TOPIC = frozenset({"week", "month", "semana", "mes"})
 
 def _implied_writer(text: str, hit: Hit, clause: tuple[int, int], in_clause: Sequence[_Cue]) -> bool:
     for c in in_clause:
-        if c.kind in ("generic_person", "public_figure", "opinion", "kin", "name", "pronoun_3p"):
+        if c.kind in ("generic_person", "public_figure", "opinion", "kin", "name", "pronoun_3p", "non_person"):
             return False
         if c.kind == "hypothetical" and not any(
             p.kind == "peer_question" for p in in_clause
@@ -324,7 +327,9 @@ def _anchor(text: str, hit: Hit, clause: tuple[int, int], cues: Sequence[_Cue], 
         ):
             return Status.ANCHORED, "tagged"
     # "dx'd with", "diagnosed": a self frame that contains the term itself.
-    if any(c.kind == "self_frame" and c.start <= hit.start < c.end for c in in_clause):
+    if any(c.kind == "self_frame" and c.start <= hit.start < c.end for c in in_clause) and not any(
+        c.kind == "non_person" for c in in_clause
+    ):
         return _negation(text, hit, c_start, cues, Status.ANCHORED, "self_frame")
     if _topic_after(text, hit, in_clause):
         return Status.UNANCHORED, "topic_frame"
@@ -408,9 +413,10 @@ def _negation(text: str, hit: Hit, from_offset: int, cues: Sequence[_Cue], statu
 def assess(text: str, hits: Iterable[Hit], care_cue_required: bool = True) -> Assessment:
     """Apply the disclosure rules to the hits found in `text`."""
     hits = sorted(hits, key=lambda h: (h.start, h.end))
-    if not hits:
-        return Assessment(Label.OK, ())
     cues = _find_cues(text)
+    context = _context(text, cues)
+    if not hits:
+        return Assessment(Label.OK, (), context)
     clauses = _clauses(text)
     specific = any(c.kind in ("first_person", "kin", "name") for c in cues)
     joking = any(c.kind == "joke_markers" for c in cues)
@@ -418,7 +424,7 @@ def assess(text: str, hits: Iterable[Hit], care_cue_required: bool = True) -> As
     for hit in hits:
         clause = _clause_of(clauses, hit.start)
         if hit.type in CRISIS_DIRECT_TYPES:
-            findings.append(_crisis_direct(hit, clause, cues))
+            findings.append(_crisis_direct(text, hit, clause, cues))
         elif hit.type == THERAPY_RELATIONSHIP:
             findings.append(Finding(hit, Status.DIRECT, "therapy_relationship"))
         elif hit.type in HEALTH_TYPES or hit.type in (CRISIS_MENTION, CARE_PROVIDER):
@@ -432,7 +438,21 @@ def assess(text: str, hits: Iterable[Hit], care_cue_required: bool = True) -> As
             )
             status = Status.ANCHORED if (care or not care_cue_required) else Status.UNANCHORED
             findings.append(Finding(hit, status, "care_request" if care else "none"))
-    return Assessment(_label(findings), tuple(findings))
+    return Assessment(_label(findings), tuple(findings), context)
+
+
+def _context(text: str, cues: Sequence[_Cue]) -> tuple[str, ...]:
+    """Which cue kinds occur, plus implied-writer signals: features for the learned stage only."""
+    kinds = {c.kind for c in cues}
+    if _DURATION.search(text):
+        kinds.add("duration")
+    if _EXPERIENCE.search(text):
+        kinds.add("experience")
+    if _GENERAL_QUESTION.match(text):
+        kinds.add("general_question")
+    if "?" in text:
+        kinds.add("question")
+    return tuple(sorted(kinds))
 
 
 def _is_hyperbole(hit: Hit, cues: Sequence[_Cue]) -> bool:
@@ -441,7 +461,7 @@ def _is_hyperbole(hit: Hit, cues: Sequence[_Cue]) -> bool:
     )
 
 
-def _crisis_direct(hit: Hit, clause: tuple[int, int], cues: Sequence[_Cue]) -> Finding:
+def _crisis_direct(text: str, hit: Hit, clause: tuple[int, int], cues: Sequence[_Cue]) -> Finding:
     # Crisis wording over-flags on purpose: it is dropped only when the clause is plainly about people
     # in general ("what do I say if someone tells me they want to die") with no first person before it.
     c_start, _ = clause
@@ -449,9 +469,21 @@ def _crisis_direct(hit: Hit, clause: tuple[int, int], cues: Sequence[_Cue]) -> F
     # Only a hypothetical or fictional frame counts: "everyone would be better off without me" is a crisis.
     general = any(c.kind in ("hypothetical", "public_figure") for c in before)
     first_person = any(c.kind in ("first_person", "kin") for c in before)
-    if general and not first_person:
+    # A method or lethality question stays a crisis even when framed as curiosity ("hypothetically,
+    # what's the most painless way"); only a helper's question ("what do I say if someone...") or a
+    # fictional frame is dropped.
+    fiction = any(c.kind == "public_figure" for c in before)
+    helper = bool(_HELPER.search(text, c_start, hit.start))
+    if not first_person and (fiction or (general and helper and hit.type != "CRISIS_OVERDOSE")):
         return Finding(hit, Status.UNANCHORED, "generic_person")
     return Finding(hit, Status.DIRECT, "crisis_wording")
+
+
+_HELPER = re.compile(
+    r"(?<![\w])(?:say|tell|tells|told|respond|react|support|help|handle|approach|notice|signs?|warning|"
+    r"ask|talk|do\s+i\s+do|should\s+i|decir|dice|ayudar|responder|apoyar|se[ñn]ales|hablar|hago)(?![\w])",
+    re.IGNORECASE,
+)
 
 
 def _label(findings: Sequence[Finding]) -> Label:

@@ -34,12 +34,16 @@ from chalicelib.models import Label  # noqa: E402
 CORPUS_GLOB = "data/corpus/*.jsonl"
 DEV_FILE = REPO.parent / "shared" / "eval" / "dev.jsonl"
 LABELS = ("ok", "sensitive", "crisis")
-C_GRID = (1.0, 3.0, 10.0, 30.0)
+C_GRID = (3.0, 10.0, 30.0)
 N_FOLDS = 5
-# Targets on out-of-fold predictions, stricter than the product targets to leave a margin for
-# wording the corpus does not cover.
-OK_FPR_BUDGET = 0.035
+# Targets on out-of-fold predictions, stricter than the product targets (FPR <= 0.05) to leave a
+# margin for wording the corpus does not cover.
+OK_FPR_BUDGET = 0.045
 CRISIS_SPILL = 0.15  # share of sensitive items we accept escalating to a crisis reply
+# A crisis let through is the worst error: crisis items weigh more in both heads (on top of
+# class_weight="balanced"), so the model's scores lean towards flagging them.
+CRISIS_WEIGHT_PROTECT = 2.0
+CRISIS_WEIGHT_CRISIS = 1.5
 
 
 def _norm(text: str) -> str:
@@ -123,13 +127,16 @@ def to_matrix(rows: list, idx: np.ndarray, idf: np.ndarray, params: dict):
     return m
 
 
-def fit_heads(X, y_protect: np.ndarray, y_crisis: np.ndarray, C: float):
+def fit_heads(X, gold: np.ndarray, C: float):
+    """Protect head (not ok) and crisis head; crisis rows up-weighted in both (see CRISIS_WEIGHT_*)."""
     from sklearn.linear_model import LogisticRegression
+    from sklearn.utils.class_weight import compute_sample_weight
 
     heads = []
-    for y in (y_protect, y_crisis):
-        model = LogisticRegression(C=C, class_weight="balanced", solver="liblinear", max_iter=2000)
-        model.fit(X, y)
+    for y, w_crisis in (((gold > 0).astype(int), CRISIS_WEIGHT_PROTECT), ((gold == 2).astype(int), CRISIS_WEIGHT_CRISIS)):
+        weights = compute_sample_weight("balanced", y) * np.where(gold == 2, w_crisis, 1.0)
+        model = LogisticRegression(C=C, solver="liblinear", max_iter=2000)
+        model.fit(X, y, sample_weight=weights)
         heads.append(model)
     return heads
 
@@ -224,7 +231,7 @@ def main() -> int:
     for C in C_GRID:
         z = np.zeros((len(items), 2))
         for (tr, te), (Xtr, Xte) in zip(folds, fold_mats):
-            heads = fit_heads(Xtr, (gold[tr] > 0).astype(int), (gold[tr] == 2).astype(int), C)
+            heads = fit_heads(Xtr, gold[tr], C)
             z[te] = sigmoid_scores(heads, Xte)
         th = choose_thresholds(z[held], gold[held], rule[held])
         r = report(gold[held], combined(z[held], rule[held], th))
@@ -243,7 +250,7 @@ def main() -> int:
     all_idx = np.arange(len(items))
     idf = compute_idf(rows, all_idx, n_features)
     X = to_matrix(rows, all_idx, idf, params)
-    heads = fit_heads(X, (gold > 0).astype(int), (gold == 2).astype(int), C)
+    heads = fit_heads(X, gold, C)
     coef = np.stack([h.coef_[0] for h in heads]).astype(np.float32)
     intercept = np.array([h.intercept_[0] for h in heads], dtype=np.float32)
 
@@ -256,7 +263,7 @@ def main() -> int:
             "format": 1,
             "heads": list(clf.HEADS),
             "C": C,
-            "class_weight": "balanced",
+            "class_weight": f"balanced x crisis rows {CRISIS_WEIGHT_PROTECT} (protect), {CRISIS_WEIGHT_CRISIS} (crisis)",
             "thresholds": {k: round(v, 6) for k, v in th.items()},
             "threshold_rule": f"joint grid on OOF: ok FPR <= {OK_FPR_BUDGET}, sensitive->crisis <= {CRISIS_SPILL}; "
             "min crises labelled ok, then max crisis recall, then max protect recall",

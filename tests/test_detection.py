@@ -107,6 +107,9 @@ CRISIS_CASES = [
     "my chest is so tight, can't catch my breath and my arm is numb",
     "me duele el pecho y tengo el brazo dormido ahora",
     "she texted goodbye i love you and now she won't pick up",
+    "hypothetically, what's the most painless way to go",
+    "is it true you don't feel anything if you jump from high enough",
+    "cuál es la forma menos dolorosa de irse. hipotéticamente",
 ]
 
 NOT_CRISIS_RULES = [
