@@ -249,7 +249,11 @@ _EXPERIENCE = re.compile(
     re.IGNORECASE,
 )
 _PEER_QUESTION = re.compile(
-    r"(?<![\w])(?:anyone|anybody|someone|somebody)\s+else\b|(?<![\w])(?:a\s+)?alguien\s+m[aá]s\b", re.IGNORECASE
+    r"(?<![\w])(?:anyone|anybody|someone|somebody)\s+else\s+(?:\w+\s+)?(?:on|with|taking|take|takes|have|has|"
+    r"had|get|gets|got|experience|experiences|experienced|struggle|struggles|deal|lose|find|notice|been|feel|"
+    r"using|use|tried|going\s+through)\b|(?<![\w])(?:a\s+)?alguien\s+m[aá]s\s+(?:con|que\s+(?:tome|tenga|haya|"
+    r"le|use|sienta|est[eé])|toma|tiene|le\s+pasa|siente)\b",
+    re.IGNORECASE,
 )
 # An @mention makes "your X" identifiable ("@kayla this is you and your adhd").
 _TAGGED = re.compile(r"(?<![\w@])@[\w.]{2,}")
@@ -273,7 +277,13 @@ def _implied_writer(text: str, hit: Hit, clause: tuple[int, int], in_clause: Seq
             p.kind == "peer_question" for p in in_clause
         ) and text[c.start : c.end].lower() not in ("is it normal", "es normal"):
             return False
-        if c.kind == "topic_frame" and text[c.start : c.end].lower() not in _TIME_TOPIC:
+        if (
+            c.kind == "topic_frame"
+            and c.start < hit.start
+            and text[c.start : c.end].lower() not in _TIME_TOPIC
+        ):
+            # "great post on anxiety" is a topic; "depressed since the divorce, this post hit hard"
+            # mentions the page's post after the disclosure and still discloses.
             return False
     c_start, c_end = clause
     body = text[c_start:c_end]
@@ -327,8 +337,11 @@ def _anchor(text: str, hit: Hit, clause: tuple[int, int], cues: Sequence[_Cue], 
         ):
             return Status.ANCHORED, "tagged"
     # "dx'd with", "diagnosed": a self frame that contains the term itself.
-    if any(c.kind == "self_frame" and c.start <= hit.start < c.end for c in in_clause) and not any(
-        c.kind == "non_person" for c in in_clause
+    asking = bool(_GENERAL_QUESTION.match(text, c_start)) and not _NORMAL_Q.match(text, c_start)
+    if (
+        any(c.kind == "self_frame" and c.start <= hit.start < c.end for c in in_clause)
+        and not any(c.kind == "non_person" for c in in_clause)
+        and not asking
     ):
         return _negation(text, hit, c_start, cues, Status.ANCHORED, "self_frame")
     if _topic_after(text, hit, in_clause):
@@ -354,6 +367,9 @@ def _anchor(text: str, hit: Hit, clause: tuple[int, int], cues: Sequence[_Cue], 
     person = persons_before[-1]
     if person.kind == "generic_person":
         return Status.UNANCHORED, "generic_person"
+    if person.kind == "self_frame" and asking:
+        # "can you get diagnosed with PTSD without...?": a general question, not the writer's diagnosis.
+        return Status.UNANCHORED, "hypothetical"
     if has_public:
         return Status.UNANCHORED, "public_figure"
     between = [c for c in in_clause if person.end <= c.start and c.end <= hit.start]

@@ -68,6 +68,10 @@ RULE_CASES = [
     ("people with ADHD often struggle with time, great post",       Label.OK),
     ("want to quit smoking in 1 day? our programme works",          Label.OK),
     ("qué es el trastorno límite?",                                 Label.OK),
+    ("anyone else think that show handled depression well?",       Label.OK),
+    ("can you get diagnosed with PTSD as an adult?",                Label.OK),
+    ("so anxious since the move, this post hit hard",               Label.SENSITIVE),
+    ("diagnosed w ADHD at 34 and this explains everything",         Label.SENSITIVE),
     # the therapy relationship through logistics and billing
     ("can we move my 3pm thursday to friday?",                      Label.SENSITIVE),
     ("need to cancel tomorrow, so sorry",                           Label.SENSITIVE),
