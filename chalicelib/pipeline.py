@@ -109,7 +109,8 @@ class Pipeline:
 
         record = self.store.get_audit(event.item_id) or _new_record(event, page.page_id, now)
         record = _with_decision(record, event, decision, now)
-        self.store.save_audit(record)
+        # Saved once when the run ends (or stops on a retryable error): a worker that dies mid-run leaves
+        # its finished steps in the idempotency records, and the redelivery copies them into the audit.
 
         run = _Run(self, page, event, decision, record, self.graph_for(page))
         run.execute()
@@ -280,7 +281,8 @@ class _Run:
         )
         now = self.p._clock()
         self.record = _replace(self.record.with_action(action), updated_at=now)
-        self.p.store.save_audit(self.record)
+        if action.status == RETRYING:
+            self.p.store.save_audit(self.record)
         logger.info("action", extra={"item_id": self.event.item_id, "step": step, "status": action.status,
                                      "detail": action.detail})
 
