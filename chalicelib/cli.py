@@ -139,15 +139,20 @@ def _run_explain(args: argparse.Namespace) -> int:
 # --- setup / subscribe / scan (deployment; logic in provision.py, subscription.py, scan.py) ---------
 
 
-def _deferred(module: str) -> tuple[Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]:
-    """configure/run of a chalicelib module, imported only when that subcommand is set up or run."""
+def _deferred(
+    module: str, name: str = ""
+) -> tuple[Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]:
+    """configure/run of a chalicelib module (configure_<name>/run_<name> when a module holds several),
+    imported only when that subcommand is set up or run."""
     import importlib
 
+    suffix = f"_{name}" if name else ""
+
     def configure(parser: argparse.ArgumentParser) -> None:
-        importlib.import_module(f"chalicelib.{module}").configure(parser)
+        getattr(importlib.import_module(f"chalicelib.{module}"), f"configure{suffix}")(parser)
 
     def run(args: argparse.Namespace) -> int:
-        return importlib.import_module(f"chalicelib.{module}").run(args)
+        return getattr(importlib.import_module(f"chalicelib.{module}"), f"run{suffix}")(args)
 
     return configure, run
 
@@ -160,6 +165,9 @@ COMMANDS: dict[str, Command] = {
     "setup": Command("store a stage's pages and app secret in SSM (SecureString)", *_deferred("provision")),
     "subscribe": Command("subscribe the Meta app to each page's webhooks", *_deferred("subscription")),
     "scan": Command("back-fill: check existing comments (--since 30d; dry run unless --apply)", *_deferred("scan")),
+    "audit": Command("list recent moderation decisions (ids and actions, never text)", *_deferred("store", "audit")),
+    "unhide": Command("unhide a comment PageGuard hid (false positive) and record it", *_deferred("pipeline", "unhide")),
+    "replay-dlq": Command("drive parked dead letters through the pipeline again", *_deferred("worker", "replay_dlq")),
 }
 
 

@@ -374,3 +374,27 @@ def _build_notifier(settings: Settings) -> Any:
     import boto3
 
     return notifier.SesNotifier(boto3.client("sesv2"), settings.notify_from)
+
+
+# --- CLI: `python -m chalicelib.cli unhide ITEM_ID` (registered in cli.py) -----------------------
+
+
+def configure_unhide(parser: Any) -> None:
+    parser.description = "Unhide a comment PageGuard hid (a false positive) and record it in the audit log."
+    parser.add_argument("item_id", help="the comment id, as `audit` lists it")
+
+
+def run_unhide(args: Any) -> int:
+    from chalicelib.errors import GraphError
+    from chalicelib.wiring import deps
+
+    try:
+        record = deps().pipeline.unhide(args.item_id)
+    except KeyError:
+        print(f"no audit record (or no configured page) for {args.item_id}")
+        return 1
+    except GraphError as exc:
+        print(f"unhide failed: {type(exc).__name__} (code {exc.code})")
+        return 1
+    print(f"unhidden {record.item_id} on {record.platform}; recorded in the audit log")
+    return 0

@@ -617,3 +617,33 @@ class DynamoStore:
 
 class _ConditionFailed(Exception):
     """A DynamoDB conditional write lost: translated to a bool by the caller."""
+
+
+# --------------------------------------------------------------------------------------------------
+# CLI: `python -m chalicelib.cli audit [--limit N] [--json]` (registered in cli.py)
+
+
+def configure_audit(parser: Any) -> None:
+    parser.description = "List recent moderation decisions: ids, labels, entity types and actions. Never text."
+    parser.add_argument("--limit", type=int, default=20, help="how many items (default 20)")
+    parser.add_argument("--json", action="store_true", help="one JSON object per line")
+
+
+def run_audit(args: Any) -> int:
+    from chalicelib.wiring import deps
+
+    for line in format_audit(deps().store.list_audit(limit=args.limit), as_json=args.json):
+        print(line)
+    return 0
+
+
+def format_audit(records: list[AuditRecord], *, as_json: bool = False) -> list[str]:
+    if as_json:
+        return [json.dumps(r.to_dict(), sort_keys=True) for r in records]
+    lines = []
+    for r in records:
+        when = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(r.updated_at)) if r.updated_at else "-"
+        steps = " ".join(f"{a.step}:{a.status}" for a in r.actions) or "-"
+        types = ",".join(r.entity_types) or "-"
+        lines.append(f"{when}Z  {r.item_id}  {r.platform}/{r.surface}  {r.label or '-'}  [{types}]  {r.status}  {steps}")
+    return lines or ["no decisions recorded yet"]

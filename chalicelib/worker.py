@@ -117,3 +117,24 @@ def _reason(exc: Exception) -> str:
     # Error class plus Graph codes when present; our error messages never include text.
     code = getattr(exc, "code", None)
     return type(exc).__name__ + (f" (code {code})" if code is not None else "")
+
+
+# --- CLI: `python -m chalicelib.cli replay-dlq [--limit N]` (registered in cli.py) ---------------
+
+
+def configure_replay_dlq(parser: Any) -> None:
+    parser.description = "Drive parked dead letters through the pipeline again; each is removed once it succeeds."
+    parser.add_argument("--limit", type=int, default=100, help="at most this many letters (default 100)")
+
+
+def run_replay_dlq(args: Any) -> int:
+    from chalicelib.wiring import deps
+
+    d = deps()
+    letters = d.store.list_dead_letters(limit=args.limit)
+    if not letters:
+        print("no dead letters")
+        return 0
+    report = replay_dead_letters(d.pipeline, d.store, limit=args.limit)
+    print(f"replayed {report.replayed}, still failing {report.failed}")
+    return 0 if report.failed == 0 else 1
