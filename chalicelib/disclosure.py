@@ -243,12 +243,15 @@ _EXPERIENCE = re.compile(
     r"today|tonight|yesterday|last\s+(?:night|week|month|year)|this\s+(?:morning|week)|so\s+far|lately|"
     r"recently|anymore|any\s+more|currently|rn|right\s+now|been|kicking\s+in|kicked\s+in|wore\s+off|"
     r"wearing\s+off|tested|came\s+back|relapsed|took|taking|had|having|ago|"
-    r"every\s+(?:day|night|morning)|daily|hoy|ayer|anoche|desde|hace|otra\s+vez|"
+    r"every\s+(?:day|night|morning)|daily|hoy|ayer|anoche|hace|otra\s+vez|"
     r"de\s+nuevo|por\s+fin|finalmente|todav[ií]a|sigo|empec[eé]|dej[eé]|me\s+(?:dieron|recetaron|"
     r"diagnosticaron|subieron|bajaron|cambiaron|detectaron))(?![\w])",
     re.IGNORECASE,
 )
 _PEER_QUESTION = re.compile(
+    r"(?<![\w])(?:anyone|anybody)\s+else['’]s\b|(?<![\w])those\s+of\s+(?:you|u|us)\s+(?:on|with|who)\b|"
+    r"(?<![\w])fellow\s+\w+\s+(?:folks|people|peeps|warriors|survivors|friends)\b|(?<![\w])any\s+other\s+\w+(?:ers|ics|ors)\b|"
+    r"(?<![\w])how\s+did\s+(?:you\s+guys|ppl|people|y'?all|everyone)\s+(?:cope|deal|tell|handle|manage|get\s+through)\b|"
     r"(?<![\w])(?:anyone|anybody|someone|somebody)\s+else\s+(?:\w+\s+)?(?:on|with|taking|take|takes|have|has|"
     r"had|get|gets|got|experience|experiences|experienced|struggle|struggles|deal|lose|find|notice|been|feel|"
     r"using|use|tried|going\s+through)\b|(?<![\w])(?:a\s+)?alguien\s+m[aá]s\s+(?:con|que\s+(?:tome|tenga|haya|"
@@ -264,12 +267,27 @@ _GENERAL_QUESTION = re.compile(
     r"puedo|c[oó]mo|qu[eé]|cu[aá]l|cu[aá]ndo|d[oó]nde|hay)(?![\w])|\s*¿",
     re.IGNORECASE,
 )
-_NORMAL_Q = re.compile(r"\s*(?:is\s+it|es)\s+normal", re.IGNORECASE)
+_NORMAL_Q = re.compile(r"\s*(?:is\s+it|es)\s+normal(?!\s+(?:for|para)\b)", re.IGNORECASE)
 _MILESTONE_NEGATION = frozenset({"without", "sin", "no", "free of"})
+_DISCLAIMER = re.compile(
+    r"(?<![\w])(?:general\s+q(?:uestion)?|asking\s+(?:generally|in\s+general|for\s+a\s+friend|for\s+a\s+post)|"
+    r"just\s+wondering|hypothetically|for\s+a\s+(?:post|project|class|paper|school)|pregunta\s+general|"
+    r"pregunto\s+en\s+general|hipot[eé]ticamente)(?![\w])",
+    re.IGNORECASE,
+)
+_OTHER_OWNER_BEFORE = re.compile(r"(?<![\w])(?!(?:it|that|what|there|he|she|who|else|one)['’]s)[\w]+['’]s\s+(?:[\w-]+\s+)?$", re.IGNORECASE)
+_OTHER_OWNER_AFTER = re.compile(r"\s+(?:del|de\s+la|de\s+las|de\s+los)\s+(?!m[aá]s\b)\w+", re.IGNORECASE)
 _TIME_TOPIC = frozenset({"week", "month", "semana", "mes"})
 
 
 def _implied_writer(text: str, hit: Hit, clause: tuple[int, int], in_clause: Sequence[_Cue]) -> bool:
+    if _DISCLAIMER.search(text):
+        # "general q for a post I'm writing", "asking generally": the writer says it is not theirs.
+        return False
+    c_start, c_end = clause
+    if _OTHER_OWNER_BEFORE.search(text, c_start, hit.start) or _OTHER_OWNER_AFTER.match(text, hit.end):
+        # "that quarterback's concussion", "la conmoción del portero": someone else's.
+        return False
     for c in in_clause:
         if c.kind in ("generic_person", "public_figure", "opinion", "kin", "name", "pronoun_3p", "non_person"):
             return False
@@ -289,7 +307,10 @@ def _implied_writer(text: str, hit: Hit, clause: tuple[int, int], in_clause: Seq
     body = text[c_start:c_end]
     if any(c.kind == "peer_question" for c in in_clause):
         return True
-    if _GENERAL_QUESTION.match(body) and not _NORMAL_Q.match(body):
+    if _NORMAL_Q.match(body):
+        # "is it normal to cry after EMDR?": asking about one's own experience (LABELS.md principle).
+        return True
+    if _GENERAL_QUESTION.match(body):
         # "is naloxone available now?", "want to quit smoking in 1 day?": asking, not telling.
         return False
     return bool(_DURATION.search(body) or _EXPERIENCE.search(body))

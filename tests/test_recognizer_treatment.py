@@ -34,7 +34,10 @@ MUST_MATCH = [
     ('en', 'can we move my 3pm thursday to friday?', 'THERAPY_RELATIONSHIP', 'move my 3pm'),
     ('en', 'need to cancel tomorrow, sorry', 'THERAPY_RELATIONSHIP', 'cancel tomorrow'),
     ('en', "tysm for today's session!!", 'THERAPY_RELATIONSHIP', "tysm for today's session"),
-    ('en', "it's Jo from your Thursday group", 'THERAPY_RELATIONSHIP', 'from your Thursday group'),
+    ('en', "it's Jo from your Thursday group", 'THERAPY_RELATIONSHIP', "it's Jo from your Thursday group"),
+    ('en', 'we met in your Thursday group', 'THERAPY_RELATIONSHIP', 'in your Thursday group'),
+    ('en', 'running 10 min late today, sorry!', 'THERAPY_RELATIONSHIP', 'running 10 min late'),
+    ('es', 'llego 10 min tarde a la sesión', 'THERAPY_RELATIONSHIP', 'llego 10 min tarde'),
     ('en', "I'm in the Wednesday DBT group", 'THERAPY_RELATIONSHIP', "I'm in the Wednesday DBT group"),
     ('en', "I'm a current client of Dr. Patel", 'THERAPY_RELATIONSHIP', "I'm a current client"),
     ('en', 'can I get a superbill for my sessions?', 'THERAPY_RELATIONSHIP', 'superbill for my sessions'),
@@ -52,6 +55,10 @@ MUST_NOT_MATCH = [
     ('en', 'will today\'s session be recorded?', 'THERAPY_RELATIONSHIP'),
     ('en', 'do you run a thursday group?', 'THERAPY_RELATIONSHIP'),
     ('en', 'do you send invoices by email?', 'THERAPY_RELATIONSHIP'),
+    ('en', 'running late to literally everything this week lol', 'THERAPY_RELATIONSHIP'),
+    ('en', 'my 3pm meeting got moved', 'THERAPY_RELATIONSHIP'),
+    ('es', 'no soy paciente tuya pero te sigo', 'THERAPY_RELATIONSHIP'),
+    ('es', 'llego tarde a todo esta semana', 'THERAPY_RELATIONSHIP'),
     ('es', '¿hacen factura?', 'THERAPY_RELATIONSHIP'),
 ]
 # fmt: on
