@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
@@ -30,6 +30,12 @@ WORKER_TIMEOUT_SECONDS = 60
 # AWS: visibility timeout at least 6x the function timeout for SQS event sources.
 VISIBILITY_TIMEOUT_SECONDS = 6 * WORKER_TIMEOUT_SECONDS
 BATCH_SIZE = 10
+# Backoff between receives of a failing message: 30 s, 60 s, 120 s, 240 s (or longer when Meta says so),
+# instead of the flat visibility timeout. SQS allows up to 12 h; 15 min keeps a DM reply useful.
+BASE_BACKOFF_SECONDS = 30
+MAX_BACKOFF_SECONDS = 15 * 60
+
+VisibilitySetter = Callable[[SQSRecord, int], None]
 
 
 def handle_sqs_batch(event: dict[str, Any], context: Any) -> dict[str, Any]:
@@ -37,16 +43,21 @@ def handle_sqs_batch(event: dict[str, Any], context: Any) -> dict[str, Any]:
     from chalicelib.wiring import deps
 
     processor = BatchProcessor(event_type=EventType.SQS)
+    d = deps()
+    visibility = _visibility_setter(d.settings.queue_url)
     return process_partial_response(
         event=event,
-        record_handler=lambda record: handle_record(record, deps().pipeline, deps().store),
+        record_handler=lambda record: handle_record(record, d.pipeline, d.store, visibility=visibility),
         processor=processor,
         context=context,
     )
 
 
-def handle_record(record: SQSRecord, pipeline: Any, store: Any) -> None:
-    """One SQS message: decode, moderate; on the last allowed receive, park a failure instead of raising."""
+def handle_record(record: SQSRecord, pipeline: Any, store: Any, *, visibility: VisibilitySetter | None = None) -> None:
+    """One SQS message: decode, moderate; on the last allowed receive, park a failure instead of raising.
+
+    Before raising, `visibility` (when given) delays the redelivery with exponential backoff.
+    """
     try:
         event = WebhookEvent.from_dict(json.loads(record.body))
     except (ValueError, KeyError, TypeError) as exc:
@@ -64,7 +75,10 @@ def handle_record(record: SQSRecord, pipeline: Any, store: Any) -> None:
             logger.error("event parked as a dead letter", extra=keys)
             on_dead_letter(event, _reason(exc), receives, store=store)
             return
-        logger.warning("event failed; SQS will redeliver", extra=keys)
+        delay = backoff_seconds(receives, exc)
+        logger.warning("event failed; SQS will redeliver", extra={**keys, "retry_in_s": delay})
+        if visibility is not None:
+            visibility(record, delay)
         raise
 
 
@@ -104,6 +118,43 @@ def replay_dead_letters(pipeline: Any, store: Any, limit: int = 100) -> ReplayRe
         report.replayed += 1
         report.letter_ids.append(letter.letter_id)
     return report
+
+
+def backoff_seconds(receives: int, exc: BaseException | None = None) -> int:
+    """Exponential backoff by receive count, stretched to Meta's Retry-After / regain-access hint."""
+    from chalicelib.graph import retry_after
+
+    delay = min(MAX_BACKOFF_SECONDS, BASE_BACKOFF_SECONDS * 2 ** max(0, receives - 1))
+    hinted = retry_after(exc) if exc is not None else None
+    if hinted:
+        delay = max(delay, min(MAX_BACKOFF_SECONDS, int(hinted + 0.999)))
+    return int(delay)
+
+
+_sqs_clients: dict[str, Any] = {}
+
+
+def _visibility_setter(queue_url: str, sqs_client: Any = None) -> VisibilitySetter | None:
+    """Delay one message's redelivery (ChangeMessageVisibility); best effort, the flat timeout is the fallback."""
+    if not queue_url:
+        return None
+    if sqs_client is None:
+        sqs_client = _sqs_clients.get(queue_url)
+        if sqs_client is None:
+            import boto3
+
+            sqs_client = _sqs_clients[queue_url] = boto3.client("sqs")
+
+    def set_visibility(record: SQSRecord, seconds: int) -> None:
+        try:
+            sqs_client.change_message_visibility(
+                QueueUrl=queue_url, ReceiptHandle=record.receipt_handle, VisibilityTimeout=int(seconds)
+            )
+        except Exception as exc:  # botocore errors: keep the queue's own visibility timeout
+            logger.warning("could not delay redelivery", extra={"message_id": record.message_id,
+                                                                 "error_type": type(exc).__name__})
+
+    return set_visibility
 
 
 def _receive_count(record: SQSRecord) -> int:

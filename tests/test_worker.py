@@ -10,7 +10,7 @@ from typing import Any, Iterator
 import pytest
 
 from chalicelib import wiring
-from chalicelib.worker import MAX_RECEIVE_COUNT, handle_sqs_batch, on_dead_letter, replay_dead_letters
+from chalicelib.worker import MAX_RECEIVE_COUNT, backoff_seconds, handle_sqs_batch, on_dead_letter, replay_dead_letters
 from tests.fake_graph import FakeGraph
 from tests.pipeline_kit import OK_TEXT, SENSITIVE_TEXT, Kit, fb_comment, hides, make_kit, replies
 
@@ -101,3 +101,35 @@ def test_dead_letter_hook_parks_through_the_wired_store(kit: Kit) -> None:
     on_dead_letter(event, "NotifierError: SES send_email failed: Throttling", 5)
     [letter] = kit.store.list_dead_letters()
     assert letter.event["item_id"] == event.item_id and letter.attempts == 5
+
+
+def test_backoff_grows_and_honours_meta_hints() -> None:
+    from chalicelib.errors import GraphRetryableError
+
+    assert [backoff_seconds(n) for n in (1, 2, 3, 4)] == [30, 60, 120, 240]
+    assert backoff_seconds(20) == 15 * 60
+    hinted = GraphRetryableError("rate limited", status=429, code=4)
+    hinted.retry_after = 300  # type: ignore[attr-defined]
+    assert backoff_seconds(1, hinted) == 300
+
+
+def test_failed_message_is_hidden_for_the_backoff_on_sqs(kit: Kit, fake_graph: FakeGraph, moto_server: str) -> None:
+    from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+
+    from chalicelib.worker import _visibility_setter, handle_record
+    from tests.aws_fixtures import aws_client
+
+    # GIVEN a queue whose own visibility timeout would redeliver at once
+    sqs = aws_client("sqs", moto_server)
+    url = sqs.create_queue(QueueName=f"pg-{uuid.uuid4().hex[:8]}", Attributes={"VisibilityTimeout": "0"})["QueueUrl"]
+    event = fb_comment(SENSITIVE_TEXT)
+    sqs.send_message(QueueUrl=url, MessageBody=json.dumps(event.to_dict()))
+    [message] = sqs.receive_message(QueueUrl=url, AttributeNames=["All"])["Messages"]
+    record = sqs_record(event.to_dict())
+    record.update(messageId=message["MessageId"], receiptHandle=message["ReceiptHandle"])
+    fake_graph.fail("POST", f"/{event.item_id}", status=429, code=4)
+    # WHEN handling fails retryably
+    with pytest.raises(Exception):
+        handle_record(SQSRecord(record), kit.pipeline, kit.store, visibility=_visibility_setter(url, sqs))
+    # THEN SQS holds the message back for the backoff instead of handing it straight out again
+    assert sqs.receive_message(QueueUrl=url).get("Messages", []) == []
