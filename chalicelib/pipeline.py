@@ -9,6 +9,7 @@ webhooks never loop. Logs, audit records and alerts carry ids, labels and entity
 
 from __future__ import annotations
 
+import os
 import time
 from typing import Any, Callable
 
@@ -59,6 +60,8 @@ class Pipeline:
         self._notifier = notifier
         self.store = store
         self._clock = clock
+        if os.environ.get("POWERTOOLS_IDEMPOTENCY_DISABLED", "").strip().lower() in ("1", "true", "yes", "on"):
+            logger.warning("POWERTOOLS_IDEMPOTENCY_DISABLED is set: actions may repeat on redelivery")
         kwargs = {} if lease_seconds is None else {"lease_seconds": lease_seconds}
         self._steps = StepRunner(store.persistence_layer(), expires_after_seconds=store.retention_seconds, **kwargs)
 

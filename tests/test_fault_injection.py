@@ -238,3 +238,38 @@ def test_permanent_error_is_recorded_and_alerted_not_retried(fake_graph: FakeGra
     failed = [a for a in kit.notifier.sent if a.kind == "action_failed"]
     assert len(failed) == 1 and "could not hide" in failed[0].actions_taken[0]
     assert kit.store.get_audit(event.item_id).status == "failed"
+
+
+@pytest.fixture
+def dynamo_store(moto_server: str) -> Any:
+    import uuid
+
+    import boto3
+
+    from chalicelib.store import DynamoStore
+
+    resource = boto3.resource("dynamodb", endpoint_url=moto_server, region_name="us-east-1")
+    table = DynamoStore.create_table(resource, f"pageguard-{uuid.uuid4().hex[:8]}")
+    yield DynamoStore(table, client=aws_client("dynamodb", moto_server))
+    table.delete()
+
+
+def test_aws_path_duplicates_and_crash_act_once(fake_graph: FakeGraph, tmp_path: Path, dynamo_store: Any,
+                                                moto_server: str) -> None:
+    # The AWS path: DynamoDB (moto server) for idempotency and audit, SES (moto server) for email.
+    ses = aws_client("sesv2", moto_server)
+    ses.create_email_identity(EmailIdentity=TEST_SENDER_ADDRESS)
+    kit = make_kit(fake_graph, tmp_path, store=dynamo_store, notifier=SesNotifier(ses, TEST_SENDER), lease_seconds=1)
+    kit.pipeline._graph = DyingGraph(fake_graph.url)
+    event = fb_comment(SENSITIVE_TEXT)
+    before = len(sent_raw_messages(moto_server))
+    with pytest.raises(WorkerDied):
+        kit.pipeline.handle(event)
+    time.sleep(1.1)
+    for _ in range(3):
+        kit.pipeline.handle(event)
+    assert len(hides(fake_graph, event.item_id)) == 1
+    assert len(replies(fake_graph, event.item_id)) == 1
+    assert len(sent_raw_messages(moto_server)) == before + 1
+    record = dynamo_store.get_audit(event.item_id)
+    assert record.status == "done" and [a.step for a in record.actions] == ["hide", "public_reply", "alert"]
