@@ -220,3 +220,12 @@ def test_email_recognizer_uses_the_bundled_suffix_list(detector):
 
 def test_empty_text_is_ok(detector):
     assert detector.detect("").label is Label.OK
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [("adiós a todos, fue lindo conocer a algunos", "en"), ("cuánta insulina puede matar a alguien", "en"),
+     ("I don't see the point anymore", "es")],
+)
+def test_crisis_wording_of_either_language_escalates_whatever_the_language_guess(detector, text, lang):
+    assert detector.assess(text, lang)[3].label is Label.CRISIS

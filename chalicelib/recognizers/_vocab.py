@@ -46,11 +46,23 @@ class CompiledPattern(Pattern):
         self.name = name
         self.regex = regex_text
         self.score = score
-        try:
-            self.compiled_regex = _StdlibPattern(_re.compile(regex_text, flags=_STD_FLAGS))
-        except _re.error:
-            self.compiled_regex = regex.compile(regex_text, flags=FLAGS)  # raises regex.error if invalid
+        self.compiled_regex = _compile(regex_text)
         self.compiled_with_flags = FLAGS
+
+
+_COMPILED: dict = {}
+
+
+def _compile(regex_text: str):
+    """Compile once per process: the English and Spanish crisis recognizers share identical patterns."""
+    compiled = _COMPILED.get(regex_text)
+    if compiled is None:
+        try:
+            compiled = _StdlibPattern(_re.compile(regex_text, flags=_STD_FLAGS))
+        except _re.error:
+            compiled = regex.compile(regex_text, flags=FLAGS)  # raises regex.error if invalid
+        _COMPILED[regex_text] = compiled
+    return compiled
 
 
 class VocabRecognizer(PatternRecognizer):
@@ -67,15 +79,20 @@ class VocabRecognizer(PatternRecognizer):
     TERM_SCORE: float = 0.5
     PATTERN_SCORE: float = 0.6
     CONTEXT: list[str] = []
+    # Load the vocab of every language, not only `supported_language` (crisis wording: a short
+    # Spanish message guessed as English must still escalate).
+    ALL_LANGUAGES: bool = False
 
     def __init__(self, supported_language: str = "en") -> None:
+        vocab_langs = ("en", "es") if self.ALL_LANGUAGES else (supported_language,)
         patterns: list[Pattern] = []
         entities: list[str] = [self.ENTITY]
         terms_by_type: dict[str, list[str]] = {}
         for spec in self.TERM_STEMS:
             # "stem" lists emit ENTITY; "stem:OTHER_TYPE" lists emit OTHER_TYPE.
             stem, _, entity = spec.partition(":")
-            terms_by_type.setdefault(entity or self.ENTITY, []).extend(load_terms(stem, supported_language))
+            for vocab_lang in vocab_langs:
+                terms_by_type.setdefault(entity or self.ENTITY, []).extend(load_terms(stem, vocab_lang))
         for entity, terms in terms_by_type.items():
             rx = terms_regex(terms)
             if rx:
@@ -84,8 +101,9 @@ class VocabRecognizer(PatternRecognizer):
                     entities.append(entity)
         for stem in self.PATTERN_STEMS:
             by_type: dict[str, list[str]] = {}
-            for entity, pattern_rx in load_patterns(stem, supported_language):
-                by_type.setdefault(entity, []).append(pattern_rx)
+            for vocab_lang in vocab_langs:
+                for entity, pattern_rx in load_patterns(stem, vocab_lang):
+                    by_type.setdefault(entity, []).append(pattern_rx)
             for entity, rxs in by_type.items():
                 # One alternation per type keeps the number of regex passes per text small.
                 joined = "|".join(f"(?:{r})" for r in rxs)

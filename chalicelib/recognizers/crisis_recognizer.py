@@ -17,3 +17,6 @@ class CrisisRecognizer(VocabRecognizer):
     TERM_SCORE = 0.5
     PATTERN_SCORE = 0.9
     CONTEXT: list[str] = []
+    # Both languages' crisis wording in both recognizer sets: the language guess on a five-word
+    # message is unreliable, and a crisis missed for that reason is the worst error.
+    ALL_LANGUAGES = True
