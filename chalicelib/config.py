@@ -17,6 +17,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 LOCAL_APP_SECRET = "pageguard-local-app-secret"
 LOCAL_VERIFY_TOKEN = "pageguard-local-verify-token"
 DEFAULT_GRAPH_API_URL = "https://graph.facebook.com/v25.0"
+DEFAULT_AUDIT_RETENTION_DAYS = 90.0
 DEFAULT_NOTIFY_FROM = "PageGuard <alerts@pageguard.invalid>"
 
 # Safe-messaging guidance: short, no method details, no clinical advice, points to help now.
@@ -92,6 +93,18 @@ class PagesConfig:
         return cls(pages=tuple(PageSettings.from_dict(entry) for entry in entries))
 
 
+def _days(value: str | None, default: float) -> float:
+    if value is None or value.strip() == "":
+        return default
+    try:
+        days = float(value)
+    except ValueError as exc:
+        raise ConfigError("AUDIT_RETENTION_DAYS must be a number of days") from exc
+    if days <= 0:
+        raise ConfigError("AUDIT_RETENTION_DAYS must be positive")
+    return days
+
+
 def _bool(value: str | None, default: bool | None) -> bool | None:
     if value is None or value == "":
         return default
@@ -114,6 +127,8 @@ class Settings:
     dry_run: bool | None  # None: decide per page (dry run when the page has no access token)
     queue_url: str
     app_secret_parameter: str
+    store_table: str  # AWS: the DynamoDB table for idempotency, audit, dead letters
+    audit_retention_days: float
 
     @property
     def is_local(self) -> bool:
@@ -137,6 +152,8 @@ class Settings:
             dry_run=_bool(env.get("DRY_RUN"), None),
             queue_url=env.get("QUEUE_URL", ""),
             app_secret_parameter=env.get("APP_SECRET_PARAMETER", ""),
+            store_table=env.get("STORE_TABLE", ""),
+            audit_retention_days=_days(env.get("AUDIT_RETENTION_DAYS"), DEFAULT_AUDIT_RETENTION_DAYS),
         )
 
     def dry_run_for(self, page: PageSettings) -> bool:

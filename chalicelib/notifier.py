@@ -263,7 +263,7 @@ def _html(alert: Alert, facts: list[tuple[str, str]]) -> str:
     e = html.escape
     parts = [
         "<!doctype html><html><body style=\"font-family: sans-serif\">",
-        f"<p><strong style=\"color:#b00020\">URGENT</strong></p>" if alert.urgent else "",
+        "<p><strong style=\"color:#b00020\">URGENT</strong></p>" if alert.urgent else "",
         f"<p>{e(_intro(alert))}</p>",
         "<table>",
         *[f"<tr><th align=\"left\">{e(label)}</th><td>{e(value)}</td></tr>" for label, value in facts],

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, TextIO
 
-from chalicelib.config import DEFAULT_GRAPH_API_URL, PagesConfig, PageSettings
+from chalicelib.config import PagesConfig, PageSettings
 from chalicelib.errors import ConfigError, GraphError
 
 _DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([mhdw])\s*$", re.IGNORECASE)
@@ -231,7 +231,6 @@ def build_pipeline_for(args: argparse.Namespace) -> Any:
         env = {**os.environ, "PAGEGUARD_STAGE": "local", "PAGES_FILE": str(args.pages_file)}
         if args.graph_api_url:
             env["GRAPH_API_URL"] = args.graph_api_url
-    os.environ.update({k: v for k, v in env.items() if k in ("STORE_TABLE", "AUDIT_RETENTION_DAYS")})  # store reads os.environ
     return Deps(settings=Settings.from_env(env)).pipeline
 
 

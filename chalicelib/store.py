@@ -20,12 +20,13 @@ from typing import Any, Mapping, Protocol
 
 from aws_lambda_powertools.utilities.idempotency.persistence.base import BasePersistenceLayer
 
+from chalicelib.config import DEFAULT_AUDIT_RETENTION_DAYS, Settings
 from chalicelib.errors import StoreError
 from chalicelib.idempotency import SQLITE_SCHEMA as IDEMPOTENCY_SCHEMA
 from chalicelib.idempotency import SqlitePersistenceLayer
 
 DAY = 24 * 60 * 60
-DEFAULT_RETENTION_DAYS = 90
+DEFAULT_RETENTION_DAYS = int(DEFAULT_AUDIT_RETENTION_DAYS)
 DM_REPLY_WINDOW_SECONDS = DAY
 # SQS keeps a message at most 14 days; a parked event (which holds the text) lives no longer.
 DEAD_LETTER_RETENTION_SECONDS = 14 * DAY
@@ -189,28 +190,16 @@ class Store(Protocol):
     def delete_dead_letter(self, letter_id: str) -> None: ...
 
 
-def retention_seconds_from_env(env: Mapping[str, str] | None = None) -> int:
-    env = os.environ if env is None else env
-    raw = env.get("AUDIT_RETENTION_DAYS") or str(DEFAULT_RETENTION_DAYS)
-    try:
-        days = float(raw)
-    except ValueError as exc:
-        raise StoreError("AUDIT_RETENTION_DAYS must be a number of days") from exc
-    return int(days * DAY)
-
-
-def build_store(settings: Any, env: Mapping[str, str] | None = None) -> "Store":
-    """Local stage: SqliteStore at settings.store_path. AWS: DynamoStore on STORE_TABLE."""
-    env = os.environ if env is None else env
-    retention = retention_seconds_from_env(env)
-    if getattr(settings, "is_local", True):
+def build_store(settings: Settings) -> "Store":
+    """Local stage: SqliteStore at settings.store_path. AWS: DynamoStore on settings.store_table."""
+    retention = int(settings.audit_retention_days * DAY)
+    if settings.is_local:
         return SqliteStore(settings.store_path, retention_seconds=retention)
-    table_name = env.get("STORE_TABLE", "")
-    if not table_name:
+    if not settings.store_table:
         raise StoreError("STORE_TABLE is not set")
     import boto3
 
-    return DynamoStore(boto3.resource("dynamodb").Table(table_name), retention_seconds=retention)
+    return DynamoStore(boto3.resource("dynamodb").Table(settings.store_table), retention_seconds=retention)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -53,9 +53,6 @@ class TimedFakeGraph(FakeGraph):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # The fake answers headers and body in separate writes; with Nagle on, a keep-alive client
-        # waits ~40 ms for the delayed ACK on every call, which would be the fake's cost, not ours.
-        self._server.RequestHandlerClass.disable_nagle_algorithm = True
         self.hide_times: dict[str, float] = {}
         self._times_lock = threading.Lock()
 

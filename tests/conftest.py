@@ -10,8 +10,9 @@ import pytest
 
 os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "pageguard")
 os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "PageGuard")
-os.environ.setdefault("POWERTOOLS_IDEMPOTENCY_DISABLED", "1")
 os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+# Act-once is what the reliability tests prove: never let a developer's shell switch it off.
+os.environ.pop("POWERTOOLS_IDEMPOTENCY_DISABLED", None)
 # Tests never reach real AWS.
 os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
 os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")

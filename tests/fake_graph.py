@@ -242,6 +242,9 @@ class FakeGraph:
 def _handler_for(fake: FakeGraph) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # Headers and body go out in separate writes; with Nagle on, a keep-alive client waits ~40 ms
+        # for the delayed ACK on every call, which would be the fake's cost, not PageGuard's.
+        disable_nagle_algorithm = True
 
         def _serve(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)

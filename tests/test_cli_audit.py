@@ -13,11 +13,6 @@ from tests.fake_graph import FakeGraph
 from tests.pipeline_kit import OK_TEXT, SENSITIVE_TEXT, Kit, fb_comment, hides, make_kit
 
 
-@pytest.fixture(autouse=True)
-def _idempotency_on(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("POWERTOOLS_IDEMPOTENCY_DISABLED", raising=False)
-
-
 @pytest.fixture
 def kit(fake_graph: FakeGraph, tmp_path: Path) -> Iterator[Kit]:
     kit = make_kit(fake_graph, tmp_path)

@@ -25,11 +25,6 @@ from tests.fake_graph import FakeGraph
 from tests.pipeline_kit import SENSITIVE_TEXT, dm, fb_comment, hides, make_kit, messages, replies
 
 
-@pytest.fixture(autouse=True)
-def _idempotency_on(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("POWERTOOLS_IDEMPOTENCY_DISABLED", raising=False)
-
-
 def _queue(kit: Any, tmp_path: Path, handler: Any = None, **kw: Any) -> SqliteEventQueue:
     kw.setdefault("base_delay", 0.05)
     kw.setdefault("max_delay", 0.5)

@@ -30,12 +30,6 @@ from tests.pipeline_kit import (
 )
 
 
-@pytest.fixture(autouse=True)
-def _idempotency_on(monkeypatch: pytest.MonkeyPatch) -> None:
-    # conftest turns Powertools idempotency off by default; the pipeline's act-once guarantee needs it.
-    monkeypatch.delenv("POWERTOOLS_IDEMPOTENCY_DISABLED", raising=False)
-
-
 def test_sensitive_comment_is_hidden_answered_and_alerted(fake_graph: FakeGraph, tmp_path: Path) -> None:
     kit = make_kit(fake_graph, tmp_path)
     event = fb_comment(SENSITIVE_TEXT)

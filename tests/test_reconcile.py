@@ -5,17 +5,11 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from pathlib import Path
 
-import pytest
 
 from chalicelib import wiring
 from chalicelib.reconcile import reconcile, run_scheduled
 from tests.fake_graph import FakeGraph
 from tests.pipeline_kit import IG_ID, OK_TEXT, PAGE_ID, SENSITIVE_TEXT, T0, fb_comment, hides, make_kit, replies
-
-
-@pytest.fixture(autouse=True)
-def _idempotency_on(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("POWERTOOLS_IDEMPOTENCY_DISABLED", raising=False)
 
 
 def _iso(ts: float) -> str:

@@ -14,6 +14,7 @@ from typing import Any, Iterator
 import pytest
 from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyAlreadyInProgressError
 
+from chalicelib.errors import ConfigError
 from chalicelib.idempotency import StepRunner
 from chalicelib.models import Platform, Surface, WebhookEvent
 from chalicelib.store import (
@@ -24,18 +25,11 @@ from chalicelib.store import (
     SqliteStore,
     Store,
     build_store,
-    retention_seconds_from_env,
 )
 
 from tests.aws_fixtures import aws_client
 
 NOW = 1_750_000_000.0
-
-
-@pytest.fixture(autouse=True)
-def _idempotency_on(monkeypatch: pytest.MonkeyPatch) -> None:
-    # conftest disables Powertools idempotency for other tests; these tests are about it.
-    monkeypatch.delenv("POWERTOOLS_IDEMPOTENCY_DISABLED", raising=False)
 
 
 def _event(item_id: str = "c1", text: str = "hello") -> WebhookEvent:
@@ -229,12 +223,17 @@ class TestDynamoStore(StoreContract):
 
 
 def test_retention_defaults_to_90_days_and_reads_env() -> None:
-    assert retention_seconds_from_env({}) == 90 * DAY
-    assert retention_seconds_from_env({"AUDIT_RETENTION_DAYS": "7"}) == 7 * DAY
+    from chalicelib.config import Settings
+
+    assert Settings.from_env({}).audit_retention_days == 90
+    assert Settings.from_env({"AUDIT_RETENTION_DAYS": "7"}).audit_retention_days == 7
+    for bad in ("soon", "0", "-3"):
+        with pytest.raises(ConfigError):
+            Settings.from_env({"AUDIT_RETENTION_DAYS": bad})
 
 
 def test_build_store_is_sqlite_locally(tmp_path: Any) -> None:
     from chalicelib.config import Settings
 
     settings = Settings.from_env({"PAGEGUARD_STAGE": "local", "STORE_PATH": str(tmp_path / "x.sqlite3")})
-    assert isinstance(build_store(settings, env={}), SqliteStore)
+    assert isinstance(build_store(settings), SqliteStore)
