@@ -40,6 +40,10 @@ N_FOLDS = 5
 # margin for wording the corpus does not cover.
 OK_FPR_BUDGET = 0.045
 CRISIS_SPILL = 0.15  # share of sensitive items we accept escalating to a crisis reply
+# Crisis recall above this target no longer outranks protect recall: otherwise the grid buys the last
+# fraction of a point of crisis recall with a near-zero crisis threshold, several points of protect
+# recall and many more false urgent alerts.
+CRISIS_RECALL_TARGET = 0.97
 # A crisis let through is the worst error: crisis items weigh more in both heads (on top of
 # class_weight="balanced"), so the model's scores lean towards flagging them.
 CRISIS_WEIGHT_PROTECT = 2.0
@@ -149,7 +153,8 @@ def choose_thresholds(z: np.ndarray, gold: np.ndarray, rule: np.ndarray) -> dict
     """Joint grid over both thresholds on out-of-fold scores.
 
     Feasible: ok FPR within budget and at most CRISIS_SPILL of sensitive items escalated to crisis.
-    Best: fewest crises labelled ok, then highest crisis recall, then highest protect recall.
+    Best: fewest crises labelled ok, then crisis recall up to CRISIS_RECALL_TARGET, then highest
+    protect recall, then crisis recall beyond the target, then fewest sensitive items escalated.
     """
     p = 1.0 / (1.0 + np.exp(-z))
     grid = np.unique(np.round(np.concatenate([np.linspace(0.02, 0.98, 97), [0.5]]), 4))
@@ -164,10 +169,13 @@ def choose_thresholds(z: np.ndarray, gold: np.ndarray, rule: np.ndarray) -> dict
             fpr = flagged[is_ok].mean()
             if fpr > OK_FPR_BUDGET:
                 continue
+            crisis_recall = float(crisis_pred[is_crisis].mean())
             key = (
                 -int((is_crisis & ~flagged).sum()),
-                float(crisis_pred[is_crisis].mean()),
-                float(flagged[gold > 0].mean()),
+                min(crisis_recall, CRISIS_RECALL_TARGET),
+                round(float(flagged[gold > 0].mean()), 4),
+                crisis_recall,
+                -float(crisis_pred[is_sens].mean()),
                 -fpr,
             )
             if best_key is None or key > best_key:
@@ -236,7 +244,11 @@ def main() -> int:
         th = choose_thresholds(z[held], gold[held], rule[held])
         r = report(gold[held], combined(z[held], rule[held], th))
         # Rank by the product goals: crisis let through first, then protect recall within the FPR budget.
-        key = (-r["crises_labelled_ok"], r["crisis_recall"] + r["protect_recall"] - r["fpr_ok"])
+        key = (
+            -r["crises_labelled_ok"],
+            min(r["crisis_recall"], CRISIS_RECALL_TARGET),
+            r["protect_recall"] + r["crisis_recall"] - r["fpr_ok"],
+        )
         print(f"C={C:<5} thresholds={ {k: round(v, 3) for k, v in th.items()} } OOF {r}")
         if best is None or key > best[0]:
             best = (key, C, th, r, z)
@@ -266,7 +278,8 @@ def main() -> int:
             "class_weight": f"balanced x crisis rows {CRISIS_WEIGHT_PROTECT} (protect), {CRISIS_WEIGHT_CRISIS} (crisis)",
             "thresholds": {k: round(v, 6) for k, v in th.items()},
             "threshold_rule": f"joint grid on OOF: ok FPR <= {OK_FPR_BUDGET}, sensitive->crisis <= {CRISIS_SPILL}; "
-            "min crises labelled ok, then max crisis recall, then max protect recall",
+            f"min crises labelled ok, then crisis recall up to {CRISIS_RECALL_TARGET}, then max protect recall, "
+            "then crisis recall, then fewest sensitive->crisis",
             "training_items": len(items),
             "training_counts": {lbl: int((gold == i).sum()) for i, lbl in enumerate(LABELS)},
             "corpus_stats": stats,
