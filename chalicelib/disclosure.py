@@ -155,6 +155,15 @@ _KIN_OWNER = re.compile(
     r"|\p{Lu}\p{Ll}+['’]s\s+$|(?<![\w])(?:de\s+mi|de\s+mis)\s+$",
     re.IGNORECASE,
 )
+_PARENT_NAMES = frozenset(
+    {"mum", "mom", "dad", "mommy", "daddy", "mama", "papa", "hubby", "wifey", "nana", "granny", "grandma",
+     "grandpa", "mamá", "papá", "mami", "papi", "abuela", "abuelo"}
+)
+_DETERMINER_BEFORE = re.compile(
+    r"(?<![\w])(?:a|an|the|every|any|other|some|most|many|each|this|that|one|no|un|una|el|la|los|las|cada|"
+    r"otro|otra|algún|alguna|ningún|ninguna|cualquier)\s+(?:[\w'’-]+\s+)?$",
+    re.IGNORECASE,
+)
 _ATTACHED_1P = re.compile(
     r"(?<![\w])(?:my|our|mi|mis|nuestr[oa]s?)\s+(?:(?!is\b|es\b|was\b|era\b|a\b|an\b|un\b|una\b)[\w'’-]+\s+){0,2}$",
     re.IGNORECASE,
@@ -168,7 +177,16 @@ def _find_cues(text: str) -> list[_Cue]:
     cues: list[_Cue] = []
     for kind, rx in _cue_regexes().items():
         for m in rx.finditer(text):
-            if kind == "kin" and not _KIN_OWNER.search(text, max(0, m.start() - 40), m.start()):
+            if (
+                kind == "kin"
+                and not _KIN_OWNER.search(text, max(0, m.start() - 40), m.start())
+                and not (
+                    # "dad has been drinking more since mum passed": bare parent words are used as
+                    # names for one's own parents; "a dad", "the mum in the book", "dads" are not.
+                    m.group(0).lower() in _PARENT_NAMES
+                    and not _DETERMINER_BEFORE.search(text, max(0, m.start() - 12), m.start())
+                )
+            ):
                 # "kids", "a friend", "the mum in the book": a relationship word with no owner is
                 # people in general, not a specific person.
                 kind_here = "generic_person"

@@ -82,6 +82,8 @@ RULE_CASES = [
     ("hi, this is Marco from the men's group, can I bring a friend?", Label.SENSITIVE),
     ("still thinking about what you said on monday",                Label.SENSITIVE),
     ("no soy paciente tuya pero me encanta tu contenido",           Label.OK),
+    ("dad has been drinking every night since mum passed",          Label.SENSITIVE),
+    ("a dad with depression might hide it",                         Label.OK),
     # the therapy relationship through logistics and billing
     ("can we move my 3pm thursday to friday?",                      Label.SENSITIVE),
     ("need to cancel tomorrow, so sorry",                           Label.SENSITIVE),
