@@ -253,7 +253,8 @@ _DURATION = re.compile(
     r"(?<![\w])(?:\d+(?:[.,]\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a\s+few|few|"
     r"couple(?:\s+of)?|several|un|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|unos|unas|varios|varias)"
     r"\s*(?:days?|d|weeks?|wks?|w|months?|mos?|m|years?|yrs?|y|hours?|hrs?|d[ií]as?|semanas?|mes(?:es)?|"
-    r"a[ñn]os?|horas?)(?![\w])(?!\s+old)|(?<![\w])(?:day|d[ií]a)\s+\d+(?![\w])",
+    r"a[ñn]os?|horas?)(?![\w])(?!\s+old)|(?<![\w])(?:day|week|month|year|d[ií]a|semana|mes)\s+\d+(?![\w])|"
+    r"(?<![\w])\d+\s+(?:sessions?|sesiones)\s+in(?![\w])",
     re.IGNORECASE,
 )
 _EXPERIENCE = re.compile(
@@ -261,7 +262,9 @@ _EXPERIENCE = re.compile(
     r"today|tonight|yesterday|last\s+(?:night|week|month|year)|this\s+(?:morning|week)|so\s+far|lately|"
     r"recently|anymore|any\s+more|currently|rn|right\s+now|been|kicking\s+in|kicked\s+in|wore\s+off|"
     r"wearing\s+off|tested|came\s+back|relapsed|took|taking|had|having|ago|"
-    r"every\s+(?:day|night|morning)|daily|hoy|ayer|anoche|hace|otra\s+vez|"
+    r"every\s+(?:day|night|morning)|daily|this\s+year|tomorrow|tmrw|officially|first\s+time|"
+    r"(?:scared|nervous|about|going|ready|afraid)\s+to\s+(?:start|stop|try|go\s+back|come\s+off)|"
+    r"second|third|fourth|fifth|2nd|3rd|4th|5th|hoy|ayer|anoche|hace|otra\s+vez|"
     r"de\s+nuevo|por\s+fin|finalmente|todav[ií]a|sigo|empec[eé]|dej[eé]|me\s+(?:dieron|recetaron|"
     r"diagnosticaron|subieron|bajaron|cambiaron|detectaron))(?![\w])",
     re.IGNORECASE,
@@ -295,6 +298,7 @@ _DISCLAIMER = re.compile(
 )
 _OTHER_OWNER_BEFORE = re.compile(r"(?<![\w])(?!(?:it|that|what|there|he|she|who|else|one)['’]s)[\w]+['’]s\s+(?:[\w-]+\s+)?$", re.IGNORECASE)
 _OTHER_OWNER_AFTER = re.compile(r"\s+(?:del|de\s+la|de\s+las|de\s+los)\s+(?!m[aá]s\b)\w+", re.IGNORECASE)
+_SHORT_MESSAGE_WORDS = 20
 _TIME_TOPIC = frozenset({"week", "month", "semana", "mes"})
 
 
@@ -325,6 +329,9 @@ def _implied_writer(text: str, hit: Hit, clause: tuple[int, int], in_clause: Seq
     body = text[c_start:c_end]
     if any(c.kind == "peer_question" for c in in_clause):
         return True
+    if len(text.split()) <= _SHORT_MESSAGE_WORDS:
+        # A short post is one thought: "18 months. no pills, no drinking", "tested positive. HIV.".
+        body = text
     if _NORMAL_Q.match(body):
         # "is it normal to cry after EMDR?": asking about one's own experience (LABELS.md principle).
         return True

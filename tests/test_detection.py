@@ -84,6 +84,11 @@ RULE_CASES = [
     ("no soy paciente tuya pero me encanta tu contenido",           Label.OK),
     ("dad has been drinking every night since mum passed",          Label.SENSITIVE),
     ("a dad with depression might hide it",                         Label.OK),
+    ("month 3 on suboxone and life is calmer",                      Label.SENSITIVE),
+    ("18 months. no pills, no drinking. thank you all",             Label.SENSITIVE),
+    ("second miscarriage this year",                                Label.SENSITIVE),
+    ("scared to start lithium tbh",                                 Label.SENSITIVE),
+    ("great reminder that lithium levels need checking",            Label.OK),
     # the therapy relationship through logistics and billing
     ("can we move my 3pm thursday to friday?",                      Label.SENSITIVE),
     ("need to cancel tomorrow, so sorry",                           Label.SENSITIVE),
