@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
-
 from chalicelib.detection import _patch_tldextract
 from chalicelib.recognizers import contact_recognizers
+from tests.recognizer_table import table_tests
 
 
-@pytest.fixture(scope="module")
-def recognizers():
+def _contact_recognizers(lang: str) -> list:
     _patch_tldextract()  # the email recognizer must never fetch the public-suffix list
-    return {"en": contact_recognizers("en"), "es": contact_recognizers("es")}
-
-
-def found(recognizers, text: str) -> set[tuple[str, int, int]]:
-    return {(r.entity_type, r.start, r.end) for rec in recognizers for r in rec.analyze(text, entities=None)}
+    return contact_recognizers(lang)
 
 
 # fmt: off
@@ -32,12 +26,6 @@ MUST_NOT_MATCH = [
 # fmt: on
 
 
-@pytest.mark.parametrize("lang, text, entity, part", MUST_MATCH)
-def test_when_contact_present_then_exact_span_found(recognizers, lang, text, entity, part):
-    start = text.index(part)
-    assert (entity, start, start + len(part)) in found(recognizers[lang], text)
-
-
-@pytest.mark.parametrize("lang, text, entity", MUST_NOT_MATCH)
-def test_when_no_contact_then_nothing_found(recognizers, lang, text, entity):
-    assert not {f for f in found(recognizers[lang], text) if f[0] == entity}
+test_when_term_present_then_exact_span_found, test_when_term_absent_then_no_entity = table_tests(
+    _contact_recognizers, MUST_MATCH, MUST_NOT_MATCH
+)

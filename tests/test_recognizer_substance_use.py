@@ -2,23 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
-
 from chalicelib.recognizers import SubstanceUseRecognizer
-
-
-@pytest.fixture(scope="module")
-def recognizers():
-    return {"en": SubstanceUseRecognizer(supported_language="en"), "es": SubstanceUseRecognizer(supported_language="es")}
-
-
-def found(recognizer, text: str) -> set[tuple[str, int, int]]:
-    return {(r.entity_type, r.start, r.end) for r in recognizer.analyze(text, entities=None)}
-
-
-def span(text: str, part: str) -> tuple[int, int]:
-    start = text.index(part)
-    return start, start + len(part)
+from tests.recognizer_table import table_tests
 
 
 # fmt: off
@@ -40,12 +25,6 @@ MUST_NOT_MATCH = [
 # fmt: on
 
 
-@pytest.mark.parametrize("lang, text, entity, part", MUST_MATCH)
-def test_when_term_present_then_exact_span_found(recognizers, lang, text, entity, part):
-    start, end = span(text, part)
-    assert (entity, start, end) in found(recognizers[lang], text)
-
-
-@pytest.mark.parametrize("lang, text, entity", MUST_NOT_MATCH)
-def test_when_term_absent_then_no_entity(recognizers, lang, text, entity):
-    assert not {f for f in found(recognizers[lang], text) if f[0] == entity}
+test_when_term_present_then_exact_span_found, test_when_term_absent_then_no_entity = table_tests(
+    lambda lang: [SubstanceUseRecognizer(supported_language=lang)], MUST_MATCH, MUST_NOT_MATCH
+)
