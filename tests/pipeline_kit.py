@@ -6,10 +6,11 @@ SqliteStore (or DynamoStore on moto), and notifier.InMemoryNotifier (or SES on m
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from chalicelib.config import PagesConfig, PageSettings, Settings
 from chalicelib.graph import DryRunGraphClient, HttpGraphClient
@@ -150,3 +151,15 @@ def graph_writes(fake_graph: Any) -> list[Any]:
 
 
 Handler = Callable[[WebhookEvent], Any]
+
+
+@contextlib.contextmanager
+def wired(kit: Kit) -> Iterator[Kit]:
+    """Install the kit's pipeline and store as the process dependencies (what handlers and the CLI use)."""
+    from chalicelib import wiring
+
+    wiring.use(wiring.Deps(settings=kit.settings, _pipeline=kit.pipeline, _store=kit.store))
+    try:
+        yield kit
+    finally:
+        wiring.use(None)

@@ -8,17 +8,15 @@ from typing import Iterator
 
 import pytest
 
-from chalicelib import cli, wiring
+from chalicelib import cli
 from tests.fake_graph import FakeGraph
-from tests.pipeline_kit import OK_TEXT, SENSITIVE_TEXT, Kit, fb_comment, hides, make_kit
+from tests.pipeline_kit import OK_TEXT, SENSITIVE_TEXT, Kit, fb_comment, hides, make_kit, wired
 
 
 @pytest.fixture
 def kit(fake_graph: FakeGraph, tmp_path: Path) -> Iterator[Kit]:
-    kit = make_kit(fake_graph, tmp_path)
-    wiring.use(wiring.Deps(settings=kit.settings, _pipeline=kit.pipeline, _store=kit.store))
-    yield kit
-    wiring.use(None)
+    with wired(make_kit(fake_graph, tmp_path)) as kit:
+        yield kit
 
 
 def test_audit_lists_recent_decisions_without_text(kit: Kit, capsys: pytest.CaptureFixture[str]) -> None:

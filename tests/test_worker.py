@@ -9,18 +9,15 @@ from typing import Any, Iterator
 
 import pytest
 
-from chalicelib import wiring
 from chalicelib.worker import MAX_RECEIVE_COUNT, backoff_seconds, handle_sqs_batch, on_dead_letter, replay_dead_letters
 from tests.fake_graph import FakeGraph
-from tests.pipeline_kit import OK_TEXT, SENSITIVE_TEXT, Kit, fb_comment, hides, make_kit, replies
+from tests.pipeline_kit import OK_TEXT, SENSITIVE_TEXT, Kit, fb_comment, hides, make_kit, wired, replies
 
 
 @pytest.fixture
 def kit(fake_graph: FakeGraph, tmp_path: Path) -> Iterator[Kit]:
-    kit = make_kit(fake_graph, tmp_path)
-    wiring.use(wiring.Deps(settings=kit.settings, _pipeline=kit.pipeline, _store=kit.store))
-    yield kit
-    wiring.use(None)
+    with wired(make_kit(fake_graph, tmp_path)) as kit:
+        yield kit
 
 
 def sqs_record(body: Any, *, receive_count: int = 1) -> dict[str, Any]:
