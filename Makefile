@@ -11,8 +11,10 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 # Python 3.12 is the Lambda runtime PageGuard targets: Chalice packages for the Python that runs it,
-# and under 3.11 it silently leaves numpy and thinc out of the package. Look on PATH, then in pyenv.
-PYTHON312 := $(shell command -v python3.12 2>/dev/null || ls -1d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.12.*/bin/python3.12 /root/.pyenv/versions/3.12.*/bin/python3.12 2>/dev/null | sort -V | tail -n 1)
+# and under 3.11 it silently leaves numpy and thinc out of the package. Look on PATH, then in pyenv;
+# a pyenv shim on PATH may exist without working (3.12 installed but not selected), so try each one.
+PYTHON312 := $(shell for p in "$$(command -v python3.12)" $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.12.*/bin/python3.12 /root/.pyenv/versions/3.12.*/bin/python3.12; do \
+  [ -x "$$p" ] && "$$p" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 12))' >/dev/null 2>&1 && { echo "$$p"; break; }; done)
 
 .PHONY: help install run test train eval bench bench-webhook package deploy clean
 
