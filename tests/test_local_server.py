@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -105,6 +106,14 @@ def server(graph: FakeGraph, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     process.wait(timeout=10)
 
 
+def _decoded_email(path: Path) -> str:
+    """Subject, headers and every text part decoded (raw MIME may be base64 or quoted-printable)."""
+    message = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
+    parts = [str(value) for value in message.values()]
+    parts += [part.get_content() for part in message.walk() if part.get_content_maintype() == "text"]
+    return "\n".join(parts)
+
+
 def _wait_for(predicate, timeout: float = 30.0) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -152,10 +161,51 @@ def test_signed_sensitive_comment_ends_in_one_hide_one_reply_one_email(server: L
 
     # AND nothing private reached the email or the logs
     text = fixture_json("fb_feed_comment_add.json")["entry"][0]["changes"][0]["value"]["message"]
-    email = BytesParser(policy=policy.default).parsebytes(server.outbox()[0].read_bytes())
-    rendered = email.as_string()
+    rendered = _decoded_email(server.outbox()[0])
     logs = server.logs()
     for secret in (text, "Jordan Example", "bipolar", "lithium", "EAAB-local-test-token", TEST_SECRET):
         assert secret not in rendered
         assert secret not in logs
     assert COMMENT_ID in logs  # logs do carry ids
+
+
+def _private_strings(payload: object) -> set[str]:
+    """Every text, name and username in a Meta payload: none may reach a log line or an email."""
+    found: set[str] = set()
+    if isinstance(payload, dict):
+        for key, value in payload.items():
+            if key in ("message", "text", "name", "username") and isinstance(value, str):
+                found.add(value)
+            else:
+                found |= _private_strings(value)
+    elif isinstance(payload, list):
+        for value in payload:
+            found |= _private_strings(value)
+    return found
+
+
+def test_full_run_of_every_fixture_logs_and_emails_no_text_or_names(server: LocalServer) -> None:
+    # GIVEN every Meta payload we have: comments, edits, removals, DMs, echoes, own content, batches
+    names = sorted(p.name for p in (REPO / "tests" / "fixtures" / "meta").glob("*.json"))
+    private: set[str] = set()
+    for name in names:
+        body = fixture_bytes(name)
+        private |= _private_strings(json.loads(body))
+        assert server.post(body, sign(body, TEST_SECRET))[0] == 200
+
+    # WHEN the local worker has handled them all
+    def queue_empty() -> bool:
+        with sqlite3.connect(server.tmp / "state.sqlite3") as db:
+            return db.execute("SELECT COUNT(*) FROM event_queue").fetchone()[0] == 0
+
+    assert _wait_for(queue_empty, timeout=60)
+    time.sleep(0.5)
+
+    # THEN alerts went out, and no log line or email carries a text, a name or a username
+    emails = [_decoded_email(path) for path in server.outbox()]
+    assert len(emails) >= 3
+    logs = server.logs()
+    assert "decision" in logs
+    for value in private:
+        assert value not in logs, "a private string reached the logs"
+        assert all(value not in email for email in emails), "a private string reached an email"
