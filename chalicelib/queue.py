@@ -101,6 +101,7 @@ class SqliteEventQueue:
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._busy = False
+        self._local = threading.local()
         with self._connect() as db:
             db.execute(
                 "CREATE TABLE IF NOT EXISTS event_queue ("
@@ -109,8 +110,14 @@ class SqliteEventQueue:
             )
 
     def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self._path, timeout=30, isolation_level=None)
-        db.execute("PRAGMA journal_mode=WAL")
+        """This thread's connection (web server threads and the worker each get one, reused)."""
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self._path, timeout=30, isolation_level=None)
+            db.execute("PRAGMA journal_mode=WAL")
+            # WAL + NORMAL survives a process crash; only an OS crash may lose the last commits.
+            db.execute("PRAGMA synchronous=NORMAL")
+            self._local.db = db
         return db
 
     def send_all(self, events: Sequence[WebhookEvent]) -> None:
