@@ -128,6 +128,7 @@ class Settings:
     queue_url: str
     app_secret_parameter: str
     store_table: str  # AWS: the DynamoDB table for idempotency, audit, dead letters
+    dead_letter_queue_url: str  # AWS: SQS's own dead-letter queue (messages whose worker crashed or timed out)
     audit_retention_days: float
 
     @property
@@ -153,6 +154,7 @@ class Settings:
             queue_url=env.get("QUEUE_URL", ""),
             app_secret_parameter=env.get("APP_SECRET_PARAMETER", ""),
             store_table=env.get("STORE_TABLE", ""),
+            dead_letter_queue_url=env.get("DEAD_LETTER_QUEUE_URL", ""),
             audit_retention_days=_days(env.get("AUDIT_RETENTION_DAYS"), DEFAULT_AUDIT_RETENTION_DAYS),
         )
 

@@ -209,6 +209,7 @@ def _stage_settings_env(args: argparse.Namespace) -> dict[str, str]:
     parameters = {p["ParameterKey"]: p.get("ParameterValue", "") for p in stack.get("Parameters", [])}
     env["STORE_TABLE"] = outputs.get("StoreTableName", "")
     env["QUEUE_URL"] = outputs.get("EventsQueueUrl", "")
+    env["DEAD_LETTER_QUEUE_URL"] = outputs.get("DeadLetterQueueUrl", "")
     if parameters.get("SenderEmail"):
         env["NOTIFY_FROM"] = f"PageGuard <{parameters['SenderEmail']}>"
     if parameters.get("AuditRetentionDays"):

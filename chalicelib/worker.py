@@ -120,6 +120,23 @@ def replay_dead_letters(pipeline: Any, store: Any, limit: int = 100) -> ReplayRe
     return report
 
 
+def redrive_sqs_dead_letters(sqs: Any, dead_letter_queue_url: str, queue_url: str, limit: int = 100) -> int:
+    """Move messages from SQS's dead-letter queue back onto the events queue, so the worker handles them
+    again. These are events whose worker crashed or timed out (the worker parks ordinary failures in the
+    store itself). A message is deleted from the dead-letter queue only after it was sent. Returns the count."""
+    moved = 0
+    while moved < limit:
+        batch = sqs.receive_message(QueueUrl=dead_letter_queue_url, MaxNumberOfMessages=min(10, limit - moved),
+                                    WaitTimeSeconds=0).get("Messages", [])
+        if not batch:
+            break
+        for message in batch:
+            sqs.send_message(QueueUrl=queue_url, MessageBody=message["Body"])
+            sqs.delete_message(QueueUrl=dead_letter_queue_url, ReceiptHandle=message["ReceiptHandle"])
+            moved += 1
+    return moved
+
+
 def backoff_seconds(receives: int, exc: BaseException | None = None) -> int:
     """Exponential backoff by receive count, stretched to Meta's Retry-After / regain-access hint."""
     from chalicelib.graph import retry_after
@@ -174,17 +191,38 @@ def _reason(exc: Exception) -> str:
 
 
 def configure_replay_dlq(parser: Any) -> None:
-    parser.description = "Drive parked dead letters through the pipeline again; each is removed once it succeeds."
+    parser.description = (
+        "Drive parked dead letters through the pipeline again; each is removed once it succeeds. "
+        "With --stage, also moves SQS's own dead-letter messages back onto the events queue."
+    )
     parser.add_argument("--limit", type=int, default=100, help="at most this many letters (default 100)")
+    parser.add_argument("--stage", choices=("dev", "prod"), help="a deployed stage (default: local state)")
+    parser.add_argument("--stack-name", default=None, help="with --stage: default pageguard-STAGE")
+    parser.add_argument("--region", default=None)
+    parser.add_argument("--graph-api-url", default=None)
 
 
 def run_replay_dlq(args: Any) -> int:
-    from chalicelib.wiring import deps
+    from chalicelib.wiring import Deps, deps
 
-    d = deps()
-    letters = d.store.list_dead_letters(limit=args.limit)
-    if not letters:
-        print("no dead letters")
+    if args.stage:
+        import os
+
+        from chalicelib.config import Settings
+        from chalicelib.scan import _stage_settings_env
+
+        d = Deps(settings=Settings.from_env({**os.environ, **_stage_settings_env(args)}))
+    else:
+        d = deps()
+    settings = d.settings
+    if settings.dead_letter_queue_url and settings.queue_url:
+        import boto3
+
+        moved = redrive_sqs_dead_letters(boto3.client("sqs", region_name=args.region), settings.dead_letter_queue_url,
+                                         settings.queue_url, limit=args.limit)
+        print(f"moved {moved} message(s) from the SQS dead-letter queue back to the events queue")
+    if not d.store.list_dead_letters(limit=args.limit):
+        print("no parked dead letters")
         return 0
     report = replay_dead_letters(d.pipeline, d.store, limit=args.limit)
     print(f"replayed {report.replayed}, still failing {report.failed}")

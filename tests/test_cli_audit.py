@@ -68,4 +68,4 @@ def test_replay_dlq_drives_parked_events(kit: Kit, fake_graph: FakeGraph, capsys
     assert "replayed 1" in capsys.readouterr().out
     assert len(hides(fake_graph, event.item_id)) == 1 and kit.store.list_dead_letters() == []
     assert cli.main(["replay-dlq"]) == 0
-    assert "no dead letters" in capsys.readouterr().out
+    assert "no parked dead letters" in capsys.readouterr().out

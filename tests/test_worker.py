@@ -125,3 +125,26 @@ def test_failed_message_is_hidden_for_the_backoff_on_sqs(kit: Kit, fake_graph: F
         handle_record(SQSRecord(record), kit.pipeline, kit.store, visibility=_visibility_setter(url, sqs))
     # THEN SQS holds the message back for the backoff instead of handing it straight out again
     assert sqs.receive_message(QueueUrl=url).get("Messages", []) == []
+
+
+def test_sqs_dead_letters_are_moved_back_to_the_events_queue(moto_server: str) -> None:
+    # GIVEN two events SQS dead-lettered (their worker crashed or timed out)
+    from chalicelib.queue import encode
+    from chalicelib.worker import redrive_sqs_dead_letters
+    from tests.aws_fixtures import aws_client
+
+    sqs = aws_client("sqs", moto_server)
+    suffix = uuid.uuid4().hex[:8]
+    queue_url = sqs.create_queue(QueueName=f"events-{suffix}")["QueueUrl"]
+    dlq_url = sqs.create_queue(QueueName=f"events-dlq-{suffix}")["QueueUrl"]
+    bodies = {encode(fb_comment(SENSITIVE_TEXT)) for _ in range(2)}
+    for body in bodies:
+        sqs.send_message(QueueUrl=dlq_url, MessageBody=body)
+
+    # WHEN they are redriven
+    assert redrive_sqs_dead_letters(sqs, dlq_url, queue_url) == 2
+
+    # THEN the events queue holds exactly those bodies and the dead-letter queue is empty
+    received = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10).get("Messages", [])
+    assert {m["Body"] for m in received} == bodies
+    assert sqs.receive_message(QueueUrl=dlq_url, MaxNumberOfMessages=10).get("Messages", []) == []
