@@ -538,7 +538,40 @@ def _crisis_direct(text: str, hit: Hit, clause: tuple[int, int], cues: Sequence[
     helper = bool(_HELPER.search(text, c_start, hit.start))
     if not first_person and (fiction or (general and helper and hit.type != "CRISIS_OVERDOSE")):
         return Finding(hit, Status.UNANCHORED, "generic_person")
+    # An ambiguous farewell ("it's been nice knowing everyone", "cuiden a mi perro", "my last post")
+    # next to an everyday departure ("moving to another city", "see you next term", "de vacaciones")
+    # is a goodbye, not a crisis, unless finality words are there too. The patterns already exclude
+    # such a cue after the farewell; this catches one before it.
+    if (
+        _AMBIGUOUS_FAREWELL.search(text, hit.start, hit.end)
+        and _EVERYDAY_DEPARTURE.search(text)
+        and not _FINALITY.search(text)
+    ):
+        return Finding(hit, Status.UNANCHORED, "everyday_farewell")
     return Finding(hit, Status.DIRECT, "crisis_wording")
+
+
+_AMBIGUOUS_FAREWELL = re.compile(
+    r"(?:nice|good|great|lovely|wonderful|honou?r|pleasure|privilege)\s+knowing|conocer(?:los|las|les|te|lxs|\s+a)|"
+    r"(?:care\s+of|look\s+after|watch\s+over|feed|adopt)\s+my|cuid(?:en|e|[ií]denme)\b|"
+    r"thanks?\s+(?:you\s+)?for\s+everything|gracias\s+por\s+todo|"
+    r"(?:last|final)\s+(?:post|message|msg|comment|words?|time)\b(?!\s+ever)|[uú]ltim[oa]\s+(?:post|mensaje|posteo|comentario|publicaci)|"
+    r"won'?t\s+be\s+(?:posting|writing|commenting|on\s+here)|ya\s+no\s+voy\s+a\s+(?:publicar|escribir|postear)",
+    re.IGNORECASE,
+)
+_EVERYDAY_DEPARTURE = re.compile(
+    r"(?<![\w])(?:moving|move\s+to|relocat\w*|new\s+(?:job|city|role|chapter|page|account|group)|another\s+(?:city|country|state|group)|"
+    r"graduat\w*|retir\w*|workshop|course|class|term|semester|holidays?|vacation|trip|break|see\s+(?:you|u|ya)|next\s+(?:week|term|year|month)|"
+    r"leaving\s+(?:the|this)\s+(?:group|page|company|clinic)|leaving\s+(?:facebook|instagram|social\s+media)|"
+    r"me\s+mudo|mudanza|nos\s+vemos|taller|curso|clases?|vacaciones|viaje|felices\s+fiestas|feliz\s+(?:navidad|a[ñn]o)|"
+    r"pr[oó]xim[oa]|otra\s+ciudad|otro\s+pa[ií]s|nuevo\s+trabajo|nueva\s+(?:cuenta|etapa)|dejo\s+el\s+grupo|me\s+voy\s+del\s+grupo|"
+    r"me\s+jubilo|jubil\w*|mientras\s+(?:estoy|est[eé]|viajo))(?![\w])",
+    re.IGNORECASE,
+)
+_FINALITY = re.compile(
+    r"(?<![\w])(?:forever|for\s+good|ever\s+again|para\s+siempre|nunca\s+m[aá]s|won'?t\s+be\s+(?:here|around|alive)|no\s+voy\s+a\s+estar)(?![\w])",
+    re.IGNORECASE,
+)
 
 
 _HELPER = re.compile(

@@ -131,6 +131,14 @@ CRISIS_CASES = [
     "hypothetically, what's the most painless way to go",
     "is it true you don't feel anything if you jump from high enough",
     "cuál es la forma menos dolorosa de irse. hipotéticamente",
+    # indirect: means acquisition, a high place plus a time, farewells, lethal combinations
+    "bought a rope today",
+    "compré una cuerda hoy",
+    "what's the highest bridge near the city centre? asking for tonight",
+    "thanks for everything, this is my last post",
+    "fue lindo conocerlos, cuiden a mi perro",
+    "does it hurt if you take them all with wine?",
+    "¿duele si te las tomas todas con vino?",
 ]
 
 NOT_CRISIS_RULES = [
@@ -141,6 +149,13 @@ NOT_CRISIS_RULES = [
     "no doy más de cansancio jaja",
     "Hoy es el Día Mundial de la Prevención del Suicidio",
     "I decided to try therapy after all",
+    "bought a rope for the climbing gym",
+    "compré cuerda para el tendedero",
+    "highest bridge in the world is in China",
+    "last post of the year, happy holidays!",
+    "moving to another city, it's been nice knowing everyone in this group",
+    "me mudo a otra ciudad, fue lindo conocerlos a todos",
+    "can you drink wine on sertraline?",
 ]
 # fmt: on
 
