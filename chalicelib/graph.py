@@ -16,7 +16,6 @@ import json
 import time
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any, Iterator, Mapping, Protocol
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -32,6 +31,7 @@ from chalicelib.errors import (
     GraphTokenExpiredError,
 )
 from chalicelib.models import Platform, Surface, WebhookEvent
+from chalicelib.webhook import meta_time
 
 logger = Logger(service="pageguard", child=True)
 
@@ -527,7 +527,7 @@ class DryRunGraphClient:
 
 def _facebook_comment_event(page: PageSettings, post_id: str, item: Mapping[str, Any]) -> WebhookEvent | None:
     comment_id = str(item.get("id", ""))
-    created = _timestamp(item.get("created_time"))
+    created = meta_time(item.get("created_time"))
     if not comment_id or created is None:
         return None
     sender = str((item.get("from") or {}).get("id", ""))
@@ -553,7 +553,7 @@ def _instagram_comment_event(
     page: PageSettings, media_id: str, permalink: str, item: Mapping[str, Any], *, default_parent: str
 ) -> WebhookEvent | None:
     comment_id = str(item.get("id", ""))
-    created = _timestamp(item.get("timestamp"))
+    created = meta_time(item.get("timestamp"))
     if not comment_id or created is None:
         return None
     sender = str((item.get("from") or {}).get("id", ""))
@@ -572,21 +572,6 @@ def _instagram_comment_event(
         authored_by_page=bool(sender) and sender == page.instagram_id,
         field="comments",
     )
-
-
-def _timestamp(value: Any) -> float | None:
-    """Graph times: ISO 8601 like 2025-10-25T16:02:01+0000, or Unix seconds."""
-    if isinstance(value, (int, float)):
-        return float(value)
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        return datetime.strptime(value, "%Y-%m-%dT%H:%M:%S%z").timestamp()
-    except ValueError:
-        try:
-            return datetime.fromisoformat(value).timestamp()
-        except ValueError:
-            return None
 
 
 def _int(value: Any) -> int | None:

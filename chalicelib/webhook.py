@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from datetime import datetime
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
@@ -258,20 +259,25 @@ def _dicts(value: Any) -> list[dict]:
     return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
 
 
+def meta_time(value: Any) -> float | None:
+    """Meta's times in Unix seconds: feed sends seconds, messaging milliseconds, Graph listings ISO 8601."""
+    if isinstance(value, bool) or value is None or value == "":
+        return None
+    if isinstance(value, (int, float)) or (isinstance(value, str) and value.replace(".", "", 1).isdigit()):
+        number = float(value)
+        return number / 1000.0 if number > 10_000_000_000 else number
+    if isinstance(value, str):
+        try:
+            return datetime.strptime(value, "%Y-%m-%dT%H:%M:%S%z").timestamp()
+        except ValueError:
+            try:
+                return datetime.fromisoformat(value).timestamp()
+            except ValueError:
+                return None
+    return None
+
+
 def _seconds(value: Any) -> float:
-    """Meta mixes Unix seconds (feed) and milliseconds (messaging); normalise to seconds."""
-    if value is None or value == "":
-        return 0.0
-    if isinstance(value, str) and not value.replace(".", "", 1).isdigit():
-        return _iso_seconds(value)
-    number = float(value)
-    return number / 1000.0 if number > 10_000_000_000 else number
-
-
-def _iso_seconds(value: str) -> float:
-    from datetime import datetime
-
-    try:
-        return datetime.strptime(value, "%Y-%m-%dT%H:%M:%S%z").timestamp()
-    except ValueError:
-        return 0.0
+    if value is not None and not isinstance(value, (str, int, float)):
+        raise TypeError("a time of unknown shape")  # the caller skips the item and logs it
+    return meta_time(value) or 0.0

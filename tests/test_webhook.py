@@ -8,7 +8,7 @@ import pytest
 
 from chalicelib.errors import WebhookPayloadError, WebhookSignatureError
 from chalicelib.models import Platform, Surface, WebhookEvent
-from chalicelib.webhook import answer_subscription, parse_body, parse_events, sign, verify_signature
+from chalicelib.webhook import answer_subscription, meta_time, parse_body, parse_events, sign, verify_signature
 from tests.conftest import fixture_bytes, fixture_json
 
 # A known (secret, body, header) triple, computed independently with `openssl dgst -sha256 -hmac`.
@@ -227,3 +227,15 @@ def test_event_round_trips_through_dict() -> None:
     for name in ("fb_feed_comment_add.json", "ig_message.json", "fb_messenger_message.json"):
         for event in _parse(name).all_events:
             assert WebhookEvent.from_dict(json.loads(json.dumps(event.to_dict()))) == event
+
+
+@pytest.mark.parametrize("value, seconds", [
+    (1761408121, 1761408121.0),                 # feed: Unix seconds
+    (1761410000271, 1761410000.271),            # messaging: milliseconds
+    ("1761408121", 1761408121.0),
+    ("2025-10-25T16:02:01+0000", 1761408121.0),  # Graph listings: ISO 8601
+    ("2025-10-25T16:02:01+00:00", 1761408121.0),
+    ("yesterday", None), ("", None), (None, None), (True, None), ({"when": 1}, None),
+])
+def test_meta_time_reads_every_format_meta_uses(value: object, seconds: float | None) -> None:
+    assert meta_time(value) == (pytest.approx(seconds) if seconds is not None else None)
