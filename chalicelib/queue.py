@@ -12,12 +12,15 @@ from typing import Any, Callable, Protocol, Sequence
 from aws_lambda_powertools import Logger
 
 from chalicelib.errors import PageGuardError
+from chalicelib.logs import logger as root_logger
 from chalicelib.models import WebhookEvent
 
 logger = Logger(service="pageguard", child=True)
 
 SQS_BATCH_MAX = 10  # SendMessageBatch takes at most 10 entries
 SQS_BATCH_BYTES = 250_000  # under SQS's 256 KiB total per batch, leaving room for attributes
+
+WORKER_NAME = "worker"  # as app.py names the worker Lambda, so local and deployed logs read alike
 
 EventHandler = Callable[[WebhookEvent], Any]
 DeadLetterHandler = Callable[[WebhookEvent, str, int], None]
@@ -169,7 +172,12 @@ class SqliteEventQueue:
                 self._wake.wait(timeout=self._seconds_until_next())
                 self._wake.clear()
                 continue
-            self._process(*row)
+            try:
+                self._process(*row)
+            except Exception:  # never let the worker thread die: the row stays and is retried
+                logger.exception("local worker error", extra={"queue_row": row[0]})
+                self._busy = False
+                self._stop.wait(1.0)
 
     def _next_row(self) -> tuple[int, str, int] | None:
         with self._connect() as db:
@@ -193,6 +201,8 @@ class SqliteEventQueue:
             logger.error("undecodable queue row dropped", extra={"queue_row": row_id})
             self._delete(row_id)
             return
+        # This thread's log lines belong to the event, not to whichever request last set the context.
+        root_logger.thread_safe_append_keys(function_request_id=None, function_name=WORKER_NAME, correlation_id=event.item_id)
         try:
             self._handler(event)
         except Exception as exc:  # the handler's retryable errors: back off, then dead-letter
