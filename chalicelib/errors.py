@@ -49,3 +49,10 @@ class NotifierError(PageGuardError):
 
 class StoreError(PageGuardError):
     """The local or DynamoDB store failed."""
+
+
+def error_summary(exc: BaseException) -> str:
+    """An error's class plus Meta's code when present: what dead letters and logs keep, never a message
+    (a message could one day carry text)."""
+    code = getattr(exc, "code", None)
+    return type(exc).__name__ + (f" (code {code})" if code is not None else "")

@@ -31,9 +31,23 @@ logger = Logger(service="pageguard", child=True)
 
 GRAPH_STEPS = frozenset({ActionKind.HIDE, ActionKind.PUBLIC_REPLY, ActionKind.PRIVATE_REPLY, ActionKind.SEND_MESSAGE})
 SENDS = frozenset({ActionKind.PUBLIC_REPLY, ActionKind.PRIVATE_REPLY, ActionKind.SEND_MESSAGE})
+# Steps whose wording or urgency depends on the severity: a crisis gets its own step key, so a comment
+# edited from sensitive into a crisis still gets the crisis reply and the urgent alert.
+SEVERITY_STEPS = frozenset({ActionKind.PUBLIC_REPLY, ActionKind.SEND_MESSAGE, ActionKind.ALERT})
 
 # Step results (stored by the idempotency layer and copied into the audit record).
 DONE, FAILED, UNKNOWN, SKIPPED, RETRYING, DRY_RUN = "done", "failed", "unknown", "skipped", "retrying", "dry_run"
+# Item statuses that stay unsettled (store.UNSETTLED_STATUSES): driven again by reconcile and scan.
+TOKEN_EXPIRED, UNKNOWN_ACCOUNT = "token_expired", "unknown_account"
+
+
+class _TokenExpired(Exception):
+    """Raised inside a step so that its failure is NOT stored as the step's final result: once the page
+    is reconnected, reconcile or scan runs the step again. Carries the result for the audit record."""
+
+    def __init__(self, result: dict[str, Any]) -> None:
+        super().__init__("page token expired")
+        self.result = result
 
 
 class Pipeline:
@@ -85,8 +99,9 @@ class Pipeline:
                 "surface": event.surface.value, "verb": event.verb}
         page = self.pages.for_account(event.account_id)
         if page is None:
+            # Unsettled, so a page added to the configuration moments later still gets its items moderated.
             logger.warning("event for an unknown account skipped", extra=keys)
-            self.store.save_audit(_new_record(event, "", now, status=SKIPPED, note="unknown account"))
+            self.store.save_audit(_new_record(event, "", now, status=UNKNOWN_ACCOUNT, note="unknown account"))
             return None
         if self.store.is_ours(event.item_id):
             logger.info("our own reply or message: skipped", extra=keys)
@@ -167,6 +182,8 @@ class _Run:
             key = self._step_key(action)
             try:
                 result = self.p._run_step(key, lambda action=action: self._do(action))
+            except _TokenExpired as blocked:
+                result = blocked.result
             except Exception as exc:
                 # Retryable: note it in the audit record, then let the queue redeliver.
                 self._record(action.kind.value, {"status": RETRYING, "at": self.p._clock(),
@@ -178,6 +195,8 @@ class _Run:
 
     def _step_key(self, action: Action) -> str:
         key = f"{self.event.item_id}#{action.kind.value}"
+        if action.kind in SEVERITY_STEPS and self.decision.verdict.label is Label.CRISIS:
+            key += "#crisis"
         return key + "#dry" if self.dry_run else key
 
     # one step ---------------------------------------------------------------------------------------
@@ -209,8 +228,8 @@ class _Run:
             return {"status": UNKNOWN, "at": now, "detail": _code(exc, "maybe_sent"),
                     "summary": describe_failure(action, self.event, exc)}
         except GraphTokenExpiredError as exc:
-            return {"status": FAILED, "at": now, "detail": _code(exc, "token_expired"),
-                    "summary": describe_failure(action, self.event, exc)}
+            raise _TokenExpired({"status": FAILED, "at": now, "detail": _code(exc, "token_expired"),
+                                 "summary": describe_failure(action, self.event, exc)}) from exc
         except GraphPermanentError as exc:
             return {"status": FAILED, "at": now, "detail": _code(exc, "permanent"),
                     "summary": describe_failure(action, self.event, exc)}
@@ -291,7 +310,10 @@ class _Run:
 
     def _finish(self) -> None:
         statuses = {a.status for a in self.record.actions if a.step in _ACTION_STEPS}
-        status = FAILED if statuses & {FAILED, UNKNOWN} else DONE
+        if self.token_expired:
+            status = TOKEN_EXPIRED
+        else:
+            status = FAILED if statuses & {FAILED, UNKNOWN} else DONE
         self.record = _replace(self.record, status=status, updated_at=self.p._clock())
         self.p.store.save_audit(self.record)
 

@@ -11,7 +11,7 @@ from typing import Any, Callable, Protocol, Sequence
 
 from aws_lambda_powertools import Logger
 
-from chalicelib.errors import PageGuardError
+from chalicelib.errors import PageGuardError, error_summary
 from chalicelib.logs import logger as root_logger
 from chalicelib.models import WebhookEvent
 
@@ -35,7 +35,9 @@ class EventQueue(Protocol):
 
 
 def encode(event: WebhookEvent) -> str:
-    return json.dumps(event.to_dict(), separators=(",", ":"), ensure_ascii=False)
+    # ASCII-only JSON: a lone surrogate or U+FFFF in a comment would otherwise fail to encode, or be
+    # refused by SQS, and one bad character would block the whole batch Meta keeps redelivering.
+    return json.dumps(event.to_dict(), separators=(",", ":"), ensure_ascii=True)
 
 
 def decode(body: str) -> WebhookEvent:
@@ -207,7 +209,7 @@ class SqliteEventQueue:
             self._handler(event)
         except Exception as exc:  # the handler's retryable errors: back off, then dead-letter
             attempts += 1
-            reason = f"{type(exc).__name__}: {exc}"[:300]
+            reason = error_summary(exc)
             if attempts >= self._max_attempts:
                 logger.error(
                     "event dead-lettered",

@@ -76,10 +76,10 @@ def reconcile(
 
 
 def _settled(store: Any, item_id: str) -> bool:
-    """Seen and finished. An item left in progress (its retries failed) is driven again: steps already
-    done are not repeated (step idempotency), so this only completes what is missing."""
+    """Seen and finished (AuditRecord.settled). Anything else is driven again: steps already done are not
+    repeated (step idempotency), so this only completes what is missing."""
     record = store.get_audit(item_id)
-    return record is not None and record.status != "in_progress"
+    return record is not None and record.settled
 
 
 def run_scheduled() -> ReconcileReport:

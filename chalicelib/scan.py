@@ -161,7 +161,7 @@ def scan(
 def _apply(pipeline: Any, event: Any, report: ScanReport) -> str:
     store = pipeline.store
     record = store.get_audit(event.item_id)
-    if (record is not None and record.status != "in_progress") or store.is_ours(event.item_id):
+    if (record is not None and record.settled) or store.is_ours(event.item_id):
         report.skipped += 1
         return "already handled"
     try:

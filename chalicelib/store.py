@@ -105,10 +105,17 @@ class AuditRecord:
     label: str = ""
     entity_types: tuple[str, ...] = ()
     note: str = ""
-    status: str = "in_progress"  # in_progress | done | failed | skipped
+    status: str = "in_progress"  # in_progress | done | failed | skipped | token_expired | unknown_account
     actions: tuple[ActionRecord, ...] = ()
     first_seen_at: float = 0.0
     updated_at: float = 0.0
+
+    @property
+    def settled(self) -> bool:
+        """Finished for good: reconcile and scan leave it alone. An unsettled item (still in progress, its
+        page's token expired, or its page not configured yet) is driven again when it is listed; steps
+        already done do not repeat."""
+        return self.status not in UNSETTLED_STATUSES
 
     def with_action(self, action: ActionRecord) -> "AuditRecord":
         """Replace the latest record of the same step (a retry overwrites 'retrying'), or append."""
@@ -131,6 +138,9 @@ class AuditRecord:
         values["updated_at"] = float(values.get("updated_at", 0.0))
         known = cls.__dataclass_fields__
         return cls(**{k: v for k, v in values.items() if k in known})
+
+
+UNSETTLED_STATUSES = frozenset({"in_progress", "token_expired", "unknown_account"})
 
 
 @dataclass(frozen=True)

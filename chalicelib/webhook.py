@@ -198,7 +198,8 @@ def _parse_feed(account_id: str, value: dict, out: _Collector) -> None:
 
 
 def _parse_ig_comment(account_id: str, entry_time: float, field_name: str, value: dict, out: _Collector) -> None:
-    comment_id = value.get("id")
+    # Instagram-Login and Facebook-Login payloads name the id differently (REFERENCE.md §8.9).
+    comment_id = value.get("id") or value.get("comment_id")
     if not comment_id:
         out.skip("instagram comment without id", account_id=account_id)
         return

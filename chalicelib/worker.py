@@ -18,6 +18,7 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
+from chalicelib.errors import error_summary
 from chalicelib.models import WebhookEvent
 
 logger = Logger(service="pageguard", child=True)
@@ -73,7 +74,7 @@ def handle_record(record: SQSRecord, pipeline: Any, store: Any, *, visibility: V
                 "error_type": type(exc).__name__}
         if receives >= MAX_RECEIVE_COUNT:
             logger.error("event parked as a dead letter", extra=keys)
-            on_dead_letter(event, _reason(exc), receives, store=store)
+            on_dead_letter(event, error_summary(exc), receives, store=store)
             return
         delay = backoff_seconds(receives, exc)
         logger.warning("event failed; SQS will redeliver", extra={**keys, "retry_in_s": delay})
@@ -179,12 +180,6 @@ def _receive_count(record: SQSRecord) -> int:
         return int(record.attributes.approximate_receive_count)
     except (TypeError, ValueError):
         return 1
-
-
-def _reason(exc: Exception) -> str:
-    # Error class plus Graph codes when present; our error messages never include text.
-    code = getattr(exc, "code", None)
-    return type(exc).__name__ + (f" (code {code})" if code is not None else "")
 
 
 # --- CLI: `python -m chalicelib.cli replay-dlq [--limit N]` (registered in cli.py) ---------------

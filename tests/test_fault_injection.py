@@ -22,7 +22,7 @@ from chalicelib.queue import SqliteEventQueue
 from chalicelib.worker import replay_dead_letters
 from tests.aws_fixtures import TEST_SENDER, TEST_SENDER_ADDRESS, aws_client, sent_raw_messages
 from tests.fake_graph import FakeGraph
-from tests.pipeline_kit import SENSITIVE_TEXT, dm, fb_comment, hides, make_kit, messages, replies
+from tests.pipeline_kit import CRISIS_TEXT, PAGE, SENSITIVE_TEXT, dm, fb_comment, hides, make_kit, messages, replies
 
 
 def _queue(kit: Any, tmp_path: Path, handler: Any = None, **kw: Any) -> SqliteEventQueue:
@@ -190,17 +190,20 @@ def test_email_that_keeps_failing_is_parked_then_replayed(fake_graph: FakeGraph,
 
 
 def test_expired_token_alerts_once_and_records_failure_without_retrying(fake_graph: FakeGraph, tmp_path: Path) -> None:
+    # GIVEN the page's token has expired
     kit = make_kit(fake_graph, tmp_path)
     first, second = fb_comment(SENSITIVE_TEXT), fb_comment(SENSITIVE_TEXT)
     fake_graph.fail("POST", r"/post1_c\d+", status=401, code=190, times=10)
-    kit.pipeline.handle(first)  # no exception: nothing to retry
+
+    # WHEN two sensitive comments arrive
+    kit.pipeline.handle(first)  # no exception: nothing for the queue to retry
     kit.pipeline.handle(second)
-    kit.pipeline.handle(first)  # a redelivery
+
+    # THEN each is recorded as failed (hide refused, reply skipped), one hide attempt each, no retry loop
     record = kit.store.get_audit(first.item_id)
-    assert record.status == "failed"
+    assert record.status == "token_expired" and not record.settled
     assert [(a.step, a.status) for a in record.actions if a.step in ("hide", "public_reply")] == [
         ("hide", "failed"), ("public_reply", "skipped")]
-    # one hide attempt (refused), never repeated on redelivery
     assert len(fake_graph.requests_for("POST", f"/{first.item_id}")) == 1
     kinds = [a.kind for a in kit.notifier.sent]
     assert kinds.count("reconnect") == 1  # once per page per day, not per item
@@ -208,6 +211,36 @@ def test_expired_token_alerts_once_and_records_failure_without_retrying(fake_gra
     kit.clock.now += 24 * 3600
     kit.pipeline.handle(fb_comment(SENSITIVE_TEXT))
     assert [a.kind for a in kit.notifier.sent].count("reconnect") == 2
+
+    # WHEN the page is reconnected and reconcile or scan drives the item again
+    fake_graph.reset()
+    kit.pipeline.handle(first)
+
+    # THEN it is hidden and answered once, and the professional is not alerted a second time
+    assert len(hides(fake_graph, first.item_id)) == 1 and len(replies(fake_graph, first.item_id)) == 1
+    assert kit.store.get_audit(first.item_id).status == "done"
+    assert [a.kind for a in kit.notifier.sent].count("detection") == 3
+
+
+def test_comment_edited_into_a_crisis_gets_the_crisis_reply_and_an_urgent_alert(
+        fake_graph: FakeGraph, tmp_path: Path) -> None:
+    # GIVEN a sensitive comment that was hidden, answered and alerted
+    kit = make_kit(fake_graph, tmp_path)
+    first = fb_comment(SENSITIVE_TEXT)
+    kit.pipeline.handle(first)
+    assert len(replies(fake_graph, first.item_id)) == 1
+
+    # WHEN it is edited into a crisis
+    edited = fb_comment(CRISIS_TEXT, item_id=first.item_id, verb="edited", created_time=first.created_time + 60)
+    kit.pipeline.handle(edited)
+
+    # THEN no second hide, but the crisis reply, the private reply and an urgent alert go out
+    assert len(hides(fake_graph, first.item_id)) == 1
+    assert [r.form.get("message") for r in replies(fake_graph, first.item_id)] == [
+        PAGE.contact_reply, PAGE.crisis_reply]
+    assert len(messages(fake_graph)) == 1  # the private reply with the crisis resources
+    alerts = [a for a in kit.notifier.sent if a.kind == "detection"]
+    assert [a.urgent for a in alerts] == [False, True]
 
 
 def test_ambiguous_send_is_not_resent_and_is_alerted(fake_graph: FakeGraph, tmp_path: Path) -> None:

@@ -95,7 +95,9 @@ def test_unknown_account_is_recorded_and_skipped(fake_graph: FakeGraph, tmp_path
     event = fb_comment(SENSITIVE_TEXT).__class__(**{**fb_comment(SENSITIVE_TEXT).__dict__, "account_id": "999"})
     assert kit.pipeline.handle(event) is None
     assert graph_writes(fake_graph) == []
-    assert kit.store.get_audit(event.item_id).status == "skipped"
+    record = kit.store.get_audit(event.item_id)
+    # unsettled: once the page is configured, reconcile or scan still moderates it
+    assert record.status == "unknown_account" and not record.settled
 
 
 def test_dm_contact_reply_at_most_once_per_sender_per_day(fake_graph: FakeGraph, tmp_path: Path) -> None:

@@ -239,3 +239,11 @@ def test_event_round_trips_through_dict() -> None:
 ])
 def test_meta_time_reads_every_format_meta_uses(value: object, seconds: float | None) -> None:
     assert meta_time(value) == (pytest.approx(seconds) if seconds is not None else None)
+
+
+def test_instagram_comment_id_field_name_variant_is_accepted() -> None:
+    payload = fixture_json("ig_comment.json")
+    value = payload["entry"][0]["changes"][0]["value"]
+    value["comment_id"] = value.pop("id")
+    (event,) = parse_events(payload).events
+    assert event.item_id == "17890000000000001"
