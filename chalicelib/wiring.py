@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -68,7 +68,10 @@ class Deps:
 def build_pipeline(deps: Deps) -> Any:
     from chalicelib.pipeline import build_pipeline as build
 
-    return build(settings=deps.settings, pages_loader=lambda: deps.pages, store=deps.store)
+    # On AWS the app secret lives in SSM, not the environment; the Graph client signs its calls with it
+    # (appsecret_proof), which Meta requires when the app has "Require App Secret" on.
+    settings = replace(deps.settings, app_secret=deps.app_secret)
+    return build(settings=settings, pages_loader=lambda: deps.pages, store=deps.store)
 
 
 def build_queue(deps: Deps) -> EventQueue:
