@@ -27,8 +27,13 @@ DEFAULT_CRISIS_REPLY = (
     "call 911. Outside the US, please contact your local emergency number."
 )
 
-_PHONE_RE = re.compile(r"\+?\d[\d\s().-]{6,}\d")
-_EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# Emails and phone-like runs in free text: the practice's own contact details in its contact_reply.
+CONTACT_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\+?\d[\d\s().-]{6,}\d")
+
+
+def extract_contacts(text: str) -> tuple[str, ...]:
+    """The emails and phone numbers written in `text`, in order, without repeats."""
+    return tuple(dict.fromkeys(m.group().strip() for m in CONTACT_RE.finditer(text)))
 
 
 @dataclass(frozen=True)
@@ -46,8 +51,7 @@ class PageSettings:
     @property
     def allowed_contacts(self) -> tuple[str, ...]:
         """The practice's own phone numbers and emails, taken from its contact reply: never flagged."""
-        found = _PHONE_RE.findall(self.contact_reply) + _EMAIL_RE.findall(self.contact_reply)
-        return tuple(dict.fromkeys(s.strip() for s in found))
+        return extract_contacts(self.contact_reply)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "PageSettings":

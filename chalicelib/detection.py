@@ -13,6 +13,7 @@ from typing import Protocol, Sequence
 
 from chalicelib import disclosure
 from chalicelib.classifier import LinearClassifier, load_classifier
+from chalicelib.config import CONTACT_RE
 from chalicelib.models import Entity, Label, Verdict
 
 SUPPORTED_LANGUAGES = ("en", "es")
@@ -72,11 +73,10 @@ def _contact_key(value: str) -> str:
     return digits[-10:] if len(digits) >= 7 else value.lower()
 
 
-def extract_contacts(text: str) -> tuple[str, ...]:
-    """Emails and phone-like runs in free text (e.g. a page's contact_reply), for `allowed_contacts`."""
-    found = re.findall(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", text)
-    found += [m.strip() for m in re.findall(r"\+?\d[\d\s().-]{6,}\d", text)]
-    return tuple(found)
+def allowed_contact_spans(text: str, allowed_contacts: Sequence[str]) -> list[tuple[int, int]]:
+    """Where the page's own contact details stand in `text`, found as written (however Presidio reads them)."""
+    allowed = {_contact_key(c) for c in allowed_contacts if c}
+    return [(m.start(), m.end()) for m in CONTACT_RE.finditer(text) if _contact_key(m.group()) in allowed]
 
 
 # --- the engine ---------------------------------------------------------------------------------
@@ -202,12 +202,16 @@ class PresidioDetector:
         """Rule stage only: (language, hits, assessment). Used by detect(), training and `explain`."""
         text = unicodedata.normalize("NFC", text or "")
         lang = lang if lang in SUPPORTED_LANGUAGES else detect_language(text)
-        hits = self.analyze(text, lang)
+        hits = _outside_contacts(self.analyze(text, lang))
         if hits and allowed_contacts:
+            # The page's own details, and anything found inside them ("counselling" in its email's
+            # domain), are not a visitor's disclosure.
             allowed = {_contact_key(c) for c in allowed_contacts if c}
+            spans = allowed_contact_spans(text, allowed_contacts)
             hits = [
                 h for h in hits
                 if not (h.type in disclosure.CONTACT_TYPES and _contact_key(text[h.start : h.end]) in allowed)
+                and not any(start < h.end and h.start < end for start, end in spans)
             ]
         return text, lang, hits, disclosure.assess(text, hits)
 
@@ -223,6 +227,18 @@ class PresidioDetector:
                 label, learned = Label.SENSITIVE, True
         entities = tuple(Entity(h.type, h.start, h.end, h.score) for h in hits)
         return Verdict(label=label, entities=entities, reason=build_reason(label, assessment, learned))
+
+
+def _outside_contacts(hits: list[disclosure.Hit]) -> list[disclosure.Hit]:
+    """Drop health hits inside an email address or phone number: "counselling" in
+    hello@harbor-counselling.example is part of an identifier, not something said about a person."""
+    contacts = [h for h in hits if h.type in disclosure.CONTACT_TYPES]
+    if not contacts:
+        return hits
+    return [
+        h for h in hits
+        if h.type in disclosure.CONTACT_TYPES or not any(c.start <= h.start and h.end <= c.end for c in contacts)
+    ]
 
 
 _detector: PresidioDetector | None = None

@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from chalicelib import detection
-from chalicelib.detection import detect_language, extract_contacts, get_detector
+from chalicelib.config import extract_contacts
+from chalicelib.detection import detect_language, get_detector
 from chalicelib.models import Label, Verdict
 
 
@@ -251,3 +252,19 @@ def test_empty_text_is_ok(detector):
 )
 def test_crisis_wording_of_either_language_escalates_whatever_the_language_guess(detector, text, lang):
     assert detector.assess(text, lang)[3].label is Label.CRISIS
+
+
+@pytest.mark.parametrize("text", [
+    "Thank you for reaching out. To protect your privacy, please contact us directly at 555-0100 or "
+    "hello@harbor-counselling.example rather than in comments.",
+    "Contact us at 555-0100 or hello@harbor-counselling.example",
+])
+def test_the_pages_own_contact_reply_is_ok_even_with_health_words_in_its_email(detector, text):
+    # PageGuard's own replies, and a practice admin pasting its contact line, must never be flagged.
+    allowed = extract_contacts(text)
+    assert detector.detect(text, allowed_contacts=allowed).label is Label.OK
+
+
+def test_health_words_inside_an_email_address_are_not_a_disclosure(detector):
+    _, _, hits, _ = detector.assess("write to sadgirl.depressed@gmail.com")
+    assert [h.type for h in hits] == ["EMAIL_ADDRESS"]
