@@ -213,30 +213,40 @@ class _Run:
             alert_kind = "own_content" if self.event.authored_by_page else "detection"
             message_id = self.p._notifier.send(self._alert(alert_kind, urgent=action.urgent))
             return {"status": DONE, "at": now, "result_id": str(message_id or "")}
+        claimed_dm_slot = False
         if kind is ActionKind.SEND_MESSAGE and self.decision.verdict.label is not Label.CRISIS:
             # Contact reply: at most once per sender per 24 h. A crisis reply is never rate-limited.
             if not self.p.store.claim_dm_reply(self.event.account_id, self.event.sender_id, now,
                                                owner=self.event.item_id):
                 return {"status": SKIPPED, "at": now, "detail": "dm_window",
                         "summary": "did not repeat the contact reply (already sent to this person in the last 24 hours)"}
+            claimed_dm_slot = True
         try:
             result_id = self._graph_call(action)
         except GraphRetryableError:
-            raise
+            raise  # the redelivery sends under the same (re-entrant) claim
         except GraphAmbiguousSendError as exc:
-            # Meta may have delivered it: never resend. Stored as the step's final result.
+            # Meta may have delivered it: never resend, and keep the sender's slot. Stored as the step's final result.
             return {"status": UNKNOWN, "at": now, "detail": _code(exc, "maybe_sent"),
                     "summary": describe_failure(action, self.event, exc)}
         except GraphTokenExpiredError as exc:
+            # Nothing was sent; a re-drive after reconnecting claims the slot again.
+            self._release_dm_slot(claimed_dm_slot)
             raise _TokenExpired({"status": FAILED, "at": now, "detail": _code(exc, "token_expired"),
                                  "summary": describe_failure(action, self.event, exc)}) from exc
         except GraphPermanentError as exc:
+            # Nothing was sent (e.g. outside the messaging window): the sender's next message may be answered.
+            self._release_dm_slot(claimed_dm_slot)
             return {"status": FAILED, "at": now, "detail": _code(exc, "permanent"),
                     "summary": describe_failure(action, self.event, exc)}
         if result_id:
             self.p.store.remember_ours(result_id, now)
         summary = describe_action(action, self.event, self.page) + (" (dry run: not sent)" if self.dry_run else "")
         return {"status": DRY_RUN if self.dry_run else DONE, "at": now, "result_id": result_id, "summary": summary}
+
+    def _release_dm_slot(self, claimed: bool) -> None:
+        if claimed:
+            self.p.store.release_dm_reply(self.event.account_id, self.event.sender_id, owner=self.event.item_id)
 
     def _graph_call(self, action: Action) -> str:
         page, event, graph = self.page, self.event, self.graph

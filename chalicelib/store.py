@@ -183,6 +183,11 @@ class Store(Protocol):
         """Atomically take the sender's reply slot. True when free, expired, or already held by `owner`."""
         ...
 
+    def release_dm_reply(self, account_id: str, sender_id: str, owner: str) -> None:
+        """Give the slot back after a reply that certainly did not go out, so the sender's next message
+        is answered. Only `owner`'s claim is released: a slot another message holds stays taken."""
+        ...
+
     # ids of our own replies and messages, so their webhooks never loop
     def remember_ours(self, object_id: str, now: float) -> None: ...
     def is_ours(self, object_id: str) -> bool: ...
@@ -330,6 +335,10 @@ class SqliteStore:
         self, account_id: str, sender_id: str, now: float, window: float = DM_REPLY_WINDOW_SECONDS, owner: str = ""
     ) -> bool:
         return self._claim(f"dm#{account_id}#{sender_id}", owner, now, window)
+
+    def release_dm_reply(self, account_id: str, sender_id: str, owner: str) -> None:
+        if owner:  # an anonymous claim can't be told apart from another caller's: never released
+            self._exec("DELETE FROM claims WHERE key = ? AND owner = ?", (f"dm#{account_id}#{sender_id}", owner))
 
     def _claim(self, key: str, owner: str, now: float, window: float) -> bool:
         conn = self._conn()
@@ -551,6 +560,20 @@ class DynamoStore:
             return False
         item = self._call(self._table.get_item, Key={TABLE_PARTITION_KEY: key}, ConsistentRead=True).get("Item")
         return bool(item) and item.get("owner") == owner
+
+    def release_dm_reply(self, account_id: str, sender_id: str, owner: str) -> None:
+        if not owner:  # an anonymous claim can't be told apart from another caller's: never released
+            return
+        try:
+            self._call(
+                self._table.delete_item,
+                Key={TABLE_PARTITION_KEY: f"dm#{account_id}#{sender_id}"},
+                ConditionExpression="#owner = :owner",
+                ExpressionAttributeNames={"#owner": "owner"},
+                ExpressionAttributeValues={":owner": owner},
+            )
+        except _ConditionFailed:
+            pass  # gone already, or another message holds it now: leave it
 
     # ours
     def remember_ours(self, object_id: str, now: float) -> None:

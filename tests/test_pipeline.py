@@ -113,6 +113,37 @@ def test_dm_contact_reply_at_most_once_per_sender_per_day(fake_graph: FakeGraph,
     assert len(messages(fake_graph)) == 2
 
 
+def test_failed_dm_contact_reply_does_not_use_up_the_senders_window(fake_graph: FakeGraph, tmp_path: Path) -> None:
+    kit = make_kit(fake_graph, tmp_path)
+    # GIVEN Meta refuses the first contact reply for good (outside the messaging window)
+    fake_graph.fail("POST", f"/{PAGE_ID}/messages", status=400, code=10, subcode=2018278)
+    first = dm(OK_TEXT, sender_id="psid-9")
+    kit.pipeline.handle(first)
+    assert [(a.step, a.status) for a in kit.store.get_audit(first.item_id).actions][0] == ("send_message", "failed")
+    # WHEN the same person writes again within 24 h
+    kit.clock.now += 3600
+    second = dm(OK_TEXT, sender_id="psid-9")
+    kit.pipeline.handle(second)
+    # THEN the second message gets the reply the first one never got, and no alert claims it was already sent
+    assert [a.status for a in kit.store.get_audit(second.item_id).actions] == ["done"]
+    assert len(messages(fake_graph)) == 2  # the refused attempt and the reply
+    assert not any("already sent" in line for alert in kit.notifier.sent for line in alert.actions_taken)
+
+
+def test_ambiguous_dm_contact_reply_keeps_the_senders_window(fake_graph: FakeGraph, tmp_path: Path) -> None:
+    kit = make_kit(fake_graph, tmp_path)
+    # GIVEN Meta's answer to the first contact reply leaves open whether it was delivered
+    fake_graph.fail("POST", f"/{PAGE_ID}/messages", status=500, code=1, subcode=1357046)
+    kit.pipeline.handle(dm(OK_TEXT, sender_id="psid-10"))
+    # WHEN the same person writes again within 24 h
+    kit.clock.now += 3600
+    second = dm(OK_TEXT, sender_id="psid-10")
+    kit.pipeline.handle(second)
+    # THEN no second reply goes out: the first may have reached them
+    assert len(messages(fake_graph)) == 1
+    assert [a.status for a in kit.store.get_audit(second.item_id).actions] == ["skipped"]
+
+
 def test_crisis_dm_reply_is_sent_even_inside_the_window(fake_graph: FakeGraph, tmp_path: Path) -> None:
     kit = make_kit(fake_graph, tmp_path)
     kit.pipeline.handle(dm(OK_TEXT, sender_id="psid-8"))

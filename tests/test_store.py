@@ -87,6 +87,19 @@ class StoreContract:
         assert store.claim_dm_reply("acct", "sender", NOW, owner="m1")
         assert store.claim_dm_reply("acct", "sender", NOW + 5, owner="m1")
 
+    def test_dm_reply_release_frees_the_slot_only_for_its_owner(self, store: Store) -> None:
+        # GIVEN m1 holds the sender's slot
+        assert store.claim_dm_reply("acct", "sender", NOW, owner="m1")
+        # WHEN another message tries to release it THEN nothing changes
+        store.release_dm_reply("acct", "sender", owner="m2")
+        store.release_dm_reply("acct", "sender", owner="")
+        assert not store.claim_dm_reply("acct", "sender", NOW + 60, owner="m3")
+        # WHEN its owner releases it (its send failed for good) THEN the next message may take it
+        store.release_dm_reply("acct", "sender", owner="m1")
+        assert store.claim_dm_reply("acct", "sender", NOW + 60, owner="m3")
+        # AND releasing a slot nobody holds is harmless
+        store.release_dm_reply("acct", "nobody", owner="m1")
+
     def test_dm_reply_claim_is_atomic_under_concurrency(self, store: Store) -> None:
         results: list[bool] = []
         lock = threading.Lock()
