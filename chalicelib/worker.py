@@ -62,9 +62,11 @@ def handle_record(record: SQSRecord, pipeline: Any, store: Any, *, visibility: V
     try:
         event = WebhookEvent.from_dict(json.loads(record.body))
     except (ValueError, KeyError, TypeError) as exc:
-        # Not ours to fix by retrying: park the raw body's parsed form if any, and drop it from SQS.
+        # Not ours to fix by retrying: park the raw body so an operator can inspect it (a dead letter
+        # may hold text, like the SQS message did; it expires like every letter), and drop it from SQS.
         logger.error("undecodable SQS message parked", extra={"message_id": record.message_id})
-        store.park({"undecodable_body": True, "message_id": record.message_id}, type(exc).__name__, 1)
+        store.park({"undecodable_body": True, "message_id": record.message_id, "body": record.body},
+                   type(exc).__name__, 1)
         return
     receives = _receive_count(record)
     try:
@@ -95,7 +97,8 @@ def on_dead_letter(event: WebhookEvent, reason: str, attempts: int, *, store: An
 @dataclass
 class ReplayReport:
     replayed: int = 0
-    failed: int = 0
+    failed: int = 0  # includes the undecodable ones
+    undecodable: int = 0  # can never replay: an operator reads the raw body and deletes the letter
     letter_ids: list[str] = field(default_factory=list)
 
 
@@ -105,6 +108,7 @@ def replay_dead_letters(pipeline: Any, store: Any, limit: int = 100) -> ReplayRe
     for letter in store.list_dead_letters(limit=limit):
         if letter.event.get("undecodable_body"):
             report.failed += 1
+            report.undecodable += 1
             continue
         event = WebhookEvent.from_dict(letter.event)
         try:
@@ -220,5 +224,6 @@ def run_replay_dlq(args: Any) -> int:
         print("no parked dead letters")
         return 0
     report = replay_dead_letters(d.pipeline, d.store, limit=args.limit)
-    print(f"replayed {report.replayed}, still failing {report.failed}")
+    undecodable = f" ({report.undecodable} undecodable: kept with the raw body for inspection)" if report.undecodable else ""
+    print(f"replayed {report.replayed}, still failing {report.failed}{undecodable}")
     return 0 if report.failed == 0 else 1

@@ -69,3 +69,9 @@ def test_replay_dlq_drives_parked_events(kit: Kit, fake_graph: FakeGraph, capsys
     assert len(hides(fake_graph, event.item_id)) == 1 and kit.store.list_dead_letters() == []
     assert cli.main(["replay-dlq"]) == 0
     assert "no parked dead letters" in capsys.readouterr().out
+
+
+def test_replay_dlq_reports_undecodable_letters(kit: Kit, capsys: pytest.CaptureFixture[str]) -> None:
+    kit.store.park({"undecodable_body": True, "message_id": "msg-1", "body": "{not json"}, "JSONDecodeError", 1)
+    assert cli.main(["replay-dlq"]) == 1
+    assert "still failing 1 (1 undecodable" in capsys.readouterr().out

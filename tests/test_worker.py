@@ -87,6 +87,18 @@ def test_undecodable_message_is_parked_not_retried(kit: Kit) -> None:
     assert letter.reason == "JSONDecodeError"
 
 
+def test_undecodable_message_is_parked_with_its_raw_body_and_counted_apart_on_replay(kit: Kit) -> None:
+    # GIVEN a message nobody can decode
+    handle_sqs_batch({"Records": [sqs_record('{"platform": "facebook", trunc')]}, None)
+    # THEN its letter keeps the raw body, so an operator can see what arrived
+    [letter] = kit.store.list_dead_letters()
+    assert letter.event["undecodable_body"] is True and letter.event["body"] == '{"platform": "facebook", trunc'
+    # WHEN the dead letters are replayed THEN it still fails, is counted as undecodable, and is kept
+    report = replay_dead_letters(kit.pipeline, kit.store)
+    assert (report.replayed, report.failed, report.undecodable) == (0, 1, 1)
+    assert len(kit.store.list_dead_letters()) == 1
+
+
 def test_dead_letter_hook_parks_through_the_wired_store(kit: Kit) -> None:
     # The local SqliteEventQueue calls on_dead_letter(event, reason, attempts) after its last attempt.
     event = fb_comment(SENSITIVE_TEXT)
