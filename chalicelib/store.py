@@ -201,7 +201,9 @@ class Store(Protocol):
     def park(self, event: Any, reason: str, attempts: int, now: float | None = None) -> str:
         """Park an event (WebhookEvent or its dict) that kept failing. Returns the letter id."""
         ...
-    def list_dead_letters(self, limit: int = 100) -> list[DeadLetter]: ...
+    def list_dead_letters(self, limit: int = 100, now: float | None = None) -> list[DeadLetter]:
+        """Oldest first; letters past their `expires_at` are left out even before the backend deletes them."""
+        ...
     def delete_dead_letter(self, letter_id: str) -> None: ...
 
 
@@ -392,10 +394,13 @@ class SqliteStore:
         )
         return letter_id
 
-    def list_dead_letters(self, limit: int = 100) -> list[DeadLetter]:
+    def list_dead_letters(self, limit: int = 100, now: float | None = None) -> list[DeadLetter]:
+        # Purging runs only now and then: an expired letter may still be in the file.
+        now = time.time() if now is None else now
         rows = self._exec(
-            "SELECT letter_id, event, reason, attempts, parked_at FROM dead_letters ORDER BY parked_at LIMIT ?",
-            (int(limit),),
+            "SELECT letter_id, event, reason, attempts, parked_at FROM dead_letters WHERE expires_at > ? "
+            "ORDER BY parked_at LIMIT ?",
+            (now, int(limit)),
         ).fetchall()
         return [DeadLetter(r[0], json.loads(r[1]), r[2], int(r[3]), float(r[4])) for r in rows]
 
@@ -505,8 +510,12 @@ class DynamoStore:
     def list_audit(self, limit: int = 50) -> list[AuditRecord]:
         return [AuditRecord.from_dict(json.loads(i["record"])) for i in self._query_index("audit", limit, newest=True)]
 
-    def _query_index(self, kind: str, limit: int, *, newest: bool) -> list[dict[str, Any]]:
-        from boto3.dynamodb.conditions import Key
+    def _query_index(
+        self, kind: str, limit: int, *, newest: bool, live_at: float | None = None
+    ) -> list[dict[str, Any]]:
+        """Items of one kind from the listing index; with `live_at`, only those not yet expired then
+        (a filter applies after each page's Limit, so paging goes on until `limit` items are found)."""
+        from boto3.dynamodb.conditions import Attr, Key
 
         items: list[dict[str, Any]] = []
         kwargs: dict[str, Any] = {
@@ -515,6 +524,8 @@ class DynamoStore:
             "ScanIndexForward": not newest,
             "Limit": int(limit),
         }
+        if live_at is not None:
+            kwargs["FilterExpression"] = Attr(TTL_ATTRIBUTE).gt(int(live_at))
         while len(items) < limit:
             page = self._call(self._table.query, **kwargs)
             items.extend(page.get("Items", []))
@@ -621,7 +632,9 @@ class DynamoStore:
         )
         return letter_id
 
-    def list_dead_letters(self, limit: int = 100) -> list[DeadLetter]:
+    def list_dead_letters(self, limit: int = 100, now: float | None = None) -> list[DeadLetter]:
+        # DynamoDB's TTL deletes expired items late (up to days): leave them out here.
+        now = time.time() if now is None else now
         return [
             DeadLetter(
                 letter_id=i[LIST_INDEX_SORT_KEY],
@@ -630,7 +643,7 @@ class DynamoStore:
                 attempts=int(i.get("attempts", 0)),
                 parked_at=float(i.get("parked_at", 0)),
             )
-            for i in self._query_index("dlq", limit, newest=False)
+            for i in self._query_index("dlq", limit, newest=False, live_at=now)
         ]
 
     def delete_dead_letter(self, letter_id: str) -> None:

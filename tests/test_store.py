@@ -141,16 +141,26 @@ class StoreContract:
     def test_park_list_delete(self, store: Store) -> None:
         first = store.park(_event("c1"), "GraphRetryableError", 5, NOW)
         second = store.park(_event("c2").to_dict(), "NotifierError", 3, NOW + 1)
-        letters = store.list_dead_letters()
+        letters = store.list_dead_letters(now=NOW + 2)
         assert [(d.letter_id, d.reason, d.attempts) for d in letters] == [
             (first, "GraphRetryableError", 5), (second, "NotifierError", 3)]
         assert WebhookEvent.from_dict(letters[0].event) == _event("c1")
         store.delete_dead_letter(first)
-        assert [d.letter_id for d in store.list_dead_letters()] == [second]
+        assert [d.letter_id for d in store.list_dead_letters(now=NOW + 2)] == [second]
 
     def test_dead_letter_repr_hides_the_event(self, store: Store) -> None:
         store.park(_event("c1", text="call me at 555 0100"), "x", 1, NOW)
-        assert "555" not in repr(store.list_dead_letters()[0])
+        assert "555" not in repr(store.list_dead_letters(now=NOW)[0])
+
+    def test_expired_dead_letters_are_not_listed(self, store: Store) -> None:
+        # GIVEN a letter past its retention that the backend has not deleted yet (DynamoDB TTL runs late)
+        old = store.park(_event("c1"), "GraphRetryableError", 5, NOW)
+        recent = store.park(_event("c2"), "GraphRetryableError", 5, NOW + 10 * DAY)
+        # WHEN listing after the first one's retention ended THEN only the live letter is listed
+        assert [d.letter_id for d in store.list_dead_letters(now=NOW + 14 * DAY + 1)] == [recent]
+        assert [d.letter_id for d in store.list_dead_letters(now=NOW + 1)] == [old, recent]
+        # AND the limit counts live letters only
+        assert [d.letter_id for d in store.list_dead_letters(limit=1, now=NOW + 14 * DAY + 1)] == [recent]
 
     # step idempotency (Powertools over this backend) ------------------------------------------------
 
