@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -142,6 +143,25 @@ class PlannedRequest:
     is_send: bool = False  # creates something visible to a person: never resend blindly
 
 
+#: What one Graph node id in a URL path may hold. Meta's ids are digits joined by underscores; letters and
+#: hyphens are harmless. No "/", ".", "?", "%" or whitespace: an id from a webhook (which anyone who can
+#: forge or bend a payload controls) must never address another node or edge ("123/subscribed_apps", "..").
+#: Message ids (base64-like) and sender ids only ever go in JSON bodies and are not checked here.
+_GRAPH_ID = re.compile(r"[0-9A-Za-z_-]+")
+
+
+def is_graph_id(value: str) -> bool:
+    return _GRAPH_ID.fullmatch(value) is not None
+
+
+def _node(op: str, value: str, what: str) -> str:
+    """`value` as one path segment, or GraphPermanentError (never retried: the id will not change)."""
+    if not is_graph_id(value):
+        # The value itself stays out of the message: it came from outside and may be anything.
+        raise GraphPermanentError(f"{op}: the {what} is not a Graph id; request not sent")
+    return value
+
+
 def reply_target(event: WebhookEvent) -> str:
     """The comment a public reply goes under.
 
@@ -168,11 +188,13 @@ def plan_request(
     ig = event.platform is Platform.INSTAGRAM
     if op == "hide_comment":
         key = "hide" if ig else "is_hidden"
-        return PlannedRequest(op, "POST", f"/{event.item_id}", form={key: "true" if hidden else "false"})
+        path = f"/{_node(op, event.item_id, 'comment id')}"
+        return PlannedRequest(op, "POST", path, form={key: "true" if hidden else "false"})
     if op == "reply_to_comment":
         edge = "replies" if ig else "comments"
-        return PlannedRequest(op, "POST", f"/{reply_target(event)}/{edge}", form={"message": text}, is_send=True)
-    node = _messaging_node(page, event, instagram_login)
+        path = f"/{_node(op, reply_target(event), 'comment id')}/{edge}"
+        return PlannedRequest(op, "POST", path, form={"message": text}, is_send=True)
+    node = _node(op, _messaging_node(page, event, instagram_login), "account id")
     if op == "private_reply":
         body = {"recipient": {"comment_id": event.item_id}, "message": {"text": text}}
         return PlannedRequest(op, "POST", f"/{node}/messages", json=body, is_send=True)
@@ -288,8 +310,8 @@ class HttpGraphClient:
         )
         for post in list(posts):
             post_id = str(post.get("id", ""))
-            if not post_id:
-                continue
+            if not is_graph_id(post_id):
+                continue  # missing, or not something to put in a path
             params = {
                 "filter": "stream",
                 "order": "reverse_chronological",
@@ -315,8 +337,8 @@ class HttpGraphClient:
         fields = "id,text,timestamp,from,username,parent_id,replies{id,text,timestamp,from,username,parent_id}"
         for medium in list(media):
             media_id = str(medium.get("id", ""))
-            if not media_id:
-                continue
+            if not is_graph_id(media_id):
+                continue  # missing, or not something to put in a path
             permalink = str(medium.get("permalink", ""))
             for item in self._listing(page, f"/{media_id}/comments", {"fields": fields, "limit": "50"}, op="list_comments"):
                 replies = (item.get("replies") or {}).get("data") or []

@@ -207,6 +207,58 @@ def test_instagram_login_host_sends_messages_through_the_instagram_account() -> 
     assert facebook.path == f"/{PAGE.page_id}/messages"
 
 
+# --- ids from webhooks never steer a request elsewhere ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "op, event",
+    [
+        ("hide_comment", fb_comment(item_id=f"{PAGE.page_id}/subscribed_apps")),
+        ("hide_comment", fb_comment(item_id="..")),
+        ("hide_comment", ig_comment(item_id=f"{IG_COMMENT}?fields=access_token")),
+        ("hide_comment", fb_comment(item_id=f"{FB_COMMENT}\n")),
+        ("hide_comment", fb_comment(item_id="")),
+        ("reply_to_comment", fb_comment(parent_id=f"../{PAGE.page_id}")),
+        ("reply_to_comment", ig_comment(item_id="1%2Fsubscribed_apps")),
+    ],
+)
+def test_an_id_that_is_not_a_graph_id_is_refused_without_a_request(client, fake_graph, op, event) -> None:
+    # GIVEN a webhook whose id would put something else than one Graph node in the path
+    # WHEN PageGuard acts on it THEN it fails for good (not retried) and Meta is never called
+    args = (PAGE, event) if op == "hide_comment" else (PAGE, event, "Please contact our office.")
+    with pytest.raises(GraphPermanentError) as raised:
+        getattr(client, op)(*args)
+    assert type(raised.value) is GraphPermanentError
+    assert fake_graph.requests == []
+
+
+def test_an_odd_account_id_never_reaches_the_instagram_messages_path() -> None:
+    # With Instagram Login and no configured Instagram id, the webhook's account id addresses /messages.
+    page = replace(PAGE, instagram_id="")
+    event = replace(dm(Platform.INSTAGRAM), account_id="178414/subscribed_apps")
+    with pytest.raises(GraphPermanentError):
+        plan_request("send_message", page, event, text="hi", instagram_login=True)
+
+
+def test_ids_that_only_go_in_json_bodies_are_not_restricted(client, fake_graph) -> None:
+    # Messenger and Instagram message ids are base64-like; the sender id goes in the body as well.
+    event = replace(dm(Platform.FACEBOOK), item_id="m_AbC+/dEf==", sender_id="PSID-42")
+    client.send_message(PAGE, event, "Please contact our office.")
+    [request] = fake_graph.requests
+    assert request.path == f"/{PAGE.page_id}/messages" and request.json["recipient"] == {"id": "PSID-42"}
+
+
+def test_listing_skips_posts_whose_ids_are_not_graph_ids(client, fake_graph) -> None:
+    page = replace(PAGE, instagram_id="")
+    fake_graph.set_listing(f"/{PAGE.page_id}/published_posts", [
+        {"id": f"{PAGE.page_id}/subscribed_apps", "created_time": "2025-10-25T10:00:00+0000"},
+        {"id": f"{PAGE.page_id}_2", "created_time": "2025-10-25T10:00:00+0000"},
+    ])
+    fake_graph.set_listing(f"/{PAGE.page_id}_2/comments", [])
+    client.list_recent_comments(page, 0)
+    assert [r.path for r in fake_graph.requests] == [f"/{PAGE.page_id}/published_posts", f"/{PAGE.page_id}_2/comments"]
+
+
 # --- auth: token in the header only, appsecret_proof -------------------------------------------
 
 
