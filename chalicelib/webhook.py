@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import math
 from datetime import datetime
 from dataclasses import dataclass, field
 from typing import Any, Mapping
@@ -112,7 +113,7 @@ def parse_events(payload: Mapping[str, Any]) -> ParseResult:
             out.skip("entry without id")
             continue
         account_id = str(entry["id"])
-        entry_time = _seconds(entry.get("time"))
+        entry_time = meta_time(entry.get("time")) or 0.0  # only a fallback: never a reason to refuse
         for change in _dicts(entry.get("changes")):
             try:
                 _parse_change(platform, account_id, entry_time, change, out)
@@ -265,7 +266,12 @@ def meta_time(value: Any) -> float | None:
     if isinstance(value, bool) or value is None or value == "":
         return None
     if isinstance(value, (int, float)) or (isinstance(value, str) and value.replace(".", "", 1).isdigit()):
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # an integer too large for a float
+            return None
+        if not math.isfinite(number) or number < 0:
+            return None
         return number / 1000.0 if number > 10_000_000_000 else number
     if isinstance(value, str):
         try:
