@@ -45,7 +45,7 @@ run: install
 	$(VENV)/bin/chalice local --stage local --host $(HOST) --port $(PORT)
 
 test: install
-	$(VENV)/bin/ruff check --select F,E9 app.py chalicelib scripts tests
+	$(VENV)/bin/ruff check --select F,E9 app.py chalicelib ops scripts tests
 	$(PY) -m pytest -q tests
 
 train: install

@@ -6,10 +6,11 @@ from chalice import BadRequestError, Chalice, ForbiddenError, Rate, Response
 from aws_lambda_powertools.logging import correlation_paths
 from chalice.app import ConvertToMiddleware
 
-from chalicelib import __version__, webhook
+from chalicelib import __version__
+from chalicelib.ingest import webhook
 from chalicelib.errors import WebhookPayloadError, WebhookSignatureError
 from chalicelib.logs import logger
-from chalicelib.queue import QueueError
+from chalicelib.ingest.queue import QueueError
 from chalicelib.wiring import deps
 
 app = Chalice(app_name="pageguard")
@@ -77,13 +78,13 @@ def receive_webhook() -> Response:
 @app.lambda_function(name=WORKER_FUNCTION)
 def worker(event: dict, context: object) -> dict:
     # SQS event source with ReportBatchItemFailures is created in infra/ (on_sqs_message can't set it).
-    from chalicelib.worker import handle_sqs_batch
+    from chalicelib.ingest.worker import handle_sqs_batch
 
     return handle_sqs_batch(event, context)
 
 
 @app.schedule(Rate(15, unit=Rate.MINUTES), name=RECONCILE_FUNCTION)
 def reconcile(event: object) -> None:
-    from chalicelib.reconcile import run_scheduled
+    from chalicelib.ingest.reconcile import run_scheduled
 
     run_scheduled()

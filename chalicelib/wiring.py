@@ -10,7 +10,7 @@ from typing import Any
 
 from chalicelib.config import PagesConfig, Settings
 from chalicelib.errors import ConfigError
-from chalicelib.queue import EventQueue, SqliteEventQueue, SqsEventQueue
+from chalicelib.ingest.queue import EventQueue, SqliteEventQueue, SqsEventQueue
 
 PARAMETER_MAX_AGE_S = 300  # re-read SSM parameters at most every 5 minutes (token rotation, new pages)
 
@@ -51,7 +51,7 @@ class Deps:
     def store(self) -> Any:
         with self._lock:
             if self._store is None:
-                from chalicelib.store import build_store
+                from chalicelib.state.store import build_store
 
                 self._store = build_store(self.settings)
             return self._store
@@ -66,7 +66,7 @@ class Deps:
 
 
 def build_pipeline(deps: Deps) -> Any:
-    from chalicelib.pipeline import build_pipeline as build
+    from chalicelib.act.pipeline import build_pipeline as build
 
     # On AWS the app secret lives in SSM, not the environment; the Graph client signs its calls with it
     # (appsecret_proof), which Meta requires when the app has "Require App Secret" on.

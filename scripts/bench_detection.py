@@ -44,7 +44,7 @@ def worker(variant: str) -> dict:
     t0 = time.perf_counter()
     if variant == "pageguard":
         sys.path.insert(0, str(REPO))
-        from chalicelib.detection import get_detector
+        from chalicelib.detect.engine import get_detector
 
         detector = get_detector()  # includes the warm-up analyze calls
 
@@ -53,7 +53,7 @@ def worker(variant: str) -> dict:
 
     else:
         sys.path.insert(0, str(REPO))
-        from chalicelib.detection import _patch_tldextract
+        from chalicelib.detect.engine import _patch_tldextract
 
         _patch_tldextract()
         import spacy

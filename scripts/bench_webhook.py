@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from chalicelib.config import LOCAL_APP_SECRET  # noqa: E402
-from chalicelib.webhook import SIGNATURE_HEADER, sign  # noqa: E402
+from chalicelib.ingest.webhook import SIGNATURE_HEADER, sign  # noqa: E402
 from tests.fake_graph import FakeGraph  # noqa: E402
 
 PAGE_ID = "104857600123456"

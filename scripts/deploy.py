@@ -287,7 +287,7 @@ def main(argv: list[str] | None = None) -> int:
     if "WebhookUrl" in result:
         log("")
         log(f"Webhook callback URL for the Meta App Dashboard: {result['WebhookUrl']}")
-        log(f"Next: python -m chalicelib.cli setup --stage {args.stage} ... then subscribe (docs/deploy.md).")
+        log(f"Next: python -m ops.cli setup --stage {args.stage} ... then subscribe (docs/deploy.md).")
     return 0
 
 

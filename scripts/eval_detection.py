@@ -1,6 +1,6 @@
 """Score the classify CLI on a labelled JSON Lines file: `make eval` (python scripts/eval_detection.py FILE).
 
-Runs `python -m chalicelib.cli classify` as a subprocess, so what is measured is the CLI contract.
+Runs `python -m ops.cli classify` as a subprocess, so what is measured is the CLI contract.
 Only id and text are sent: Meta delivers comments without a language tag, so detection must guess.
 """
 
@@ -21,7 +21,7 @@ def run_classify(items: list[dict]) -> dict:
     payload = "".join(json.dumps({"id": it["id"], "text": it["text"]}, ensure_ascii=False) + "\n" for it in items)
     env = dict(os.environ, PYTHONPATH=str(REPO))
     proc = subprocess.run(
-        [sys.executable, "-m", "chalicelib.cli", "classify"],
+        [sys.executable, "-m", "ops.cli", "classify"],
         input=payload, capture_output=True, text=True, cwd=REPO, env=env, check=True,
     )
     if proc.stderr.strip():

@@ -18,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from chalicelib.config import LOCAL_APP_SECRET  # noqa: E402
-from chalicelib.webhook import SIGNATURE_HEADER, sign  # noqa: E402
+from chalicelib.ingest.webhook import SIGNATURE_HEADER, sign  # noqa: E402
 
 
 def main() -> int:

@@ -118,11 +118,11 @@ def main(task_dir: str, runtime_dir: str, report_path: str) -> int:
         report["api_handler_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
         print(f"[smoke] API handler peak RSS {report['api_handler_rss_mb']} MB", flush=True)
 
-    step("import_worker", lambda: __import__("chalicelib.worker", fromlist=["handle_sqs_batch"]).handle_sqs_batch)
-    step("import_reconcile", lambda: __import__("chalicelib.reconcile", fromlist=["run_scheduled"]).run_scheduled)
-    step("import_pipeline", lambda: __import__("chalicelib.pipeline", fromlist=["build_pipeline"]).build_pipeline)
+    step("import_worker", lambda: __import__("chalicelib.ingest.worker", fromlist=["handle_sqs_batch"]).handle_sqs_batch)
+    step("import_reconcile", lambda: __import__("chalicelib.ingest.reconcile", fromlist=["run_scheduled"]).run_scheduled)
+    step("import_pipeline", lambda: __import__("chalicelib.act.pipeline", fromlist=["build_pipeline"]).build_pipeline)
 
-    detection = step("import_detection", lambda: __import__("chalicelib.detection", fromlist=["get_detector"]))
+    detection = step("import_detection", lambda: __import__("chalicelib.detect.engine", fromlist=["get_detector"]))
     detector = step("build_detector", lambda: detection.get_detector()) if detection else None
     if detector is not None:
         verdicts = []

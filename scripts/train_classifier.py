@@ -1,9 +1,9 @@
 """Train the learned stage from data/corpus/*.jsonl: `make train`.
 
-Writes chalicelib/model/classifier.npz (coef, intercept, idf as plain float32 arrays) and
-chalicelib/model/classifier.json (hyperparameters, thresholds, cross-validated figures).
+Writes chalicelib/detect/model/classifier.npz (coef, intercept, idf as plain float32 arrays) and
+chalicelib/detect/model/classifier.json (hyperparameters, thresholds, cross-validated figures).
 
-- Features: chalicelib.classifier.vectorize (the runtime code), so training and inference agree.
+- Features: chalicelib.detect.classifier.vectorize (the runtime code), so training and inference agree.
 - Rule features come from the real detector's rule stage, with the language detected as at runtime.
 - Model selection and thresholds use out-of-fold predictions, folds grouped by corpus file so that
   templated files cannot leak near-duplicates across folds. ../shared/eval/dev.jsonl is never used
@@ -27,8 +27,8 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from chalicelib import classifier as clf  # noqa: E402
-from chalicelib.detection import PresidioDetector  # noqa: E402
+from chalicelib.detect import classifier as clf  # noqa: E402
+from chalicelib.detect.engine import PresidioDetector  # noqa: E402
 from chalicelib.models import Label  # noqa: E402
 
 CORPUS_GLOB = "data/corpus/*.jsonl"

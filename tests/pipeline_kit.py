@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from chalicelib.config import PagesConfig, PageSettings, Settings
-from chalicelib.graph import DryRunGraphClient, HttpGraphClient
+from chalicelib.act.graph import DryRunGraphClient, HttpGraphClient
 from chalicelib.models import Platform, Surface, WebhookEvent
-from chalicelib.notifier import InMemoryNotifier
-from chalicelib.pipeline import Pipeline
-from chalicelib.store import SqliteStore
+from chalicelib.act.notifier import InMemoryNotifier
+from chalicelib.act.pipeline import Pipeline
+from chalicelib.state.store import SqliteStore
 
 T0 = 1_750_000_000.0
 PAGE_ID = "1001"
@@ -50,7 +50,7 @@ class Clock:
 
 
 def detector() -> Any:
-    from chalicelib.detection import get_detector
+    from chalicelib.detect.engine import get_detector
 
     return get_detector()
 

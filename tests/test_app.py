@@ -12,8 +12,8 @@ import app as pageguard
 from chalicelib import __version__, wiring
 from chalicelib.config import Settings
 from chalicelib.models import WebhookEvent
-from chalicelib.queue import QueueError
-from chalicelib.webhook import MAX_BODY_BYTES, sign
+from chalicelib.ingest.queue import QueueError
+from chalicelib.ingest.webhook import MAX_BODY_BYTES, sign
 from tests.conftest import TEST_SECRET, TEST_VERIFY_TOKEN, fixture_bytes
 
 

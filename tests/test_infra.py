@@ -15,7 +15,9 @@ from typing import Any, Iterator
 
 import pytest
 
-from chalicelib import provision, store, worker
+from ops import provision
+from chalicelib.state import store
+from chalicelib.ingest import worker
 
 REPO = Path(__file__).resolve().parent.parent
 TEMPLATE = json.loads((REPO / "infra" / "resources.json").read_text())

@@ -18,7 +18,7 @@ from typing import Iterator
 
 import pytest
 
-from chalicelib.webhook import sign
+from chalicelib.ingest.webhook import sign
 from tests.conftest import TEST_SECRET, TEST_VERIFY_TOKEN, fixture_bytes, fixture_json
 from tests.fake_graph import FakeGraph
 

@@ -1,0 +1,149 @@
+"""The learned stage: two logistic-regression heads over hashed n-grams and rule features, in pure numpy.
+
+Trained by scripts/train_classifier.py (scikit-learn, build time only) from data/corpus/*.jsonl and
+shipped as chalicelib/detect/model/classifier.npz (plain arrays, loaded with allow_pickle=False) plus
+classifier.json (hyperparameters and thresholds). Hashing uses zlib.crc32, so feature indices are the
+same in every process, unlike Python's salted hash().
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import unicodedata
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import numpy as np
+
+MODEL_DIR = Path(__file__).resolve().parent / "model"
+WEIGHTS_FILE = MODEL_DIR / "classifier.npz"
+PARAMS_FILE = MODEL_DIR / "classifier.json"
+HEADS = ("protect", "crisis")
+
+DEFAULT_PARAMS = {
+    "n_features_log2": 18,
+    "char_ngrams": [2, 5],
+    "word_ngrams": 3,
+}
+
+_URL = re.compile(r"https?://\S+|www\.\S+")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_DIGITS = re.compile(r"\d")
+_TOKEN = re.compile(r"[a-z0-9']+|[?!]")
+
+
+def normalize(text: str) -> str:
+    """Lowercase, strip accents (people type "depresion" and "depresión"), mask URLs, emails, digits."""
+    text = _URL.sub(" urltoken ", text)
+    text = _EMAIL.sub(" emailtoken ", text)
+    text = unicodedata.normalize("NFKD", text.lower())
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.replace("’", "'")
+    return _DIGITS.sub("0", text)
+
+
+def feature_keys(text: str, lang: str, rule_features: Iterable[str], params: dict) -> tuple[list[str], list[str]]:
+    """(n-gram keys with repeats, rule keys). Shared by training and inference, so they cannot drift."""
+    tokens = _TOKEN.findall(normalize(text))
+    keys: list[str] = []
+    keys.extend("w|" + t for t in tokens)
+    if params["word_ngrams"] >= 2:
+        keys.extend("b|" + a + " " + b for a, b in zip(tokens, tokens[1:]))
+    if params["word_ngrams"] >= 3:
+        keys.extend("t|" + a + " " + b + " " + c for a, b, c in zip(tokens, tokens[1:], tokens[2:]))
+    lo, hi = params["char_ngrams"]
+    for t in tokens:
+        if len(t) < 2:
+            continue
+        padded = f" {t} "
+        for n in range(lo, hi + 1):
+            for i in range(0, len(padded) - n + 1):
+                keys.append("c|" + padded[i : i + n])
+    rules = sorted({"r|" + f for f in rule_features} | {"lang|" + lang})
+    if len(tokens) <= 4:
+        rules.append("len|short")
+    return keys, rules
+
+
+def hash_key(key: str, n_features: int) -> int:
+    return zlib.crc32(key.encode("utf-8")) & (n_features - 1)
+
+
+def hashed_counts(keys: Sequence[str], n_features: int) -> dict[int, float]:
+    counts: dict[int, float] = {}
+    for k in keys:
+        i = hash_key(k, n_features)
+        counts[i] = counts.get(i, 0.0) + 1.0
+    return counts
+
+
+def vectorize(
+    text: str, lang: str, rule_features: Iterable[str], params: dict, idf: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Sparse (indices, values): sublinear tf-idf n-grams, L2-normalised, plus binary rule features."""
+    n_features = 1 << params["n_features_log2"]
+    ngram_keys, rule_keys = feature_keys(text, lang, rule_features, params)
+    counts = hashed_counts(ngram_keys, n_features)
+    idx = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+    val = np.fromiter((1.0 + math.log(c) for c in counts.values()), dtype=np.float64, count=len(counts))
+    if idf is not None and len(idx):
+        val = val * idf[idx]
+    norm = float(np.sqrt(np.dot(val, val))) if len(val) else 0.0
+    if norm > 0:
+        val = val / norm
+    rule_counts = hashed_counts(rule_keys, n_features)
+    # Rule features share the hashed space; a collision with an n-gram only adds, never overwrites.
+    r_idx = np.fromiter(rule_counts.keys(), dtype=np.int64, count=len(rule_counts))
+    r_val = np.full(len(r_idx), params.get("rule_weight", 1.0))
+    return np.concatenate([idx, r_idx]), np.concatenate([val, r_val])
+
+
+@dataclass(frozen=True)
+class Scores:
+    protect_p: float
+    crisis_p: float
+    protect: bool
+    crisis: bool
+
+
+class LinearClassifier:
+    """Two logistic-regression heads (protect = not ok, crisis) over the same sparse features."""
+
+    def __init__(self, coef: np.ndarray, intercept: np.ndarray, idf: np.ndarray, params: dict) -> None:
+        self.coef = coef  # shape (2, n_features): row 0 protect, row 1 crisis
+        self.intercept = intercept
+        self.idf = idf
+        self.params = params
+        self.thresholds = params["thresholds"]
+
+    def probabilities(self, text: str, lang: str, rule_features: Iterable[str]) -> tuple[float, float]:
+        idx, val = vectorize(text, lang, rule_features, self.params, self.idf)
+        z = self.coef[:, idx] @ val + self.intercept
+        p = 1.0 / (1.0 + np.exp(-z))
+        return float(p[0]), float(p[1])
+
+    def predict(self, text: str, lang: str, rule_features: Iterable[str]) -> Scores:
+        protect_p, crisis_p = self.probabilities(text, lang, rule_features)
+        return Scores(
+            protect_p,
+            crisis_p,
+            protect_p >= self.thresholds["protect"],
+            crisis_p >= self.thresholds["crisis"],
+        )
+
+
+def load_classifier(model_dir: Path = MODEL_DIR) -> LinearClassifier | None:
+    """The shipped model, or None when it has not been trained yet (rules alone then decide)."""
+    weights, params_file = model_dir / WEIGHTS_FILE.name, model_dir / PARAMS_FILE.name
+    if not weights.exists() or not params_file.exists():
+        return None
+    params = json.loads(params_file.read_text(encoding="utf-8"))
+    with np.load(weights, allow_pickle=False) as data:
+        coef = data["coef"].astype(np.float64)
+        intercept = data["intercept"].astype(np.float64)
+        idf = data["idf"].astype(np.float64)
+    return LinearClassifier(coef, intercept, idf, params)

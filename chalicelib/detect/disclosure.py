@@ -1,0 +1,596 @@
+"""Disclosure logic: decide whether found health entities are about an identifiable person.
+
+A health entity makes an item sensitive only when it is anchored to a person (first person, a kinship
+or relationship word, a name, the therapy relationship) and is not negated or hypothetical. Direct
+crisis wording ("kill myself") carries its own anchor. Pure functions over text and spans; no Presidio.
+See docs/detection.md for the design and its known limits.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+import regex as re
+
+from chalicelib.models import Label
+from chalicelib.detect.vocab import load_terms, terms_regex
+
+HEALTH_TYPES = frozenset(
+    {"HEALTH_CONDITION", "MEDICATION", "TREATMENT", "SUBSTANCE_USE", "SEXUAL_HEALTH", "DISABILITY"}
+)
+CRISIS_DIRECT_TYPES = frozenset(
+    {
+        "CRISIS_SUICIDE",
+        "CRISIS_SELF_HARM",
+        "CRISIS_HARM_OTHERS",
+        "CRISIS_CHILD_AT_RISK",
+        "CRISIS_OVERDOSE",
+        "CRISIS_EMERGENCY",
+    }
+)
+CRISIS_MENTION = "CRISIS_MENTION"
+CARE_PROVIDER = "CARE_PROVIDER"
+THERAPY_RELATIONSHIP = "THERAPY_RELATIONSHIP"
+CONTACT_TYPES = frozenset({"EMAIL_ADDRESS", "PHONE_NUMBER"})
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One recognizer result, reduced to what the disclosure logic needs."""
+
+    type: str
+    start: int
+    end: int
+    score: float
+
+
+class Status(str, enum.Enum):
+    DIRECT = "direct"  # the wording itself names the person (crisis patterns, "my session")
+    ANCHORED = "anchored"
+    NEGATED = "negated"
+    UNANCHORED = "unanchored"  # general talk, a hypothetical, a topic or a public figure
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A hit and what the disclosure logic made of it; `cue` names the deciding cue kind, never text."""
+
+    hit: Hit
+    status: Status
+    cue: str
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The rule verdict for one text."""
+
+    label: Label
+    findings: tuple[Finding, ...]
+    # Cue kinds present anywhere in the text (negation, hypothetical, first_person...), for the model.
+    context: tuple[str, ...] = ()
+
+    def features(self) -> list[str]:
+        """Symbolic features for the learned stage (types, statuses and cue kinds only)."""
+        feats = [f"rule:{self.label.value}"]
+        feats.extend(f"ctx:{kind}" for kind in self.context)
+        for f in self.findings:
+            feats.append(f"{f.hit.type}:{f.status.value}")
+            feats.append(f"cue:{f.cue}")
+            feats.append(f"has:{f.hit.type}")
+            if f.hit.type in CRISIS_DIRECT_TYPES:
+                feats.append(f"crisis_direct:{f.status.value}")
+            elif f.hit.type in HEALTH_TYPES:
+                feats.append(f"health:{f.status.value}")
+        return feats
+
+
+# --- cue lexicons -------------------------------------------------------------------------------
+
+_CUE_STEMS = (
+    "first_person",
+    "kin",
+    "generic_person",
+    "negation",
+    "pseudo_negation",
+    "hypothetical",
+    "topic_frame",
+    "public_figure",
+    "care_request",
+    "non_person",
+    "joke_markers",
+    "hyperbole",
+    "self_frame",
+    "opinion",
+)
+
+
+@dataclass(frozen=True)
+class _Cue:
+    kind: str
+    start: int
+    end: int
+
+
+@functools.lru_cache(maxsize=1)
+def _cue_regexes() -> dict[str, re.Pattern]:
+    # Cues are the union of both languages: comments mix them ("mi hijo has ADHD") and language
+    # detection on a five-word comment is a guess.
+    out = {}
+    for stem in _CUE_STEMS:
+        terms = load_terms(stem, "en") + load_terms(stem, "es")
+        rx = terms_regex(terms)
+        if rx:
+            out[stem] = re.compile(rx, re.IGNORECASE)
+    return out
+
+
+_CLAUSE_BREAK = re.compile(
+    r"[.!?;\n¿¡]+|\s[-–—]+\s|,?\s+\b(?:but|pero|though|although|aunque|sino)\b|\(|\)", re.IGNORECASE
+)
+# "my chronic back pain", "my son's ADHD meds", "mi hija tiene" is not possessive-attached (verb).
+_POSSESSIVE_1P = re.compile(
+    r"(?<![\w])(?:my|our|mi|mis|nuestr[oa]s?)\s+(?:[\w'’/-]+\s+){0,2}$", re.IGNORECASE
+)
+_POSSESSIVE_3P = re.compile(r"(?<![\w])(?:his|her|their|su|sus)\s+(?:[\w'’/-]+\s+){0,2}$", re.IGNORECASE)
+_PRONOUN_3P = re.compile(r"(?<![\w])(?:he|she|they|he's|she's|hes|shes|él|ella|ellos)(?![\w])", re.IGNORECASE)
+# A capitalised word followed by a verb of having/being: "Mark has bipolar", "Sofía tiene TDAH".
+_NAME = re.compile(
+    r"(?<![\w])(\p{Lu}\p{Ll}{2,})(?:['’]s)?\s+(?:has|had|is|was|just|got|gets|takes|took|started|"
+    r"tiene|tuvo|está|esta|estuvo|toma|empezó)(?![\w])"
+)
+_NOT_NAMES = frozenset(
+    """the this that these those there then when what why how who which where it its i my our your
+    his her their he she they we you everyone someone anyone nobody everybody somebody anybody
+    anxiety depression adhd therapy treatment life today tonight tomorrow yesterday monday tuesday
+    wednesday thursday friday saturday sunday january february march april may june july august
+    september october november december god mom dad mama papa mamá papá hola gracias este esta
+    eso esto ese ella él ellos nadie alguien todo todos nada mi tu su que qué cuando como cómo
+    honestly sorry thanks thank please hey hello wow omg yes yeah nope also but and so just""".split()
+)
+_KIN_OWNER = re.compile(
+    r"(?<![\w])(?:my|our|his|her|their|mi|mis|su|sus|nuestr[oa]s?|tu|tus)\s+(?:[\w'’-]+\s+){0,2}$"
+    r"|\p{Lu}\p{Ll}+['’]s\s+$|(?<![\w])(?:de\s+mi|de\s+mis)\s+$",
+    re.IGNORECASE,
+)
+_PARENT_NAMES = frozenset(
+    {"mum", "mom", "dad", "mommy", "daddy", "mama", "papa", "hubby", "wifey", "nana", "granny", "grandma",
+     "grandpa", "mamá", "papá", "mami", "papi", "abuela", "abuelo"}
+)
+_DETERMINER_BEFORE = re.compile(
+    r"(?<![\w])(?:a|an|the|every|any|other|some|most|many|each|this|that|one|no|un|una|el|la|los|las|cada|"
+    r"otro|otra|algún|alguna|ningún|ninguna|cualquier)\s+(?:[\w'’-]+\s+)?$",
+    re.IGNORECASE,
+)
+_ATTACHED_1P = re.compile(
+    r"(?<![\w])(?:my|our|mi|mis|nuestr[oa]s?)\s+(?:(?!is\b|es\b|was\b|era\b|a\b|an\b|un\b|una\b)[\w'’-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+_NEGATION_WINDOW_WORDS = 4
+_SENTENCE_END = re.compile(r"[.!?;\n]")
+_AFTER_WINDOW_CHARS = 40
+
+
+def _find_cues(text: str) -> list[_Cue]:
+    cues: list[_Cue] = []
+    for kind, rx in _cue_regexes().items():
+        for m in rx.finditer(text):
+            if (
+                kind == "kin"
+                and not _KIN_OWNER.search(text, max(0, m.start() - 40), m.start())
+                and not (
+                    # "dad has been drinking more since mum passed": bare parent words are used as
+                    # names for one's own parents; "a dad", "the mum in the book", "dads" are not.
+                    m.group(0).lower() in _PARENT_NAMES
+                    and not _DETERMINER_BEFORE.search(text, max(0, m.start() - 12), m.start())
+                )
+            ):
+                # "kids", "a friend", "the mum in the book": a relationship word with no owner is
+                # people in general, not a specific person.
+                kind_here = "generic_person"
+            else:
+                kind_here = kind
+            cues.append(_Cue(kind_here, m.start(), m.end()))
+    for m in _PRONOUN_3P.finditer(text):
+        cues.append(_Cue("pronoun_3p", m.start(), m.end()))
+    for m in _NAME.finditer(text):
+        if m.group(1).lower() not in _NOT_NAMES:
+            cues.append(_Cue("name", m.start(1), m.end(1)))
+    # "as someone with" (self_frame) contains "someone" (generic_person): the longer frame wins.
+    # "I think online therapy..." (opinion) contains "I": the writer's view, not their health.
+    frames = [c for c in cues if c.kind in ("self_frame", "opinion")]
+    if frames:
+        cues = [
+            c for c in cues
+            if c.kind in ("self_frame", "opinion")
+            or not any(f.start <= c.start and c.end <= f.end for f in frames)
+        ]
+    # "anyone else on Vyvanse...?" is a peer question that reveals the writer's own treatment.
+    for m in _PEER_QUESTION.finditer(text):
+        cues = [c for c in cues if not (c.kind == "generic_person" and m.start() <= c.start < m.end())]
+        cues.append(_Cue("peer_question", m.start(), m.end()))
+    for m in _TAGGED.finditer(text):
+        cues.append(_Cue("tagged", m.start(), m.end()))
+    cues.sort(key=lambda c: (c.start, -c.end))
+    return cues
+
+
+def _clauses(text: str) -> list[tuple[int, int]]:
+    spans = []
+    pos = 0
+    for m in _CLAUSE_BREAK.finditer(text):
+        spans.append((pos, m.start()))
+        pos = m.end()
+    spans.append((pos, len(text)))
+    return spans
+
+
+def _clause_of(clauses: Sequence[tuple[int, int]], offset: int) -> tuple[int, int]:
+    for start, end in clauses:
+        if start <= offset < end or (offset == end):
+            return start, end
+    return 0, 0
+
+
+def _is_real_negation(cue: _Cue, cues: Sequence[_Cue]) -> bool:
+    """A negation cue inside a pseudo-negation ("not sure", "no longer") does not negate."""
+    return not any(
+        p.kind == "pseudo_negation" and p.start <= cue.start and cue.end <= p.end for p in cues
+    )
+
+
+_PERSON_KINDS = ("first_person", "kin", "name", "generic_person", "pronoun_3p", "self_frame")
+_BLOCKING_KINDS = ("hypothetical", "topic_frame", "public_figure", "opinion")
+
+# Implied first person (LABELS.md: "the writer" includes dropped subjects). An entity with no person in
+# its clause counts as the writer's when the clause reads as lived experience: a duration or milestone
+# ("3 months without", "day 12", "two weeks into"), an experience verb or time word ("just got",
+# "finally kicking in", "again", "since"), or a peer question ("anyone else on X"). General phrasing
+# (a generic person, hypothetical, topic, public figure or opinion frame in the clause) blocks it.
+_DURATION = re.compile(
+    r"(?<![\w])(?:\d+(?:[.,]\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a\s+few|few|"
+    r"couple(?:\s+of)?|several|un|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|unos|unas|varios|varias)"
+    r"\s*(?:days?|d|weeks?|wks?|w|months?|mos?|m|years?|yrs?|y|hours?|hrs?|d[ií]as?|semanas?|mes(?:es)?|"
+    r"a[ñn]os?|horas?)(?![\w])(?!\s+old)|(?<![\w])(?:day|week|month|year|d[ií]a|semana|mes)\s+\d+(?![\w])|"
+    r"(?<![\w])\d+\s+(?:sessions?|sesiones)\s+in(?![\w])",
+    re.IGNORECASE,
+)
+_EXPERIENCE = re.compile(
+    r"(?<![\w])(?:just\s+got|got|getting|started|starting|stopped|quit|switched|switching|finally|again|since|"
+    r"today|tonight|yesterday|last\s+(?:night|week|month|year)|this\s+(?:morning|week)|so\s+far|lately|"
+    r"recently|anymore|any\s+more|currently|rn|right\s+now|been|kicking\s+in|kicked\s+in|wore\s+off|"
+    r"wearing\s+off|tested|came\s+back|relapsed|took|taking|had|having|ago|"
+    r"every\s+(?:day|night|morning)|daily|this\s+year|tomorrow|tmrw|officially|first\s+time|"
+    r"(?:scared|nervous|about|going|ready|afraid)\s+to\s+(?:start|stop|try|go\s+back|come\s+off)|"
+    r"second|third|fourth|fifth|2nd|3rd|4th|5th|hoy|ayer|anoche|hace|otra\s+vez|"
+    r"de\s+nuevo|por\s+fin|finalmente|todav[ií]a|sigo|empec[eé]|dej[eé]|me\s+(?:dieron|recetaron|"
+    r"diagnosticaron|subieron|bajaron|cambiaron|detectaron))(?![\w])",
+    re.IGNORECASE,
+)
+_PEER_QUESTION = re.compile(
+    r"(?<![\w])(?:anyone|anybody)\s+else['’]s\b|(?<![\w])those\s+of\s+(?:you|u|us)\s+(?:on|with|who)\b|"
+    r"(?<![\w])fellow\s+\w+\s+(?:folks|people|peeps|warriors|survivors|friends)\b|(?<![\w])any\s+other\s+\w+(?:ers|ics|ors)\b|"
+    r"(?<![\w])how\s+did\s+(?:you\s+guys|ppl|people|y'?all|everyone)\s+(?:cope|deal|tell|handle|manage|get\s+through)\b|"
+    r"(?<![\w])(?:anyone|anybody|someone|somebody)\s+else\s+(?:\w+\s+)?(?:on|with|taking|take|takes|have|has|"
+    r"had|get|gets|got|experience|experiences|experienced|struggle|struggles|deal|lose|find|notice|been|feel|"
+    r"using|use|tried|going\s+through)\b|(?<![\w])(?:a\s+)?alguien\s+m[aá]s\s+(?:con|que\s+(?:tome|tenga|haya|"
+    r"le|use|sienta|est[eé])|toma|tiene|le\s+pasa|siente)\b",
+    re.IGNORECASE,
+)
+# An @mention makes "your X" identifiable ("@kayla this is you and your adhd").
+_TAGGED = re.compile(r"(?<![\w@])@[\w.]{2,}")
+_POSSESSIVE_2P = re.compile(r"(?<![\w])(?:your|ur|tu|tus)\s+(?:[\w'’/-]+\s+){0,2}$", re.IGNORECASE)
+_GENERAL_QUESTION = re.compile(
+    r"\s*(?:(?:hi|hey|hello|hola|buenas|quick\s+q(?:uestion)?)\W+)?(?:is|are|was|does|do|did|can|could|will|would|"
+    r"should|what|whats|what's|how|where|when|which|who|why|want|wanna|buy|order|get\s+your|se\s+puede|"
+    r"puedo|c[oó]mo|qu[eé]|cu[aá]l|cu[aá]ndo|d[oó]nde|hay)(?![\w])|\s*¿",
+    re.IGNORECASE,
+)
+_NORMAL_Q = re.compile(r"\s*(?:is\s+it|es)\s+normal(?!\s+(?:for|para)\b)", re.IGNORECASE)
+_MILESTONE_NEGATION = frozenset({"without", "sin", "no", "free of"})
+_DISCLAIMER = re.compile(
+    r"(?<![\w])(?:general\s+q(?:uestion)?|asking\s+(?:generally|in\s+general|for\s+a\s+friend|for\s+a\s+post)|"
+    r"just\s+wondering|hypothetically|for\s+a\s+(?:post|project|class|paper|school)|pregunta\s+general|"
+    r"pregunto\s+en\s+general|hipot[eé]ticamente)(?![\w])",
+    re.IGNORECASE,
+)
+_OTHER_OWNER_BEFORE = re.compile(r"(?<![\w])(?!(?:it|that|what|there|he|she|who|else|one)['’]s)[\w]+['’]s\s+(?:[\w-]+\s+)?$", re.IGNORECASE)
+_OTHER_OWNER_AFTER = re.compile(r"\s+(?:del|de\s+la|de\s+las|de\s+los)\s+(?!m[aá]s\b)\w+", re.IGNORECASE)
+_SHORT_MESSAGE_WORDS = 20
+_TIME_TOPIC = frozenset({"week", "month", "semana", "mes"})
+
+
+def _implied_writer(text: str, hit: Hit, clause: tuple[int, int], in_clause: Sequence[_Cue]) -> bool:
+    if _DISCLAIMER.search(text):
+        # "general q for a post I'm writing", "asking generally": the writer says it is not theirs.
+        return False
+    c_start, c_end = clause
+    if _OTHER_OWNER_BEFORE.search(text, c_start, hit.start) or _OTHER_OWNER_AFTER.match(text, hit.end):
+        # "that quarterback's concussion", "la conmoción del portero": someone else's.
+        return False
+    for c in in_clause:
+        if c.kind in ("generic_person", "public_figure", "opinion", "kin", "name", "pronoun_3p", "non_person"):
+            return False
+        if c.kind == "hypothetical" and not any(
+            p.kind == "peer_question" for p in in_clause
+        ) and text[c.start : c.end].lower() not in ("is it normal", "es normal"):
+            return False
+        if (
+            c.kind == "topic_frame"
+            and c.start < hit.start
+            and text[c.start : c.end].lower() not in _TIME_TOPIC
+        ):
+            # "great post on anxiety" is a topic; "depressed since the divorce, this post hit hard"
+            # mentions the page's post after the disclosure and still discloses.
+            return False
+    c_start, c_end = clause
+    body = text[c_start:c_end]
+    if any(c.kind == "peer_question" for c in in_clause):
+        return True
+    if len(text.split()) <= _SHORT_MESSAGE_WORDS:
+        # A short post is one thought: "18 months. no pills, no drinking", "tested positive. HIV.".
+        body = text
+    if _NORMAL_Q.match(body):
+        # "is it normal to cry after EMDR?": asking about one's own experience (LABELS.md principle).
+        return True
+    if _GENERAL_QUESTION.match(body):
+        # "is naloxone available now?", "want to quit smoking in 1 day?": asking, not telling.
+        return False
+    return bool(_DURATION.search(body) or _EXPERIENCE.search(body))
+
+
+def _anchor(text: str, hit: Hit, clause: tuple[int, int], cues: Sequence[_Cue], specific: bool) -> tuple[Status, str]:
+    c_start, c_end = clause
+    before = text[c_start : hit.start]
+    in_clause = [c for c in cues if c_start <= c.start and c.end <= c_end]
+    has_public = any(c.kind == "public_figure" for c in in_clause)
+
+    if hit.type == CARE_PROVIDER:
+        # A provider noun is a profession unless it is someone's provider: "my therapist",
+        # "my son's psychiatrist" — but not "my sister is a psychologist".
+        m = _ATTACHED_1P.search(before)
+        if _topic_after(text, hit, in_clause):
+            return Status.UNANCHORED, "topic_frame"
+        if m and not _possessed_non_person(text, c_start + m.start(), hit.start, cues):
+            return Status.ANCHORED, "possessive"
+        if _PROVIDER_OWNER_AFTER.match(text, hit.end):
+            return Status.ANCHORED, "possessive"
+        return Status.UNANCHORED, "profession"
+
+    for rx in (_POSSESSIVE_1P, _POSSESSIVE_3P):
+        m = rx.search(before)
+        if m is None or (rx is _POSSESSIVE_3P and (not specific or has_public)):
+            continue
+        p_start = c_start + m.start()
+        if _possessed_non_person(text, p_start, hit.start, cues):
+            return Status.UNANCHORED, "non_person"
+        # "my post on ADHD" and "my son doesn't have ADHD" are not possessive attachments.
+        if not any(
+            c.kind in _BLOCKING_KINDS or c.kind in ("negation", "generic_person")
+            for c in in_clause
+            if p_start <= c.start and c.end <= hit.start
+        ):
+            return Status.ANCHORED, "possessive"
+
+    if any(c.kind == "tagged" for c in cues) and not has_public:
+        m = _POSSESSIVE_2P.search(before)
+        if m and not any(
+            c.kind in _BLOCKING_KINDS or c.kind in ("negation", "generic_person")
+            for c in in_clause
+            if c_start + m.start() <= c.start and c.end <= hit.start
+        ):
+            return Status.ANCHORED, "tagged"
+    # "dx'd with", "diagnosed": a self frame that contains the term itself.
+    asking = bool(_GENERAL_QUESTION.match(text, c_start)) and not _NORMAL_Q.match(text, c_start)
+    if (
+        any(c.kind == "self_frame" and c.start <= hit.start < c.end for c in in_clause)
+        and not any(c.kind == "non_person" for c in in_clause)
+        and not asking
+    ):
+        return _negation(text, hit, c_start, cues, Status.ANCHORED, "self_frame")
+    if _topic_after(text, hit, in_clause):
+        return Status.UNANCHORED, "topic_frame"
+    persons_before = [
+        c for c in in_clause if c.end <= hit.start and c.kind in _PERSON_KINDS
+        and not (c.kind == "pronoun_3p" and not specific)
+    ]
+    if not persons_before:
+        # Anchor right after the term: "anxiety is killing me", "ADHD runs in my family".
+        after_text = text[hit.end : min(c_end, hit.end + _AFTER_WINDOW_CHARS)].split(",")[0]
+        if _AFTER_ANCHOR.search(after_text) and not any(
+            c.kind in _BLOCKING_KINDS or c.kind == "generic_person" for c in in_clause
+        ):
+            return _negation(text, hit, c_start, cues, Status.ANCHORED, "after")
+        if _implied_writer(text, hit, clause, in_clause):
+            if _DURATION.search(text, c_start, c_end):
+                # "3 months without a panic attack", "day 12 no drinking": the milestone is the disclosure.
+                return Status.ANCHORED, "implied_first_person"
+            return _negation(text, hit, c_start, cues, Status.ANCHORED, "implied_first_person")
+        return Status.UNANCHORED, "none"
+
+    person = persons_before[-1]
+    if person.kind == "generic_person":
+        return Status.UNANCHORED, "generic_person"
+    if person.kind == "self_frame" and asking:
+        # "can you get diagnosed with PTSD without...?": a general question, not the writer's diagnosis.
+        return Status.UNANCHORED, "hypothetical"
+    if has_public:
+        return Status.UNANCHORED, "public_figure"
+    between = [c for c in in_clause if person.end <= c.start and c.end <= hit.start]
+    for c in between:
+        if c.kind in _BLOCKING_KINDS:
+            return Status.UNANCHORED, c.kind
+    return _negation(text, hit, c_start, cues, Status.ANCHORED, person.kind)
+
+
+_PROVIDER_OWNER_AFTER = re.compile(r"\s+(?:de\s+mi|de\s+mis|de\s+nuestr[oa])\s", re.IGNORECASE)
+_AFTER_ANCHOR = re.compile(r"(?<![\w])(?:me|my|myself|mi|mis|i|i'm|im|i've)(?![\w])", re.IGNORECASE)
+
+
+def _possessed_non_person(text: str, p_start: int, hit_start: int, cues: Sequence[_Cue]) -> bool:
+    """ "my dog has anxiety", "mi celular está deprimido": the owner is not a person."""
+    return any(c.kind == "non_person" and p_start <= c.start and c.end <= hit_start for c in cues)
+
+
+def _topic_after(text: str, hit: Hit, in_clause: Sequence[_Cue]) -> bool:
+    """ "CBT training", "depression rates", "panic attacks education": the term names a topic."""
+    return any(
+        c.kind == "topic_frame" and hit.end <= c.start and not text[hit.end : c.start].strip(" -")
+        for c in in_clause
+    )
+
+
+# Words that close a negation's scope: "they don't believe that I have depression" still discloses.
+# "not that I have OCD" is the exception: there "that" belongs to the negation.
+_SCOPE_END = re.compile(
+    r"(?<![\w])(?:que|q|(?<!not\s)that|because|porque|but|pero|and|y)(?![\w])|,", re.IGNORECASE
+)
+
+
+def _negation(text: str, hit: Hit, from_offset: int, cues: Sequence[_Cue], status: Status, cue: str) -> tuple[Status, str]:
+    # NegEx-style scope: a negation within the last few words before the term. Abstinence is itself a
+    # disclosure ("two weeks without weed", "haven't drunk in 90 days"), so substance use is never negated.
+    if hit.type == "SUBSTANCE_USE":
+        return status, cue
+    ends = list(_SCOPE_END.finditer(text, from_offset, hit.start))
+    if ends:
+        from_offset = ends[-1].end()
+    window_text = text[from_offset : hit.start]
+    words = list(re.finditer(r"[\w'’]+", window_text))
+    if len(words) > _NEGATION_WINDOW_WORDS:
+        from_offset = from_offset + words[-_NEGATION_WINDOW_WORDS].start()
+    clause_end = _SENTENCE_END.search(text, hit.end)
+    milestone = _DURATION.search(text, from_offset, clause_end.start() if clause_end else len(text))
+    for c in cues:
+        if c.kind == "negation" and from_offset <= c.start and c.end <= hit.start and _is_real_negation(c, cues):
+            if milestone and text[c.start : c.end].lower() in _MILESTONE_NEGATION:
+                # "llevo 3 meses sin ataques de pánico", "two years without a drink": the milestone discloses.
+                continue
+            return Status.NEGATED, "negation"
+    return status, cue
+
+
+def assess(text: str, hits: Iterable[Hit], care_cue_required: bool = True) -> Assessment:
+    """Apply the disclosure rules to the hits found in `text`."""
+    hits = sorted(hits, key=lambda h: (h.start, h.end))
+    cues = _find_cues(text)
+    context = _context(text, cues)
+    if not hits:
+        return Assessment(Label.OK, (), context)
+    clauses = _clauses(text)
+    specific = any(c.kind in ("first_person", "kin", "name") for c in cues)
+    joking = any(c.kind == "joke_markers" for c in cues)
+    findings: list[Finding] = []
+    for hit in hits:
+        clause = _clause_of(clauses, hit.start)
+        if hit.type in CRISIS_DIRECT_TYPES:
+            findings.append(_crisis_direct(text, hit, clause, cues))
+        elif hit.type == THERAPY_RELATIONSHIP:
+            findings.append(Finding(hit, Status.DIRECT, "therapy_relationship"))
+        elif hit.type in HEALTH_TYPES or hit.type in (CRISIS_MENTION, CARE_PROVIDER):
+            status, cue = _anchor(text, hit, clause, cues, specific)
+            if status is Status.ANCHORED and joking and _is_hyperbole(hit, cues):
+                status, cue = Status.UNANCHORED, "joke"
+            findings.append(Finding(hit, status, cue))
+        elif hit.type in CONTACT_TYPES:
+            care = any(c.kind == "care_request" for c in cues) or any(
+                h.type in HEALTH_TYPES or h.type == CRISIS_MENTION for h in hits
+            )
+            status = Status.ANCHORED if (care or not care_cue_required) else Status.UNANCHORED
+            findings.append(Finding(hit, status, "care_request" if care else "none"))
+    return Assessment(_label(findings), tuple(findings), context)
+
+
+def _context(text: str, cues: Sequence[_Cue]) -> tuple[str, ...]:
+    """Which cue kinds occur, plus implied-writer signals: features for the learned stage only."""
+    kinds = {c.kind for c in cues}
+    if _DURATION.search(text):
+        kinds.add("duration")
+    if _EXPERIENCE.search(text):
+        kinds.add("experience")
+    if _GENERAL_QUESTION.match(text):
+        kinds.add("general_question")
+    if "?" in text:
+        kinds.add("question")
+    return tuple(sorted(kinds))
+
+
+def _is_hyperbole(hit: Hit, cues: Sequence[_Cue]) -> bool:
+    return any(c.kind == "hyperbole" and c.start <= hit.start and hit.end <= c.end for c in cues) or any(
+        c.kind == "hyperbole" and hit.start <= c.start and c.end <= hit.end for c in cues
+    )
+
+
+def _crisis_direct(text: str, hit: Hit, clause: tuple[int, int], cues: Sequence[_Cue]) -> Finding:
+    # Crisis wording over-flags on purpose: it is dropped only when the clause is plainly about people
+    # in general ("what do I say if someone tells me they want to die") with no first person before it.
+    c_start, _ = clause
+    before = [c for c in cues if c_start <= c.start and c.end <= hit.start]
+    # Only a hypothetical or fictional frame counts: "everyone would be better off without me" is a crisis.
+    general = any(c.kind in ("hypothetical", "public_figure") for c in before)
+    first_person = any(c.kind in ("first_person", "kin") for c in before)
+    # A method or lethality question stays a crisis even when framed as curiosity ("hypothetically,
+    # what's the most painless way"); only a helper's question ("what do I say if someone...") or a
+    # fictional frame is dropped.
+    fiction = any(c.kind == "public_figure" for c in before)
+    helper = bool(_HELPER.search(text, c_start, hit.start))
+    if not first_person and (fiction or (general and helper and hit.type != "CRISIS_OVERDOSE")):
+        return Finding(hit, Status.UNANCHORED, "generic_person")
+    # An ambiguous farewell ("it's been nice knowing everyone", "cuiden a mi perro", "my last post")
+    # next to an everyday departure ("moving to another city", "see you next term", "de vacaciones")
+    # is a goodbye, not a crisis, unless finality words are there too. The patterns already exclude
+    # such a cue after the farewell; this catches one before it.
+    if (
+        _AMBIGUOUS_FAREWELL.search(text, hit.start, hit.end)
+        and _EVERYDAY_DEPARTURE.search(text)
+        and not _FINALITY.search(text)
+    ):
+        return Finding(hit, Status.UNANCHORED, "everyday_farewell")
+    return Finding(hit, Status.DIRECT, "crisis_wording")
+
+
+_AMBIGUOUS_FAREWELL = re.compile(
+    r"(?:nice|good|great|lovely|wonderful|honou?r|pleasure|privilege)\s+knowing|conocer(?:los|las|les|te|lxs|\s+a)|"
+    r"(?:care\s+of|look\s+after|watch\s+over|feed|adopt)\s+my|cuid(?:en|e|[ií]denme)\b|"
+    r"thanks?\s+(?:you\s+)?for\s+everything|gracias\s+por\s+todo|"
+    r"(?:last|final)\s+(?:post|message|msg|comment|words?|time)\b(?!\s+ever)|[uú]ltim[oa]\s+(?:post|mensaje|posteo|comentario|publicaci)|"
+    r"won'?t\s+be\s+(?:posting|writing|commenting|on\s+here)|ya\s+no\s+voy\s+a\s+(?:publicar|escribir|postear)",
+    re.IGNORECASE,
+)
+_EVERYDAY_DEPARTURE = re.compile(
+    r"(?<![\w])(?:moving|move\s+to|relocat\w*|new\s+(?:job|city|role|chapter|page|account|group)|another\s+(?:city|country|state|group)|"
+    r"graduat\w*|retir\w*|workshop|course|class|term|semester|holidays?|vacation|trip|break|see\s+(?:you|u|ya)|next\s+(?:week|term|year|month)|"
+    r"leaving\s+(?:the|this)\s+(?:group|page|company|clinic)|leaving\s+(?:facebook|instagram|social\s+media)|"
+    r"me\s+mudo|mudanza|nos\s+vemos|taller|curso|clases?|vacaciones|viaje|felices\s+fiestas|feliz\s+(?:navidad|a[ñn]o)|"
+    r"pr[oó]xim[oa]|otra\s+ciudad|otro\s+pa[ií]s|nuevo\s+trabajo|nueva\s+(?:cuenta|etapa)|dejo\s+el\s+grupo|me\s+voy\s+del\s+grupo|"
+    r"me\s+jubilo|jubil\w*|mientras\s+(?:estoy|est[eé]|viajo))(?![\w])",
+    re.IGNORECASE,
+)
+_FINALITY = re.compile(
+    r"(?<![\w])(?:forever|for\s+good|ever\s+again|para\s+siempre|nunca\s+m[aá]s|won'?t\s+be\s+(?:here|around|alive)|no\s+voy\s+a\s+estar)(?![\w])",
+    re.IGNORECASE,
+)
+
+
+_HELPER = re.compile(
+    r"(?<![\w])(?:say|tell|tells|told|respond|react|support|help|handle|approach|notice|signs?|warning|"
+    r"ask|talk|do\s+i\s+do|should\s+i|decir|dice|ayudar|responder|apoyar|se[ñn]ales|hablar|hago)(?![\w])",
+    re.IGNORECASE,
+)
+
+
+def _label(findings: Sequence[Finding]) -> Label:
+    label = Label.OK
+    for f in findings:
+        t = f.hit.type
+        if t in CRISIS_DIRECT_TYPES and f.status is Status.DIRECT:
+            return Label.CRISIS
+        if t == CRISIS_MENTION and f.status is Status.ANCHORED:
+            return Label.CRISIS
+        if f.status in (Status.DIRECT, Status.ANCHORED):
+            label = Label.SENSITIVE
+        elif t == CRISIS_MENTION and f.status is Status.NEGATED:
+            label = Label.SENSITIVE
+    return label

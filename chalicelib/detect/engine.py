@@ -1,0 +1,259 @@
+"""Detection: Presidio recognizers + disclosure rules + a learned classifier -> a Verdict for one text.
+
+One AnalyzerEngine per process (`get_detector()`), built on a blank spaCy pipeline that is created in
+code, so Presidio never looks for, or downloads, a spaCy model. See docs/detection.md.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from typing import Protocol, Sequence
+
+from chalicelib.detect import disclosure
+from chalicelib.detect.classifier import LinearClassifier, load_classifier
+from chalicelib.config import CONTACT_RE
+from chalicelib.models import Entity, Label, Verdict
+
+SUPPORTED_LANGUAGES = ("en", "es")
+_CRISIS_NAMES = {
+    "CRISIS_SUICIDE": "suicide risk",
+    "CRISIS_SELF_HARM": "self-harm",
+    "CRISIS_HARM_OTHERS": "harm to others",
+    "CRISIS_CHILD_AT_RISK": "child at risk",
+    "CRISIS_OVERDOSE": "overdose",
+    "CRISIS_EMERGENCY": "medical emergency",
+    "CRISIS_MENTION": "crisis wording",
+}
+
+
+class Detector(Protocol):
+    def detect(self, text: str, lang: str | None = None, allowed_contacts: Sequence[str] = ()) -> Verdict: ...
+
+
+# --- language ------------------------------------------------------------------------------------
+
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_ES_WORDS = frozenset(
+    """de la que el en los las del se por un una con es para mi mis muy pero como más mas está esta
+    estoy tengo hace desde porque cuando todo también tambien hola gracias yo me lo le les ya sus su
+    al son hay fue era tiene nos soy qué cómo sí bien mucho ella él ellos quiero puedo hijo hija mamá
+    sesión terapia ansiedad años dias días semana ahora nada algo otra otro eso esto ese buenas buen y
+    pienso""".split()
+)
+_EN_WORDS = frozenset(
+    """the and to of a i is in it you that my for on was with me this have be are so but just not
+    at your he she they we our what do can if about it's i'm im been like how from all love had has
+    get got would will one when out up there thank thanks really much session therapy anxiety years
+    week now""".split()
+)
+
+
+def detect_language(text: str) -> str:
+    """'es' or 'en' from stopword counts, accents and ¿¡ — cheap, and good enough to pick a recognizer set."""
+    words = [w.lower() for w in _WORD.findall(text)]
+    es = sum(w in _ES_WORDS for w in words)
+    en = sum(w in _EN_WORDS for w in words)
+    if any(ch in text for ch in "¿¡ñÑ"):
+        es += 2
+    es += sum(ch in "áéíóú" for ch in text.lower()) * 0.5
+    return "es" if es > en else "en"
+
+
+# --- contacts -----------------------------------------------------------------------------------
+
+
+def _contact_key(value: str) -> str:
+    """Normalise a phone number (last 10 digits) or email (lowercase) for allow-list comparison."""
+    value = value.strip()
+    if "@" in value:
+        return value.lower()
+    digits = "".join(ch for ch in value if ch.isdigit())
+    return digits[-10:] if len(digits) >= 7 else value.lower()
+
+
+def allowed_contact_spans(text: str, allowed_contacts: Sequence[str]) -> list[tuple[int, int]]:
+    """Where the page's own contact details stand in `text`, found as written (however Presidio reads them)."""
+    allowed = {_contact_key(c) for c in allowed_contacts if c}
+    return [(m.start(), m.end()) for m in CONTACT_RE.finditer(text) if _contact_key(m.group()) in allowed]
+
+
+# --- the engine ---------------------------------------------------------------------------------
+
+
+def _patch_tldextract() -> None:
+    # Presidio's EmailRecognizer calls tldextract.extract(), which on first use fetches the Public
+    # Suffix List from the network (publicsuffix.org, GitHub) and writes a cache under $HOME. Use the
+    # snapshot bundled with tldextract instead: no network, no cache files (verified in the research doc).
+    import tldextract
+
+    tldextract.extract = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+
+def _build_nlp_engine():
+    import spacy
+    from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
+    from spacy.language import Language
+
+    if not Language.has_factory("pageguard_lower_lemma"):
+
+        @Language.component("pageguard_lower_lemma")
+        def lower_lemma(doc):  # type: ignore[no-untyped-def]
+            # A blank pipeline has empty lemmas, and Presidio's context enhancer matches context
+            # words against lemmas; the lowercased word is a cheap stand-in (context words are stems).
+            for token in doc:
+                token.lemma_ = token.lower_
+            return doc
+
+    class BlankSpacyNlpEngine(SpacyNlpEngine):
+        """SpacyNlpEngine over spacy.blank(lang): tokenizer only, built in code, never downloaded."""
+
+        def load(self) -> None:
+            self.nlp = {}
+            for model in self.models:
+                nlp = spacy.blank(model["lang_code"])
+                nlp.add_pipe("pageguard_lower_lemma")
+                self.nlp[model["lang_code"]] = nlp
+
+    engine = BlankSpacyNlpEngine(
+        models=[{"lang_code": lang, "model_name": f"blank_{lang}"} for lang in SUPPORTED_LANGUAGES],
+        ner_model_configuration=NerModelConfiguration(labels_to_ignore=["ORGANIZATION", "ORG"]),
+    )
+    engine.load()
+    return engine
+
+
+def build_analyzer():
+    """The AnalyzerEngine with PageGuard's recognizers for English and Spanish (no predefined ones)."""
+    _patch_tldextract()
+    from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+    from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
+
+    from chalicelib.detect.recognizers import build_recognizers
+
+    registry = RecognizerRegistry(supported_languages=list(SUPPORTED_LANGUAGES))
+    for lang in SUPPORTED_LANGUAGES:
+        for recognizer in build_recognizers(lang):
+            registry.add_recognizer(recognizer)
+    return AnalyzerEngine(
+        registry=registry,
+        nlp_engine=_build_nlp_engine(),
+        supported_languages=list(SUPPORTED_LANGUAGES),
+        context_aware_enhancer=LemmaContextAwareEnhancer(
+            context_similarity_factor=0.35,
+            min_score_with_context_similarity=0.4,
+            context_prefix_count=5,
+            context_suffix_count=2,
+        ),
+    )
+
+
+def _dedupe(hits: list[disclosure.Hit]) -> list[disclosure.Hit]:
+    """Drop hits contained in a longer hit of a type with the same family (e.g. URL parts of emails)."""
+    hits = sorted(hits, key=lambda h: (h.start, -(h.end - h.start), -h.score))
+    kept: list[disclosure.Hit] = []
+    for h in hits:
+        if any(k.start <= h.start and h.end <= k.end and k.type == h.type for k in kept):
+            continue
+        kept.append(h)
+    return kept
+
+
+def build_reason(label: Label, assessment: disclosure.Assessment, learned: bool) -> str:
+    """One line from entity types and cue kinds only — never from the text."""
+    counted = [
+        f for f in assessment.findings if f.status in (disclosure.Status.DIRECT, disclosure.Status.ANCHORED)
+    ]
+    if label is Label.CRISIS:
+        kinds = sorted(
+            {_CRISIS_NAMES[f.hit.type] for f in counted if f.hit.type in _CRISIS_NAMES}
+        )
+        if kinds:
+            return "crisis: " + ", ".join(kinds)
+        return "crisis: learned classifier flagged crisis wording"
+    if label is Label.SENSITIVE:
+        types = sorted({f.hit.type for f in counted})
+        if types:
+            cues = sorted({f.cue for f in counted})
+            return "sensitive: " + ", ".join(types) + " tied to a person (" + ", ".join(cues) + ")"
+        return "sensitive: learned classifier flagged a personal disclosure"
+    others = sorted({f"{f.hit.type} {f.status.value}" for f in assessment.findings})
+    if others:
+        return "ok: " + ", ".join(others)
+    return "ok: no personal health information found"
+
+
+class PresidioDetector:
+    """The real detector. Build once per process; `detect` is thread-safe for reading."""
+
+    def __init__(self, classifier: LinearClassifier | None = None, analyzer=None) -> None:
+        self._analyzer = analyzer if analyzer is not None else build_analyzer()
+        self._classifier = classifier if classifier is not None else load_classifier()
+
+    def analyze(self, text: str, lang: str) -> list[disclosure.Hit]:
+        """Presidio results for `text` as Hits (overlapping duplicates removed)."""
+        results = self._analyzer.analyze(text=text, language=lang)
+        return _dedupe(
+            [disclosure.Hit(r.entity_type, r.start, r.end, round(float(r.score), 4)) for r in results]
+        )
+
+    def assess(self, text: str, lang: str | None = None, allowed_contacts: Sequence[str] = ()):
+        """Rule stage only: (language, hits, assessment). Used by detect(), training and `explain`."""
+        text = unicodedata.normalize("NFC", text or "")
+        lang = lang if lang in SUPPORTED_LANGUAGES else detect_language(text)
+        hits = _outside_contacts(self.analyze(text, lang))
+        if hits and allowed_contacts:
+            # The page's own details, and anything found inside them ("counselling" in its email's
+            # domain), are not a visitor's disclosure.
+            allowed = {_contact_key(c) for c in allowed_contacts if c}
+            spans = allowed_contact_spans(text, allowed_contacts)
+            hits = [
+                h for h in hits
+                if not (h.type in disclosure.CONTACT_TYPES and _contact_key(text[h.start : h.end]) in allowed)
+                and not any(start < h.end and h.start < end for start, end in spans)
+            ]
+        return text, lang, hits, disclosure.assess(text, hits)
+
+    def detect(self, text: str, lang: str | None = None, allowed_contacts: Sequence[str] = ()) -> Verdict:
+        text, lang, hits, assessment = self.assess(text, lang, allowed_contacts)
+        label = assessment.label
+        learned = False
+        if self._classifier is not None and label is not Label.CRISIS:
+            scores = self._classifier.predict(text, lang, assessment.features())
+            if scores.crisis:
+                label, learned = Label.CRISIS, True
+            elif label is Label.OK and scores.protect:
+                label, learned = Label.SENSITIVE, True
+        entities = tuple(Entity(h.type, h.start, h.end, h.score) for h in hits)
+        return Verdict(label=label, entities=entities, reason=build_reason(label, assessment, learned))
+
+
+def _outside_contacts(hits: list[disclosure.Hit]) -> list[disclosure.Hit]:
+    """Drop health hits inside an email address or phone number: "counselling" in
+    hello@harbor-counselling.example is part of an identifier, not something said about a person."""
+    contacts = [h for h in hits if h.type in disclosure.CONTACT_TYPES]
+    if not contacts:
+        return hits
+    return [
+        h for h in hits
+        if h.type in disclosure.CONTACT_TYPES or not any(c.start <= h.start and h.end <= c.end for c in contacts)
+    ]
+
+
+_detector: PresidioDetector | None = None
+_lock = threading.Lock()
+
+
+def get_detector() -> PresidioDetector:
+    """The process-wide detector, built on first call and warmed so Lambda INIT pays regex compilation."""
+    global _detector
+    if _detector is None:
+        with _lock:
+            if _detector is None:
+                detector = PresidioDetector()
+                # Presidio compiles each pattern lazily on first use; do it now, for both languages.
+                detector.detect("warm up: my therapist said my anxiety meds are fine, call 212-555-0187", "en")
+                detector.detect("hola, mi psicóloga dice que mi ansiedad está mejor, 11 4567-8901", "es")
+                _detector = detector
+    return _detector

@@ -1,0 +1,229 @@
+"""The SQS worker Lambda: a batch of webhook events in, partial batch failures out, and the dead-letter hooks.
+
+SQS delivers each message at least once; the event source mapping must set
+`FunctionResponseTypes: ["ReportBatchItemFailures"]` (infra/) so only the failed messages come back.
+A message that fails MAX_RECEIVE_COUNT times is parked in the store with its reason (before SQS's own
+redrive would move it, reason-less, to the SQS dead-letter queue) and can be replayed with
+`python -m ops.cli replay-dlq`.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+
+from chalicelib.errors import error_summary
+from chalicelib.models import WebhookEvent
+
+logger = Logger(service="pageguard", child=True)
+
+# Queue settings shared with infra/ (redrive maxReceiveCount). SQS moves a message to its DLQ when it
+# would be received a (MAX_RECEIVE_COUNT + 1)th time; the worker parks it itself on the last allowed
+# receive, with the reason, so the SQS DLQ only catches messages that crash or time out the worker.
+MAX_RECEIVE_COUNT = 5
+WORKER_TIMEOUT_SECONDS = 60
+# AWS: visibility timeout at least 6x the function timeout for SQS event sources.
+VISIBILITY_TIMEOUT_SECONDS = 6 * WORKER_TIMEOUT_SECONDS
+BATCH_SIZE = 10
+# Backoff between receives of a failing message: 30 s, 60 s, 120 s, 240 s (or longer when Meta says so),
+# instead of the flat visibility timeout. SQS allows up to 12 h; 15 min keeps a DM reply useful.
+BASE_BACKOFF_SECONDS = 30
+MAX_BACKOFF_SECONDS = 15 * 60
+
+VisibilitySetter = Callable[[SQSRecord, int], None]
+
+
+def handle_sqs_batch(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Lambda entry point for the worker (app.py: `@app.lambda_function()`), returning batchItemFailures."""
+    from chalicelib.wiring import deps
+
+    processor = BatchProcessor(event_type=EventType.SQS)
+    d = deps()
+    visibility = _visibility_setter(d.settings.queue_url)
+    return process_partial_response(
+        event=event,
+        record_handler=lambda record: handle_record(record, d.pipeline, d.store, visibility=visibility),
+        processor=processor,
+        context=context,
+    )
+
+
+def handle_record(record: SQSRecord, pipeline: Any, store: Any, *, visibility: VisibilitySetter | None = None) -> None:
+    """One SQS message: decode, moderate; on the last allowed receive, park a failure instead of raising.
+
+    Before raising, `visibility` (when given) delays the redelivery with exponential backoff.
+    """
+    try:
+        event = WebhookEvent.from_dict(json.loads(record.body))
+    except (ValueError, KeyError, TypeError) as exc:
+        # Not ours to fix by retrying: park the raw body so an operator can inspect it (a dead letter
+        # may hold text, like the SQS message did; it expires like every letter), and drop it from SQS.
+        logger.error("undecodable SQS message parked", extra={"message_id": record.message_id})
+        store.park({"undecodable_body": True, "message_id": record.message_id, "body": record.body},
+                   type(exc).__name__, 1)
+        return
+    receives = _receive_count(record)
+    try:
+        pipeline.handle(event)
+    except Exception as exc:
+        keys = {"item_id": event.item_id, "message_id": record.message_id, "receive_count": receives,
+                "error_type": type(exc).__name__}
+        if receives >= MAX_RECEIVE_COUNT:
+            logger.error("event parked as a dead letter", extra=keys)
+            on_dead_letter(event, error_summary(exc), receives, store=store)
+            return
+        delay = backoff_seconds(receives, exc)
+        logger.warning("event failed; SQS will redeliver", extra={**keys, "retry_in_s": delay})
+        if visibility is not None:
+            visibility(record, delay)
+        raise
+
+
+def on_dead_letter(event: WebhookEvent, reason: str, attempts: int, *, store: Any = None) -> str:
+    """Park an event that kept failing (the local queue's and the worker's hook)."""
+    if store is None:
+        from chalicelib.wiring import deps
+
+        store = deps().store
+    return store.park(event, reason, attempts, time.time())
+
+
+@dataclass
+class ReplayReport:
+    replayed: int = 0
+    failed: int = 0  # includes the undecodable ones
+    undecodable: int = 0  # can never replay: an operator reads the raw body and deletes the letter
+    letter_ids: list[str] = field(default_factory=list)
+
+
+def replay_dead_letters(pipeline: Any, store: Any, limit: int = 100) -> ReplayReport:
+    """Drive parked events through the pipeline again; a letter is deleted only once it succeeds."""
+    report = ReplayReport()
+    for letter in store.list_dead_letters(limit=limit):
+        if letter.event.get("undecodable_body"):
+            report.failed += 1
+            report.undecodable += 1
+            continue
+        event = WebhookEvent.from_dict(letter.event)
+        try:
+            pipeline.handle(event)
+        except Exception as exc:
+            logger.warning("replay failed; letter kept",
+                           extra={"item_id": event.item_id, "letter_id": letter.letter_id,
+                                  "error_type": type(exc).__name__})
+            report.failed += 1
+            continue
+        store.delete_dead_letter(letter.letter_id)
+        report.replayed += 1
+        report.letter_ids.append(letter.letter_id)
+    return report
+
+
+def redrive_sqs_dead_letters(sqs: Any, dead_letter_queue_url: str, queue_url: str, limit: int = 100) -> int:
+    """Move messages from SQS's dead-letter queue back onto the events queue, so the worker handles them
+    again. These are events whose worker crashed or timed out (the worker parks ordinary failures in the
+    store itself). A message is deleted from the dead-letter queue only after it was sent. Returns the count."""
+    moved = 0
+    while moved < limit:
+        batch = sqs.receive_message(QueueUrl=dead_letter_queue_url, MaxNumberOfMessages=min(10, limit - moved),
+                                    WaitTimeSeconds=0).get("Messages", [])
+        if not batch:
+            break
+        for message in batch:
+            sqs.send_message(QueueUrl=queue_url, MessageBody=message["Body"])
+            sqs.delete_message(QueueUrl=dead_letter_queue_url, ReceiptHandle=message["ReceiptHandle"])
+            moved += 1
+    return moved
+
+
+def backoff_seconds(receives: int, exc: BaseException | None = None) -> int:
+    """Exponential backoff by receive count, stretched to Meta's Retry-After / regain-access hint."""
+    from chalicelib.act.graph import retry_after
+
+    delay = min(MAX_BACKOFF_SECONDS, BASE_BACKOFF_SECONDS * 2 ** max(0, receives - 1))
+    hinted = retry_after(exc) if exc is not None else None
+    if hinted:
+        delay = max(delay, min(MAX_BACKOFF_SECONDS, int(hinted + 0.999)))
+    return int(delay)
+
+
+_sqs_clients: dict[str, Any] = {}
+
+
+def _visibility_setter(queue_url: str, sqs_client: Any = None) -> VisibilitySetter | None:
+    """Delay one message's redelivery (ChangeMessageVisibility); best effort, the flat timeout is the fallback."""
+    if not queue_url:
+        return None
+    if sqs_client is None:
+        sqs_client = _sqs_clients.get(queue_url)
+        if sqs_client is None:
+            import boto3
+
+            sqs_client = _sqs_clients[queue_url] = boto3.client("sqs")
+
+    def set_visibility(record: SQSRecord, seconds: int) -> None:
+        try:
+            sqs_client.change_message_visibility(
+                QueueUrl=queue_url, ReceiptHandle=record.receipt_handle, VisibilityTimeout=int(seconds)
+            )
+        except Exception as exc:  # botocore errors: keep the queue's own visibility timeout
+            logger.warning("could not delay redelivery", extra={"message_id": record.message_id,
+                                                                 "error_type": type(exc).__name__})
+
+    return set_visibility
+
+
+def _receive_count(record: SQSRecord) -> int:
+    try:
+        return int(record.attributes.approximate_receive_count)
+    except (TypeError, ValueError):
+        return 1
+
+
+# --- CLI: `python -m ops.cli replay-dlq [--limit N]` (registered in cli.py) ---------------
+
+
+def configure_replay_dlq(parser: Any) -> None:
+    parser.description = (
+        "Drive parked dead letters through the pipeline again; each is removed once it succeeds. "
+        "With --stage, also moves SQS's own dead-letter messages back onto the events queue."
+    )
+    parser.add_argument("--limit", type=int, default=100, help="at most this many letters (default 100)")
+    parser.add_argument("--stage", choices=("dev", "prod"), help="a deployed stage (default: local state)")
+    parser.add_argument("--stack-name", default=None, help="with --stage: default pageguard-STAGE")
+    parser.add_argument("--region", default=None)
+    parser.add_argument("--graph-api-url", default=None)
+
+
+def run_replay_dlq(args: Any) -> int:
+    from chalicelib.wiring import Deps, deps
+
+    if args.stage:
+        import os
+
+        from chalicelib.config import Settings
+        from ops.scan import _stage_settings_env
+
+        d = Deps(settings=Settings.from_env({**os.environ, **_stage_settings_env(args)}))
+    else:
+        d = deps()
+    settings = d.settings
+    if settings.dead_letter_queue_url and settings.queue_url:
+        import boto3
+
+        moved = redrive_sqs_dead_letters(boto3.client("sqs", region_name=args.region), settings.dead_letter_queue_url,
+                                         settings.queue_url, limit=args.limit)
+        print(f"moved {moved} message(s) from the SQS dead-letter queue back to the events queue")
+    if not d.store.list_dead_letters(limit=args.limit):
+        print("no parked dead letters")
+        return 0
+    report = replay_dead_letters(d.pipeline, d.store, limit=args.limit)
+    undecodable = f" ({report.undecodable} undecodable: kept with the raw body for inspection)" if report.undecodable else ""
+    print(f"replayed {report.replayed}, still failing {report.failed}{undecodable}")
+    return 0 if report.failed == 0 else 1

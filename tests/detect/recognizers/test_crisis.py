@@ -1,0 +1,119 @@
+"""Table test for CrisisRecognizer: must-match rows with exact spans, and must-not-match rows."""
+
+from __future__ import annotations
+
+from chalicelib.detect.recognizers import CrisisRecognizer
+from tests.detect.recognizers.table import table_tests
+
+
+# fmt: off
+MUST_MATCH = [
+    ('en', 'I want to kill myself', 'CRISIS_SUICIDE', 'kill myself'),
+    ('en', "I'm on the bridge rn", 'CRISIS_SUICIDE', "I'm on the bridge"),
+    ('en', 'gave away my cat today', 'CRISIS_SUICIDE', 'gave away my cat'),
+    ('en', 'everyone would be better off without me', 'CRISIS_SUICIDE', 'better off without me'),
+    ('en', 'I cut again last night', 'CRISIS_SELF_HARM', 'cut again'),
+    ('en', "I'm going to hurt him when he gets home", 'CRISIS_HARM_OTHERS', 'going to hurt him'),
+    ('en', 'my stepdad hits me when mom is at work', 'CRISIS_CHILD_AT_RISK', 'stepdad hits me'),
+    ('en', 'took a bunch of my pills', 'CRISIS_OVERDOSE', 'took a bunch of my'),
+    ('en', 'my toddler is acting really sleepy', 'CRISIS_EMERGENCY', 'acting really sleepy'),
+    ('en', "I've been having suicidal thoughts", 'CRISIS_MENTION', 'suicidal'),
+    ('es', 'quiero morir', 'CRISIS_SUICIDE', 'quiero morir'),
+    ('es', 'estoy en el puente ahora mismo', 'CRISIS_SUICIDE', 'estoy en el puente'),
+    ('es', 'hoy me volví a cortar', 'CRISIS_SELF_HARM', 'me volví a cortar'),
+    # hopelessness, plans, lethality questions, threats, symptom emergencies
+    ('en', "honestly I don't see the point anymore", 'CRISIS_SUICIDE', "don't see the point"),
+    ('en', "it's ok, I've already decided. bye", 'CRISIS_SUICIDE', "I've already decided."),
+    ('es', 'para q seguir así', 'CRISIS_SUICIDE', 'para q seguir'),
+    ('es', 'cansada de existir', 'CRISIS_SUICIDE', 'cansada de existir'),
+    ('en', 'how much tylenol is too much', 'CRISIS_OVERDOSE', 'how much tylenol is too much'),
+    ('en', 'how many of my lithium would it take', 'CRISIS_OVERDOSE', 'how many of my lithium would it take'),
+    ('es', 'qué pasa si me tomo una caja entera', 'CRISIS_OVERDOSE', 'qué pasa si me tomo una caja'),
+    ('en', "they're gonna regret how they treated me", 'CRISIS_HARM_OTHERS', 'gonna regret how'),
+    ('en', "tomorrow they'll all see", 'CRISIS_HARM_OTHERS', "tomorrow they'll all see"),
+    ('es', 'se van a arrepentir', 'CRISIS_HARM_OTHERS', 'se van a arrepentir'),
+    ('en', 'the urges to cut are loud tonight', 'CRISIS_SELF_HARM', 'urges to cut'),
+    ('en', "chest is tight and can't catch my breath", 'CRISIS_EMERGENCY', "chest is tight and can't catch my breath"),
+    ('en', 'the left side of my face feels numb', 'CRISIS_EMERGENCY', 'side of my face feels numb'),
+    ('es', 'tiene la cara torcida de un lado', 'CRISIS_EMERGENCY', 'cara torcida'),
+    # means acquisition, a high place plus a time, farewell/finality, lethality with a combination or quantity
+    ('en', 'bought a rope today', 'CRISIS_SUICIDE', 'bought a rope'),
+    ('en', "picked up a gun from my uncle's", 'CRISIS_SUICIDE', 'picked up a gun'),
+    ('en', "borrowed my dad's gun this weekend", 'CRISIS_SUICIDE', "borrowed my dad's gun"),
+    ('en', 'got enough pills saved', 'CRISIS_SUICIDE', 'got enough pills'),
+    ('en', 'enough meds stashed now', 'CRISIS_SUICIDE', 'enough meds stashed'),
+    ('es', 'compré una cuerda hoy', 'CRISIS_SUICIDE', 'compré una cuerda'),
+    ('es', 'conseguí la escopeta de mi tío', 'CRISIS_SUICIDE', 'conseguí la escopeta'),
+    ('es', 'ya tengo suficientes pastillas', 'CRISIS_SUICIDE', 'ya tengo suficientes pastillas'),
+    ('en', "what's the highest bridge near the city centre? asking for tonight", 'CRISIS_SUICIDE', 'highest bridge near the city centre? asking for tonight'),
+    ('en', 'which floor of the parking garage is the highest, heading there now', 'CRISIS_SUICIDE', 'floor of the parking garage is the highest, heading there'),
+    ('en', 'where is the quietest overpass around here, heading over in a few minutes', 'CRISIS_SUICIDE', 'quietest overpass around here, heading over'),
+    ('es', 'cuantos metros tiene el puente de la costanera? voy esta noche', 'CRISIS_SUICIDE', 'cuantos metros tiene el puente de la costanera? voy esta noche'),
+    ('es', 'qué piso del estacionamiento es el más alto, voy para allá ahora', 'CRISIS_SUICIDE', 'piso del estacionamiento es el más alto, voy para allá'),
+    ('en', "it's been nice knowing everyone here", 'CRISIS_SUICIDE', "it's been nice knowing everyone"),
+    ('en', 'thanks for everything, this is my last post', 'CRISIS_SUICIDE', 'thanks for everything, this is my last'),
+    ('en', 'someone please take care of my cat', 'CRISIS_SUICIDE', 'someone please take care of my cat'),
+    ('en', 'tell my mom I love her', 'CRISIS_SUICIDE', 'tell my mom I love'),
+    ('es', 'fue un gusto conocerlos a todos', 'CRISIS_SUICIDE', 'fue un gusto conocerlos'),
+    ('es', 'cuiden a mi perro', 'CRISIS_SUICIDE', 'cuiden a mi perro'),
+    ('es', 'gracias por todo, este es mi ultimo mensaje', 'CRISIS_SUICIDE', 'gracias por todo, este es mi ultimo'),
+    ('es', 'díganle a mi mamá que la quiero', 'CRISIS_SUICIDE', 'díganle a mi mamá que la quiero'),
+    ('en', 'does it hurt if you take them all with wine?', 'CRISIS_OVERDOSE', 'does it hurt if you take them all'),
+    ('en', 'how many of these with vodka', 'CRISIS_OVERDOSE', 'how many of these with vodka'),
+    ('en', 'would I wake up if I took all of them', 'CRISIS_OVERDOSE', 'would I wake up if I took all of them'),
+    ('en', 'thinking of downing all my sertraline with vodka', 'CRISIS_OVERDOSE', 'all my sertraline with vodka'),
+    ('es', '¿duele si te las tomas todas con vino?', 'CRISIS_OVERDOSE', 'duele si te las tomas todas'),
+    ('es', 'cuantas de estas con vodka', 'CRISIS_OVERDOSE', 'cuantas de estas con vodka'),
+    ('es', 'me las trago todas con fernet', 'CRISIS_OVERDOSE', 'me las trago todas con fernet'),
+    ('es', 'si me tomo toda la caja con alcohol me despierto?', 'CRISIS_OVERDOSE', 'toda la caja con alcohol'),
+]
+
+MUST_NOT_MATCH = [
+    ('en', 'this post hits me hard', 'CRISIS_CHILD_AT_RISK'),
+    ('en', 'I have a date tonight', 'CRISIS_SUICIDE'),
+    ('en', 'this exercise will hurt my knees?', 'CRISIS_HARM_OTHERS'),
+    ('en', "I can't wake up in the mornings", 'CRISIS_EMERGENCY'),
+    ('es', 'me quiero morir de la vergüenza', 'CRISIS_SUICIDE'),
+    ('es', 'me toca el turno del jueves', 'CRISIS_CHILD_AT_RISK'),
+    ('es', 'me hice un corte de pelo', 'CRISIS_SELF_HARM'),
+    ('en', 'how many sessions would it take to see results?', 'CRISIS_OVERDOSE'),
+    ('en', "I've got a plan for my week: gym, journal, sleep", 'CRISIS_SUICIDE'),
+    ('en', 'my chest gets tight when I think about work', 'CRISIS_EMERGENCY'),
+    ('en', "you won't regret booking", 'CRISIS_HARM_OTHERS'),
+    ('es', 'no doy más de cansancio', 'CRISIS_SUICIDE'),
+    ('es', 'ya falta poco para las vacaciones', 'CRISIS_SUICIDE'),
+    ('es', 'cuántas sesiones se necesitan?', 'CRISIS_OVERDOSE'),
+    ('es', 'el médico no responde mis mensajes', 'CRISIS_EMERGENCY'),
+    # everyday purposes, sightseeing, ordinary goodbyes and general interaction questions
+    ('en', 'bought a rope for the climbing gym', 'CRISIS_SUICIDE'),
+    ('en', 'got a gun for hunting season', 'CRISIS_SUICIDE'),
+    ('en', 'do I have enough meds for my trip?', 'CRISIS_SUICIDE'),
+    ('en', 'I have enough pills to last until my refill', 'CRISIS_SUICIDE'),
+    ('es', 'compré cuerda para el tendedero', 'CRISIS_SUICIDE'),
+    ('es', 'compré una cuerda para la guitarra', 'CRISIS_SUICIDE'),
+    ('es', 'tengo suficientes pastillas para el viaje?', 'CRISIS_SUICIDE'),
+    ('en', 'highest bridge in the world is in China', 'CRISIS_SUICIDE'),
+    ('en', 'best view from the top floor', 'CRISIS_SUICIDE'),
+    ('en', "what's the tallest building in NYC? visiting today!", 'CRISIS_SUICIDE'),
+    ('en', "we're heading to the top floor restaurant tonight", 'CRISIS_SUICIDE'),
+    ('es', 'el puente más alto del mundo está en China', 'CRISIS_SUICIDE'),
+    ('es', 'la mejor vista es desde el último piso', 'CRISIS_SUICIDE'),
+    ('en', 'nice knowing you all at the workshop, see you next term!', 'CRISIS_SUICIDE'),
+    ('en', 'last post of the year, happy holidays!', 'CRISIS_SUICIDE'),
+    ('en', 'My last post got so many comments', 'CRISIS_SUICIDE'),
+    ('en', 'can you take care of my dog this weekend?', 'CRISIS_SUICIDE'),
+    ('es', 'fue un gusto conocerlos en el taller, nos vemos el próximo mes', 'CRISIS_SUICIDE'),
+    ('es', 'este es mi último post del año, felices fiestas', 'CRISIS_SUICIDE'),
+    ('es', 'cuiden a mi perro mientras estoy de vacaciones', 'CRISIS_SUICIDE'),
+    ('en', 'can you drink wine on sertraline?', 'CRISIS_OVERDOSE'),
+    ('en', 'how many glasses of wine with sertraline is safe?', 'CRISIS_OVERDOSE'),
+    ('en', 'I take all my vitamins with breakfast', 'CRISIS_OVERDOSE'),
+    ('es', '¿se puede tomar vino con sertralina?', 'CRISIS_OVERDOSE'),
+    ('es', 'puedo tomar una cerveza con el antibiótico?', 'CRISIS_OVERDOSE'),
+]
+# fmt: on
+
+
+test_when_term_present_then_exact_span_found, test_when_term_absent_then_no_entity = table_tests(
+    lambda lang: [CrisisRecognizer(supported_language=lang)], MUST_MATCH, MUST_NOT_MATCH
+)

@@ -1,0 +1,173 @@
+"""`setup`: pages and app secret go to SSM SecureStrings (moto server), validated, never echoed, never on disk."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ops import provision
+from chalicelib.config import PagesConfig
+from chalicelib.errors import ConfigError
+from tests.aws_fixtures import aws_client
+
+PAGE = {
+    "page_id": "104857600123456",
+    "instagram_id": "17841400000000001",
+    "name": "Harbor Counselling",
+    "access_token": "EAAG-page-token-secret",
+    "notify_email": "owner@harbor.example",
+    "contact_reply": "Please call 555-0100 rather than commenting.",
+}
+
+
+@pytest.fixture
+def ssm(moto_server: str) -> Any:
+    client = aws_client("ssm", moto_server)
+    yield client
+    for stage in ("dev", "prod"):
+        names = provision.parameter_names(stage)
+        for name in (names.pages, names.app_secret):
+            try:
+                client.delete_parameter(Name=name)
+            except client.exceptions.ParameterNotFound:
+                pass
+
+
+def _pages_file(tmp_path: Path, *pages: dict) -> Path:
+    path = tmp_path / "pages.json"
+    path.write_text(json.dumps({"pages": list(pages or (PAGE,))}), encoding="utf-8")
+    return path
+
+
+def _args(**kw: Any) -> argparse.Namespace:
+    parser = argparse.ArgumentParser()
+    provision.configure(parser)
+    argv = []
+    for key, value in kw.items():
+        flag = "--" + key.replace("_", "-")
+        if value is True:
+            argv.append(flag)
+        else:
+            argv += [flag, str(value)]
+    return parser.parse_args(argv)
+
+
+def _get(ssm: Any, name: str) -> dict:
+    return ssm.get_parameter(Name=name, WithDecryption=True)["Parameter"]
+
+
+def test_parameter_names_are_fixed_per_stage() -> None:
+    assert provision.parameter_names("prod") == provision.ParameterNames("/pageguard/prod/pages", "/pageguard/prod/app-secret")
+    with pytest.raises(ConfigError):
+        provision.parameter_names("local")
+
+
+def test_setup_stores_pages_and_secrets_as_securestrings_without_printing_them(ssm: Any, tmp_path: Path) -> None:
+    # GIVEN a pages file outside the repo and the app secret in the environment
+    out, err = io.StringIO(), io.StringIO()
+    args = _args(stage="prod", pages_file=_pages_file(tmp_path))
+    # WHEN setup runs
+    rc = provision.run(args, ssm=ssm, env={provision.APP_SECRET_ENV: "s3cr3t-app"}, out=out, err=err, interactive=False)
+    # THEN both parameters are SecureStrings holding the JSON the functions read
+    assert rc == 0, err.getvalue()
+    pages = _get(ssm, "/pageguard/prod/pages")
+    assert pages["Type"] == "SecureString"
+    assert PagesConfig.from_json(pages["Value"]).for_account("17841400000000001").access_token == "EAAG-page-token-secret"
+    secret = _get(ssm, "/pageguard/prod/app-secret")
+    assert secret["Type"] == "SecureString"
+    stored = json.loads(secret["Value"])
+    assert stored["app_secret"] == "s3cr3t-app" and len(stored["verify_token"]) >= 32
+    # AND the app secret and page token are never printed; the generated verify token is, once
+    printed = out.getvalue() + err.getvalue()
+    assert "s3cr3t-app" not in printed and "EAAG-page-token-secret" not in printed
+    assert stored["verify_token"] in out.getvalue()
+
+
+def test_rotating_the_app_secret_keeps_the_verify_token(ssm: Any) -> None:
+    first = provision.store_configuration(ssm, "dev", app_secret="old", verify_token="vt-123")
+    assert first.written == ("/pageguard/dev/app-secret",) and first.generated_verify_token == ""
+    second = provision.store_configuration(ssm, "dev", app_secret="new")
+    assert json.loads(_get(ssm, "/pageguard/dev/app-secret")["Value"]) == {"app_secret": "new", "verify_token": "vt-123"}
+    assert second.generated_verify_token == ""
+    # Same values again: nothing to write.
+    assert provision.store_configuration(ssm, "dev", app_secret="new").written == ()
+
+
+def test_pages_only_update_leaves_the_app_secret_alone(ssm: Any, tmp_path: Path) -> None:
+    provision.store_configuration(ssm, "dev", app_secret="keep-me", verify_token="vt")
+    out = io.StringIO()
+    rc = provision.run(_args(stage="dev", pages_file=_pages_file(tmp_path), pages_only=True), ssm=ssm, env={},
+                       out=out, err=io.StringIO(), interactive=False)
+    assert rc == 0
+    assert json.loads(_get(ssm, "/pageguard/dev/app-secret")["Value"])["app_secret"] == "keep-me"
+    assert "stored /pageguard/dev/pages" in out.getvalue()
+
+
+def test_first_setup_without_an_app_secret_writes_nothing(ssm: Any, tmp_path: Path) -> None:
+    err = io.StringIO()
+    rc = provision.run(_args(stage="prod", pages_file=_pages_file(tmp_path)), ssm=ssm, env={}, out=io.StringIO(),
+                       err=err, interactive=False)
+    assert rc == 1 and "no app secret" in err.getvalue()
+    with pytest.raises(ssm.exceptions.ParameterNotFound):
+        ssm.get_parameter(Name="/pageguard/prod/pages")
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("not json", "JSON"),
+        (json.dumps({"pages": []}), "no pages"),
+        (json.dumps({"pages": [{**PAGE, "notify_email": ""}]}), "notify_email"),
+        (json.dumps({"pages": [PAGE, PAGE]}), "twice"),
+    ],
+)
+def test_invalid_pages_files_are_refused_before_any_aws_call(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "pages.json"
+    path.write_text(content, encoding="utf-8")
+    err = io.StringIO()
+    rc = provision.run(_args(stage="prod", pages_file=path), ssm=object(), env={provision.APP_SECRET_ENV: "x"},
+                       out=io.StringIO(), err=err, interactive=False)
+    assert rc == 1 and message in err.getvalue()
+
+
+def test_check_only_validates(tmp_path: Path) -> None:
+    out = io.StringIO()
+    rc = provision.run(_args(stage="prod", pages_file=_pages_file(tmp_path), check=True), ssm=object(), env={},
+                       out=out, err=io.StringIO(), interactive=False)
+    assert rc == 0 and "1 page(s)" in out.getvalue()
+
+
+def test_a_large_pages_configuration_uses_a_tier_that_fits(ssm: Any) -> None:
+    many = [{**PAGE, "page_id": str(1000 + i), "contact_reply": "x" * 400} for i in range(12)]
+    provision.store_configuration(ssm, "dev", pages_json=json.dumps({"pages": many}), update_app_secret=False)
+    stored = _get(ssm, "/pageguard/dev/pages")["Value"]
+    assert len(stored.encode()) > provision.STANDARD_TIER_LIMIT
+    assert len(PagesConfig.from_json(stored).pages) == 12
+
+
+def test_a_pages_file_inside_the_repo_gets_a_warning(tmp_path: Path) -> None:
+    err = io.StringIO()
+    provision.warn_if_tracked(provision.REPO_ROOT / "pages.example.json", err)
+    assert "inside the repository" in err.getvalue()
+    quiet = io.StringIO()
+    provision.warn_if_tracked(_pages_file(tmp_path), quiet)
+    assert quiet.getvalue() == ""
+
+
+def test_load_pages_reads_what_setup_stored(ssm: Any) -> None:
+    provision.store_configuration(ssm, "dev", pages_json=json.dumps({"pages": [PAGE]}), update_app_secret=False)
+    assert provision.load_pages(ssm, "dev").pages[0].page_id == PAGE["page_id"]
+    with pytest.raises(ConfigError, match="run setup"):
+        provision.load_pages(ssm, "prod")
+
+
+def test_the_cli_dispatches_setup(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from ops import cli
+
+    assert cli.main(["setup", "--stage", "prod", "--pages-file", str(_pages_file(tmp_path)), "--check"]) == 0
+    assert "1 page(s)" in capsys.readouterr().out
