@@ -1,4 +1,4 @@
-"""PageGuard's Chalice app: routes and event handlers only; everything else lives in chalicelib."""
+"""PageGuard's Chalice app: routes and event handlers only. Objects come from chalicelib.wiring (the composition root)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from chalice.app import ConvertToMiddleware
 
 from chalicelib import __version__
 from chalicelib.ingest import webhook
+from chalicelib.config import RECONCILE_EVERY_MINUTES
 from chalicelib.errors import WebhookPayloadError, WebhookSignatureError
 from chalicelib.logs import logger
 from chalicelib.ingest.queue import QueueError
@@ -78,13 +79,16 @@ def receive_webhook() -> Response:
 @app.lambda_function(name=WORKER_FUNCTION)
 def worker(event: dict, context: object) -> dict:
     # SQS event source with ReportBatchItemFailures is created in infra/ (on_sqs_message can't set it).
+    # Imported here so the webhook Lambda never loads the worker's modules.
     from chalicelib.ingest.worker import handle_sqs_batch
 
-    return handle_sqs_batch(event, context)
+    d = deps()
+    return handle_sqs_batch(event, context, pipeline=d.pipeline, store=d.store, visibility=d.redelivery_delay)
 
 
-@app.schedule(Rate(15, unit=Rate.MINUTES), name=RECONCILE_FUNCTION)
+@app.schedule(Rate(RECONCILE_EVERY_MINUTES, unit=Rate.MINUTES), name=RECONCILE_FUNCTION)
 def reconcile(event: object) -> None:
     from chalicelib.ingest.reconcile import run_scheduled
 
-    run_scheduled()
+    d = deps()
+    run_scheduled(d.pipeline, d.store)

@@ -1,4 +1,4 @@
-"""Settings read from the environment once, and the per-page configuration (pages file or SSM/Secrets Manager)."""
+"""Settings read from the environment once, and the per-page configuration (a pages file, or an SSM parameter on AWS)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,8 @@ LOCAL_VERIFY_TOKEN = "pageguard-local-verify-token"
 DEFAULT_GRAPH_API_URL = "https://graph.facebook.com/v25.0"
 DEFAULT_AUDIT_RETENTION_DAYS = 90.0
 DEFAULT_NOTIFY_FROM = "PageGuard <alerts@pageguard.invalid>"
+# How often the reconcile sweep runs (app.py's schedule; reconcile.py looks back further than this).
+RECONCILE_EVERY_MINUTES = 15
 
 # Safe-messaging guidance: short, no method details, no clinical advice, points to help now.
 DEFAULT_CRISIS_REPLY = (
@@ -28,7 +30,8 @@ DEFAULT_CRISIS_REPLY = (
 )
 
 # Emails and phone-like runs in free text: the practice's own contact details in its contact_reply.
-CONTACT_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\+?\d[\d\s().-]{6,}\d")
+EMAIL_PATTERN = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+CONTACT_RE = re.compile(EMAIL_PATTERN + r"|\+?\d[\d\s().-]{6,}\d")
 
 
 def extract_contacts(text: str) -> tuple[str, ...]:
@@ -117,14 +120,14 @@ def _bool(value: str | None, default: bool | None) -> bool | None:
 
 @dataclass(frozen=True)
 class Settings:
-    """Process-wide settings. Only wiring.py calls from_env()."""
+    """Process-wide settings. Only wiring.py calls from_env(); ops/ passes it a deployed stage's environment."""
 
     stage: str
     app_secret: str
     verify_token: str
     graph_api_url: str
     pages_file: str  # local: path to the pages JSON
-    pages_parameter: str  # AWS: SSM parameter name or Secrets Manager secret id holding the same JSON
+    pages_parameter: str  # AWS: the SSM SecureString parameter holding the same JSON
     store_path: str
     outbox_dir: str
     notify_from: str
@@ -134,6 +137,9 @@ class Settings:
     store_table: str  # AWS: the DynamoDB table for idempotency, audit, dead letters
     dead_letter_queue_url: str  # AWS: SQS's own dead-letter queue (messages whose worker crashed or timed out)
     audit_retention_days: float
+    # POWERTOOLS_IDEMPOTENCY_DISABLED: Powertools then runs every step again on redelivery (tests of
+    # other projects use it); PageGuard only warns, because acting once is what its replies rely on.
+    idempotency_disabled: bool = False
 
     @property
     def is_local(self) -> bool:
@@ -160,6 +166,7 @@ class Settings:
             store_table=env.get("STORE_TABLE", ""),
             dead_letter_queue_url=env.get("DEAD_LETTER_QUEUE_URL", ""),
             audit_retention_days=_days(env.get("AUDIT_RETENTION_DAYS"), DEFAULT_AUDIT_RETENTION_DAYS),
+            idempotency_disabled=bool(_bool(env.get("POWERTOOLS_IDEMPOTENCY_DISABLED"), False)),
         )
 
     def dry_run_for(self, page: PageSettings) -> bool:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import enum
+import math
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from typing import Any
 
 
@@ -69,6 +71,21 @@ class WebhookEvent:
     authored_by_page: bool = False
     field: str = ""  # Meta's webhook field: feed, comments, live_comments, messages
 
+    @classmethod
+    def comment(
+        cls, platform: Platform, *, account_id: str, item_id: str, sender_id: str, text: str, created_time: float,
+        field: str, verb: str = "add", post_id: str = "", parent_id: str = "", permalink: str = "",
+        attachment_types: tuple[str, ...] = (),
+    ) -> "WebhookEvent":
+        """A comment (or the page's own post) as webhooks and Graph listings both describe it; written by
+        the page itself when the author is the account it arrived for."""
+        return cls(
+            platform=platform, surface=Surface.COMMENT, account_id=account_id, item_id=item_id, sender_id=sender_id,
+            text=text, created_time=created_time, verb=verb, post_id=post_id, parent_id=parent_id,
+            permalink=permalink, attachment_types=attachment_types,
+            authored_by_page=bool(sender_id) and sender_id == account_id, field=field,
+        )
+
     @property
     def event_key(self) -> str:
         """Dedupe key: the same comment version or message delivered twice has the same key."""
@@ -114,3 +131,26 @@ class Decision:
     verdict: Verdict
     actions: tuple[Action, ...] = ()
     note: str = ""  # a short, text-free explanation such as "own post with client details"
+
+
+def meta_time(value: Any) -> float | None:
+    """Meta's times in Unix seconds: feed sends seconds, messaging milliseconds, Graph listings ISO 8601."""
+    if isinstance(value, bool) or value is None or value == "":
+        return None
+    if isinstance(value, (int, float)) or (isinstance(value, str) and value.replace(".", "", 1).isdigit()):
+        try:
+            number = float(value)
+        except OverflowError:  # an integer too large for a float
+            return None
+        if not math.isfinite(number) or number < 0:
+            return None
+        return number / 1000.0 if number > 10_000_000_000 else number
+    if isinstance(value, str):
+        try:
+            return datetime.strptime(value, "%Y-%m-%dT%H:%M:%S%z").timestamp()
+        except ValueError:
+            try:
+                return datetime.fromisoformat(value).timestamp()
+            except ValueError:
+                return None
+    return None

@@ -1,4 +1,10 @@
-"""Composition root: builds the real objects once per process from Settings; tests swap them with use()."""
+"""Composition root: the one place PageGuard's real objects are built, once per process, from Settings.
+
+`deps()` builds them from the environment (app.py); `deps_for_env(env)` from another environment (ops/ for a
+deployed stage); `use()` installs other ones (tests). Nothing under chalicelib/ imports this module: app.py
+and ops/ hand the objects in. The builders import their parts when first called, so the webhook Lambda,
+which needs only the queue, never loads the detector, the Graph client or boto3's DynamoDB.
+"""
 
 from __future__ import annotations
 
@@ -6,23 +12,32 @@ import json
 import threading
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Mapping
 
 from chalicelib.config import PagesConfig, Settings
-from chalicelib.errors import ConfigError
+from chalicelib.errors import ConfigError, StoreError
 from chalicelib.ingest.queue import EventQueue, SqliteEventQueue, SqsEventQueue
+from chalicelib.models import WebhookEvent
+
+if TYPE_CHECKING:
+    from chalicelib.act.notifier import Notifier
+    from chalicelib.act.pipeline import Pipeline
+    from chalicelib.ingest.worker import VisibilitySetter
+    from chalicelib.state.store import Store
 
 PARAMETER_MAX_AGE_S = 300  # re-read SSM parameters at most every 5 minutes (token rotation, new pages)
 
 
 @dataclass
 class Deps:
-    """Everything the handlers need. Expensive parts (detector, pipeline) are built on first use."""
+    """Everything the handlers and operator tools need. Parts are built on first use, so the webhook
+    Lambda never loads the detector; tests pass ready-made parts as `_queue`, `_pipeline`, `_store`."""
 
     settings: Settings
     _queue: EventQueue | None = None
-    _pipeline: Any = None
-    _store: Any = None
+    _pipeline: Pipeline | None = None
+    _store: Store | None = None
+    _visibility: VisibilitySetter | None = None
     _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     # --- secrets and pages ---------------------------------------------------------------
@@ -38,7 +53,7 @@ class Deps:
     def pages(self) -> PagesConfig:
         return load_pages(self.settings)
 
-    # --- hand-off ------------------------------------------------------------------------
+    # --- parts, built once -----------------------------------------------------------------
     @property
     def queue(self) -> EventQueue:
         with self._lock:
@@ -46,32 +61,81 @@ class Deps:
                 self._queue = build_queue(self)
             return self._queue
 
-    # --- pipeline wiring ---
     @property
-    def store(self) -> Any:
+    def store(self) -> Store:
         with self._lock:
             if self._store is None:
-                from chalicelib.state.store import build_store
-
                 self._store = build_store(self.settings)
             return self._store
 
     @property
-    def pipeline(self) -> Any:
+    def pipeline(self) -> Pipeline:
         with self._lock:
             if self._pipeline is None:
                 self._pipeline = build_pipeline(self)
             return self._pipeline
-    # --- end pipeline wiring ---
+
+    @property
+    def redelivery_delay(self) -> VisibilitySetter | None:
+        """The worker's backoff between SQS receives of a failing message (None without a queue URL)."""
+        with self._lock:
+            if self._visibility is None and self.settings.queue_url:
+                import boto3
+
+                from chalicelib.ingest.worker import visibility_setter
+
+                self._visibility = visibility_setter(self.settings.queue_url, boto3.client("sqs"))
+            return self._visibility
+
+    def park_dead_letter(self, event: WebhookEvent, reason: str, attempts: int) -> str:
+        """The local queue's dead-letter hook: park an event that kept failing, with its reason."""
+        return self.store.park(event, reason, attempts)
 
 
-def build_pipeline(deps: Deps) -> Any:
-    from chalicelib.act.pipeline import build_pipeline as build
+def build_deps(settings: Settings) -> Deps:
+    return Deps(settings=settings)
+
+
+def build_pipeline(deps: Deps) -> Pipeline:
+    from chalicelib.act.graph import DryRunGraphClient, HttpGraphClient
+    from chalicelib.act.pipeline import Pipeline
+    from chalicelib.detect.engine import get_detector
 
     # On AWS the app secret lives in SSM, not the environment; the Graph client signs its calls with it
     # (appsecret_proof), which Meta requires when the app has "Require App Secret" on.
     settings = replace(deps.settings, app_secret=deps.app_secret)
-    return build(settings=settings, pages_loader=lambda: deps.pages, store=deps.store)
+    return Pipeline(
+        pages=lambda: deps.pages,
+        detector=get_detector(),
+        graph=HttpGraphClient.from_settings(settings),
+        dry_run_graph=DryRunGraphClient(),
+        settings=settings,
+        notifier=build_notifier(settings),
+        store=deps.store,
+    )
+
+
+def build_notifier(settings: Settings) -> Notifier:
+    """Local stage: .eml files in OUTBOX_DIR. AWS: SES v2."""
+    from chalicelib.act.notifier import OutboxNotifier, SesNotifier
+
+    return OutboxNotifier.from_settings(settings) if settings.is_local else SesNotifier.from_settings(settings)
+
+
+def build_store(settings: Settings) -> Store:
+    """Local stage: SqliteStore at STORE_PATH. AWS: DynamoStore on STORE_TABLE."""
+    from chalicelib.state.dynamo_store import DynamoStore
+    from chalicelib.state.records import DAY
+    from chalicelib.state.sqlite_store import SqliteStore
+
+    retention = int(settings.audit_retention_days * DAY)
+    if settings.is_local:
+        return SqliteStore(settings.store_path, retention_seconds=retention)
+    if not settings.store_table:
+        raise StoreError("STORE_TABLE is not set")
+    import boto3
+
+    return DynamoStore(boto3.resource("dynamodb").Table(settings.store_table), retention_seconds=retention)
 
 
 def build_queue(deps: Deps) -> EventQueue:
@@ -80,7 +144,7 @@ def build_queue(deps: Deps) -> EventQueue:
         return SqliteEventQueue(
             settings.store_path,
             handler=lambda event: deps.pipeline.handle(event),
-            on_dead_letter=lambda event, reason, attempts: deps.store.park(event, reason, attempts),
+            on_dead_letter=deps.park_dead_letter,
         )
     if not settings.queue_url:
         raise ConfigError("QUEUE_URL is not set")
@@ -138,8 +202,18 @@ def deps() -> Deps:
     global _deps
     with _deps_lock:
         if _deps is None:
-            _deps = Deps(settings=Settings.from_env())
+            _deps = build_deps(Settings.from_env())
         return _deps
+
+
+def settings_for(env: Mapping[str, str]) -> Settings:
+    """Settings from an environment other than this process's (ops/: a deployed stage's, rebuilt)."""
+    return Settings.from_env(env)
+
+
+def deps_for_env(env: Mapping[str, str]) -> Deps:
+    """Dependencies for another environment (ops/ acting on a deployed stage or a local pages file)."""
+    return build_deps(settings_for(env))
 
 
 def use(replacement: Deps | None) -> None:
@@ -147,3 +221,4 @@ def use(replacement: Deps | None) -> None:
     global _deps
     with _deps_lock:
         _deps = replacement
+

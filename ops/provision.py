@@ -11,7 +11,6 @@ The parameter names are fixed per stage (`/pageguard/<stage>/pages`, `/pageguard
 
 from __future__ import annotations
 
-import argparse
 import getpass
 import json
 import os
@@ -152,18 +151,6 @@ def load_pages(ssm: Any, stage: str) -> PagesConfig:
     return PagesConfig.from_json(value)
 
 
-def stage_environment(stage: str) -> dict[str, str]:
-    """The literal environment variables .chalice/config.json gives a stage (GRAPH_API_URL, parameter names)."""
-    try:
-        config = json.loads((REPO_ROOT / ".chalice" / "config.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    stage_config = config.get("stages", {}).get(stage, {})
-    env = dict(config.get("environment_variables", {}))
-    env.update(stage_config.get("environment_variables", {}))
-    return {k: v for k, v in env.items() if isinstance(v, str)}
-
-
 def warn_if_tracked(path: Path, err: TextIO) -> None:
     """Page tokens in a file git could commit are a leak waiting to happen: say so (the file is not changed)."""
     try:
@@ -191,24 +178,22 @@ def _secret_from(env: Mapping[str, str], var: str, prompt: str, interactive: boo
     return None
 
 
-# --- command line ---------------------------------------------------------------------------------
+# --- command ---------------------------------------------------------------------------------------
 
 
-def configure(parser: argparse.ArgumentParser) -> None:
-    parser.description = (
-        "Store the pages configuration and the Meta app secret for a deployed stage in SSM Parameter Store "
-        f"(SecureString). The app secret and verify token come from ${APP_SECRET_ENV} / ${VERIFY_TOKEN_ENV} "
-        "or a hidden prompt, never from the command line; a verify token is generated if there is none."
-    )
-    parser.add_argument("--stage", choices=("dev", "prod"), required=True)
-    parser.add_argument("--pages-file", type=Path, help="pages JSON (see pages.example.json); keep it outside the repo")
-    parser.add_argument("--pages-only", action="store_true", help="update the pages only; keep the stored app secret")
-    parser.add_argument("--region", default=None, help="AWS region of the stack (default: your AWS config)")
-    parser.add_argument("--kms-key-id", default="", help="customer-managed KMS key (default: the account's aws/ssm key)")
-    parser.add_argument("--check", action="store_true", help="validate the pages file and stop; no AWS calls")
+@dataclass(frozen=True)
+class SetupOptions:
+    """`setup`'s options (ops/cli.py documents each)."""
+
+    stage: str
+    pages_file: Path | None = None
+    pages_only: bool = False
+    region: str | None = None
+    kms_key_id: str = ""
+    check: bool = False
 
 
-def run(args: argparse.Namespace, *, ssm: Any = None, env: Mapping[str, str] | None = None,
+def run(args: SetupOptions, *, ssm: Any = None, env: Mapping[str, str] | None = None,
         out: TextIO | None = None, err: TextIO | None = None, interactive: bool | None = None) -> int:
     out = sys.stdout if out is None else out
     err = sys.stderr if err is None else err
@@ -255,13 +240,3 @@ def run(args: argparse.Namespace, *, ssm: Any = None, env: Mapping[str, str] | N
         )
     out.write("The functions read these within 5 minutes (parameter cache); no redeploy needed.\n")
     return 0
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m ops.provision")
-    configure(parser)
-    return run(parser.parse_args(argv))
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

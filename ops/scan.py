@@ -10,18 +10,24 @@ Comment text is never printed.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
 import re
 import sys
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Callable, TextIO
 
+from chalicelib.act import policy
+from chalicelib.act.graph import GraphClient, HttpGraphClient
+from chalicelib.act.pipeline import Pipeline
 from chalicelib.config import PagesConfig, PageSettings
-from chalicelib.errors import ConfigError, GraphError
+from chalicelib.detect.engine import Detector, get_detector
+from chalicelib.errors import ConfigError
+from chalicelib.ingest import sweep
+from chalicelib.models import ActionKind, Label, Surface, WebhookEvent
+from ops.stage import StageTarget, deps_for
+from ops.subscription import PagesSource, load_target
 
 _DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([mhdw])\s*$", re.IGNORECASE)
 _UNIT_SECONDS = {"m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
@@ -88,25 +94,31 @@ class ScanReport:
 
 
 class Progress:
-    """A one-line progress bar on a terminal (stderr), or a line every 10% when stderr is not a terminal."""
+    """Progress on stderr: a rich progress bar on a terminal, or a line every 10% when stderr is a pipe."""
 
-    def __init__(self, stream: TextIO, width: int = 30) -> None:
+    def __init__(self, stream: TextIO) -> None:
         self._stream = stream
-        self._width = width
-        self._tty = bool(getattr(stream, "isatty", lambda: False)())
         self._last_decile = -1
+        self._bar: Any = None
+        self._task: Any = None
+        if bool(getattr(stream, "isatty", lambda: False)()):
+            from rich.console import Console
+            from rich.progress import Progress as RichProgress
+
+            self._bar = RichProgress(console=Console(file=stream), transient=False)
 
     def update(self, done: int, total: int, label: str) -> None:
         total = max(total, 1)
-        fraction = min(done / total, 1.0)
-        if self._tty:
-            filled = int(fraction * self._width)
-            bar = "#" * filled + "." * (self._width - filled)
-            self._stream.write(f"\r[{bar}] {done}/{total} {label[:40]:<40}")
+        if self._bar is not None:
+            if self._task is None:
+                self._bar.start()
+                self._task = self._bar.add_task(label, total=total)
+            self._bar.update(self._task, completed=done, total=total, description=label[:40])
             if done >= total:
-                self._stream.write("\n")
-            self._stream.flush()
+                self._bar.stop()
+                self._task = None
             return
+        fraction = min(done / total, 1.0)
         decile = int(fraction * 10)
         if decile != self._last_decile or done >= total:
             self._last_decile = decile
@@ -116,35 +128,32 @@ class Progress:
 
 def scan(
     pages: PagesConfig,
-    graph_for_page: Callable[[PageSettings], Any],
-    detector: Any,
+    graph_for_page: Callable[[PageSettings], GraphClient],
+    detector: Detector,
     since: float,
     *,
-    apply_with: Any = None,
+    apply_with: Pipeline | None = None,
     emit: Callable[[ScanLine], None] = lambda line: None,
     progress: Progress | None = None,
 ) -> ScanReport:
     """Moderate (apply_with=a Pipeline) or just assess (None) every comment newer than `since`."""
-    from chalicelib.act import policy
-    from chalicelib.models import ActionKind, Surface
-
     report = ScanReport()
-    for page in pages.pages:
+    for listed in sweep.list_comments(pages, graph_for_page, since):
+        page = listed.page
         report.pages += 1
-        try:
-            events = [e for e in graph_for_page(page).list_recent_comments(page, since) if e.surface is Surface.COMMENT]
-        except GraphError as exc:
-            report.errors.append(f"{page.page_id}: {type(exc).__name__}")
+        if listed.error:
+            report.errors.append(listed.error)
             if progress:
-                progress.update(0, 0, f"{page.name}: listing failed ({type(exc).__name__})")
+                progress.update(0, 0, f"{page.name}: listing failed ({listed.error.split(': ')[-1]})")
             continue
+        events = [e for e in listed.events if e.surface is Surface.COMMENT]
         for index, event in enumerate(events, start=1):
             report.comments += 1
             verdict = detector.detect(event.text, allowed_contacts=page.allowed_contacts)
             decision = policy.decide(page, event, verdict)
             kinds = tuple(a.kind.value for a in decision.actions)
             hides = any(a.kind is ActionKind.HIDE for a in decision.actions)
-            report.flagged += verdict.label.value != "ok"
+            report.flagged += verdict.label is not Label.OK
             report.would_hide += hides
             outcome = "dry-run"
             if apply_with is not None:
@@ -158,91 +167,42 @@ def scan(
     return report
 
 
-def _apply(pipeline: Any, event: Any, report: ScanReport) -> str:
-    store = pipeline.store
-    record = store.get_audit(event.item_id)
-    if (record is not None and record.settled) or store.is_ours(event.item_id):
+def _apply(pipeline: Pipeline, event: WebhookEvent, report: ScanReport) -> str:
+    # The same path a webhook takes; a failed item stays unhandled and reconcile or a re-run picks it up.
+    outcome = sweep.drive(pipeline, pipeline.store, event, report.errors)
+    if outcome is sweep.Outcome.SETTLED:
         report.skipped += 1
-        return "already handled"
-    try:
-        pipeline.handle(event)
-    except Exception as exc:  # keep scanning; the item stays unhandled and reconcile or a re-run picks it up
-        report.errors.append(f"{event.item_id}: {type(exc).__name__}")
-        return f"failed: {type(exc).__name__}"
-    report.applied += 1
-    return "applied"
-
-
-# --- command line ---------------------------------------------------------------------------------
-
-
-def configure(parser: argparse.ArgumentParser) -> None:
-    parser.description = (
-        "Back-fill: check the comments already on each page's recent posts and Instagram media. Dry run by "
-        "default (prints id, verdict, entity types, would-hide); --apply moderates them through the pipeline."
-    )
-    source = parser.add_mutually_exclusive_group(required=True)
-    source.add_argument("--stage", choices=("dev", "prod"), help="a deployed stage: pages from SSM, state in its table")
-    source.add_argument("--pages-file", type=Path, help="local run: pages JSON, local SQLite state and outbox")
-    parser.add_argument("--since", default="30d", help="how far back: 30d, 12h, 2w or a date (default 30d)")
-    parser.add_argument("--page", action="append", default=[], help="only this page id (repeatable)")
-    parser.add_argument("--apply", action="store_true", help="act on what is found (default: dry run)")
-    parser.add_argument("--max-posts", type=int, default=25, help="most recent posts/media per page to read (default 25)")
-    parser.add_argument("--json", action="store_true", help="print JSON lines instead of a table")
-    parser.add_argument("--graph-api-url", default=None)
-    parser.add_argument("--stack-name", default=None, help="with --apply on a stage: default pageguard-STAGE")
-    parser.add_argument("--region", default=None)
-
-
-def _stage_settings_env(args: argparse.Namespace) -> dict[str, str]:
-    """The environment the deployed functions have, rebuilt from config.json and the stack's outputs."""
-    import boto3
-
-    from ops import provision
-
-    env = provision.stage_environment(args.stage)
-    env["PAGEGUARD_STAGE"] = args.stage
-    stack_name = args.stack_name or f"pageguard-{args.stage}"
-    cfn = boto3.client("cloudformation", region_name=args.region)
-    stack = cfn.describe_stacks(StackName=stack_name)["Stacks"][0]
-    outputs = {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
-    parameters = {p["ParameterKey"]: p.get("ParameterValue", "") for p in stack.get("Parameters", [])}
-    env["STORE_TABLE"] = outputs.get("StoreTableName", "")
-    env["QUEUE_URL"] = outputs.get("EventsQueueUrl", "")
-    env["DEAD_LETTER_QUEUE_URL"] = outputs.get("DeadLetterQueueUrl", "")
-    if parameters.get("SenderEmail"):
-        env["NOTIFY_FROM"] = f"PageGuard <{parameters['SenderEmail']}>"
-    if parameters.get("AuditRetentionDays"):
-        env["AUDIT_RETENTION_DAYS"] = parameters["AuditRetentionDays"]
-    if args.graph_api_url:
-        env["GRAPH_API_URL"] = args.graph_api_url
-    return env
-
-
-def build_pipeline_for(args: argparse.Namespace) -> Any:
-    """The real pipeline for --apply: the deployed stage's table/SES/SSM, or the local stage's SQLite."""
-    import os
-
-    from chalicelib.config import Settings
-    from chalicelib.wiring import Deps
-
-    if args.stage:
-        env = {**os.environ, **_stage_settings_env(args)}
+    elif outcome is sweep.Outcome.HANDLED:
+        report.applied += 1
     else:
-        env = {**os.environ, "PAGEGUARD_STAGE": "local", "PAGES_FILE": str(args.pages_file)}
-        if args.graph_api_url:
-            env["GRAPH_API_URL"] = args.graph_api_url
-    return Deps(settings=Settings.from_env(env)).pipeline
+        return f"failed: {report.errors[-1].split(': ')[-1]}"
+    return str(outcome)
 
 
-def run(args: argparse.Namespace, *, ssm: Any = None, out: TextIO | None = None, err: TextIO | None = None,
+# --- command ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScanOptions(PagesSource):
+    """`scan`'s options (ops/cli.py documents each)."""
+
+    since: str = "30d"
+    apply: bool = False
+    max_posts: int = 25
+    json: bool = False
+    stack_name: str | None = None
+
+
+def build_pipeline_for(args: ScanOptions) -> Pipeline:
+    """The real pipeline for --apply: the deployed stage's table/SES/SSM, or the local stage's SQLite."""
+    target = StageTarget(args.stage, args.stack_name, args.region, args.graph_api_url)
+    return deps_for(target, pages_file=None if args.stage else args.pages_file).pipeline
+
+
+def run(args: ScanOptions, *, ssm: Any = None, out: TextIO | None = None, err: TextIO | None = None,
         clock: Callable[[], float] = time.time) -> int:
     out = sys.stdout if out is None else out
     err = sys.stderr if err is None else err
-    from chalicelib.detect.engine import get_detector
-    from chalicelib.act.graph import HttpGraphClient
-    from ops.subscription import load_target
-
     try:
         since = parse_since(args.since, clock())
         pages, secret, base = load_target(args, ssm)
@@ -269,13 +229,3 @@ def run(args: argparse.Namespace, *, ssm: Any = None, out: TextIO | None = None,
     if not args.apply and report.would_hide:
         err.write("dry run: re-run with --apply to act on these.\n")
     return 1 if report.errors else 0
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m ops.scan")
-    configure(parser)
-    return run(parser.parse_args(argv))
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -10,7 +10,6 @@ instagram_id this checks that the Page really is linked to that Instagram accoun
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import sys
@@ -18,8 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, TextIO
 
+from chalicelib.act.graph import HttpGraphClient
 from chalicelib.config import DEFAULT_GRAPH_API_URL, PagesConfig, PageSettings
 from chalicelib.errors import ConfigError, GraphError, GraphPermanentError, GraphTokenExpiredError
+from ops.provision import APP_SECRET_ENV, load_pages, parameter_names, read_app_secret
+from ops.stage import stage_environment
 
 PAGE_FIELDS = ("feed", "messages", "message_echoes")
 # Chosen in the App Dashboard (Webhooks > Instagram) when the app uses Facebook Login; not settable here.
@@ -59,17 +61,17 @@ def _fields_of(apps: Iterable[Any], app_id: str) -> tuple[str, ...]:
     return best
 
 
-def check_page(graph: Any, page: PageSettings, *, app_id: str = "", fields: tuple[str, ...] = PAGE_FIELDS) -> PageSubscription:
+def check_page(graph: HttpGraphClient, page: PageSettings, *, app_id: str = "", fields: tuple[str, ...] = PAGE_FIELDS) -> PageSubscription:
     """What Meta has recorded for this Page (and whether its Instagram account is the one configured)."""
-    # _request is the Graph client's transport: token in the Authorization header, appsecret_proof,
+    # request() is the Graph client's transport: token in the Authorization header, appsecret_proof,
     # Meta's errors translated to errors.py types. The subscribe calls are the only non-moderation ones.
-    body = graph._request(page, "GET", f"/{page.page_id}/subscribed_apps", op="subscribed_apps")  # noqa: SLF001
+    body = graph.request(page, "GET", f"/{page.page_id}/subscribed_apps", op="subscribed_apps")
     subscribed = _fields_of(body.get("data") or [], app_id)
     missing = tuple(f for f in fields if f not in subscribed)
     problems: list[str] = []
     linked = ""
     if page.instagram_id:
-        info = graph._request(  # noqa: SLF001
+        info = graph.request(
             page, "GET", f"/{page.page_id}", op="page_instagram", params={"fields": "instagram_business_account"}
         )
         linked = str((info.get("instagram_business_account") or {}).get("id", ""))
@@ -81,9 +83,9 @@ def check_page(graph: Any, page: PageSettings, *, app_id: str = "", fields: tupl
     return PageSubscription(page.page_id, page.name, subscribed, missing, page.instagram_id, linked, tuple(problems))
 
 
-def subscribe_page(graph: Any, page: PageSettings, *, app_id: str = "", fields: tuple[str, ...] = PAGE_FIELDS) -> PageSubscription:
+def subscribe_page(graph: HttpGraphClient, page: PageSettings, *, app_id: str = "", fields: tuple[str, ...] = PAGE_FIELDS) -> PageSubscription:
     """Subscribe the app to the Page's fields, then read back what Meta recorded."""
-    body = graph._request(  # noqa: SLF001
+    body = graph.request(
         page, "POST", f"/{page.page_id}/subscribed_apps", op="subscribe", data={"subscribed_fields": ",".join(fields)}
     )
     if body.get("success") is not True:
@@ -102,41 +104,42 @@ def explain_error(exc: GraphError) -> str:
     return str(exc)
 
 
-# --- command line ---------------------------------------------------------------------------------
+# --- command ---------------------------------------------------------------------------------------
 
 
-def configure(parser: argparse.ArgumentParser) -> None:
-    parser.description = (
-        "Subscribe the Meta app to each protected Page's feed, messages and message_echoes "
-        "(POST /{page-id}/subscribed_apps), then confirm with GET. Pages come from the stage's SSM "
-        "parameter (written by setup) or --pages-file."
-    )
-    source = parser.add_mutually_exclusive_group(required=True)
-    source.add_argument("--stage", choices=("dev", "prod"))
-    source.add_argument("--pages-file", type=Path, help="a local pages JSON instead of the stage's SSM parameter")
-    parser.add_argument("--page", action="append", default=[], help="only this page id (repeatable)")
-    parser.add_argument("--check", action="store_true", help="only read what is subscribed; change nothing")
-    parser.add_argument("--app-id", default="", help="your Meta app id, to pick its entry when a Page has several apps")
-    parser.add_argument("--graph-api-url", default=None, help=f"default: the stage's GRAPH_API_URL or {DEFAULT_GRAPH_API_URL}")
-    parser.add_argument("--region", default=None)
+@dataclass(frozen=True)
+class PagesSource:
+    """Which pages an operator command reads: a deployed stage's SSM parameter, or a local pages file."""
+
+    stage: str | None = None
+    pages_file: Path | None = None
+    page: tuple[str, ...] = ()  # only these page ids
+    graph_api_url: str | None = None
+    region: str | None = None
 
 
-def load_target(args: argparse.Namespace, ssm: Any = None) -> tuple[PagesConfig, str, str]:
+@dataclass(frozen=True)
+class SubscribeOptions(PagesSource):
+    """`subscribe`'s options (ops/cli.py documents each)."""
+
+    check: bool = False
+    app_id: str = ""
+
+
+def load_target(args: PagesSource, ssm: Any = None) -> tuple[PagesConfig, str, str]:
     """(pages, app secret for appsecret_proof, Graph base URL) for a stage or a local pages file."""
-    from ops import provision
-
     if args.pages_file:
         pages = PagesConfig.from_json(args.pages_file.read_text(encoding="utf-8"))
-        secret = os.environ.get(provision.APP_SECRET_ENV, "")
+        secret = os.environ.get(APP_SECRET_ENV, "")
         base = args.graph_api_url or os.environ.get("GRAPH_API_URL") or DEFAULT_GRAPH_API_URL
     else:
         if ssm is None:
             import boto3
 
             ssm = boto3.client("ssm", region_name=args.region)
-        pages = provision.load_pages(ssm, args.stage)
-        secret = provision.read_app_secret(ssm, provision.parameter_names(args.stage).app_secret).get("app_secret", "")
-        base = args.graph_api_url or provision.stage_environment(args.stage).get("GRAPH_API_URL") or DEFAULT_GRAPH_API_URL
+        pages = load_pages(ssm, args.stage)
+        secret = read_app_secret(ssm, parameter_names(args.stage).app_secret).get("app_secret", "")
+        base = args.graph_api_url or stage_environment(args.stage).get("GRAPH_API_URL") or DEFAULT_GRAPH_API_URL
     if args.page:
         wanted = set(args.page)
         unknown = wanted - {p.page_id for p in pages.pages}
@@ -146,11 +149,9 @@ def load_target(args: argparse.Namespace, ssm: Any = None) -> tuple[PagesConfig,
     return pages, secret, base
 
 
-def run(args: argparse.Namespace, *, ssm: Any = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
+def run(args: SubscribeOptions, *, ssm: Any = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
     out = sys.stdout if out is None else out
     err = sys.stderr if err is None else err
-    from chalicelib.act.graph import HttpGraphClient
-
     try:
         pages, secret, base = load_target(args, ssm)
     except (ConfigError, OSError) as exc:
@@ -180,13 +181,3 @@ def run(args: argparse.Namespace, *, ssm: Any = None, out: TextIO | None = None,
             )
     out.write(json.dumps({"pages": len(pages.pages), "failed": failures}) + "\n")
     return 1 if failures else 0
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m ops.subscription")
-    configure(parser)
-    return run(parser.parse_args(argv))
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

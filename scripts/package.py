@@ -6,7 +6,7 @@ Steps (see ../shared/research/presidio-on-lambda.md §4 for why each one exists)
    cache keyed by the requirements, trim it (strip debug info, phonenumbers geodata, tests, C sources,
    pygments/setuptools) and precompile .pyc files, because Chalice's zip has none and that doubles
    cold start.
-2. stage: copy app.py, chalicelib/ and .chalice/ into a staging project whose requirements.txt is empty
+2. stage: copy app.py, chalicelib/ and .chalice/ (never ops/: operator tools run on a laptop) into a staging project whose requirements.txt is empty
    and whose vendor/ is the trimmed tree, so Chalice ships our tree instead of installing its own.
 3. `chalice package --merge-template` with infra/resources.json (its Stage parameter pinned to the stage).
 4. report the unzipped size against Lambda's 262,144,000-byte limit and fail over MAX_UNZIPPED_BYTES.
@@ -62,6 +62,8 @@ TEST_DIR_NAMES = ("tests", "test")
 SOURCE_SUFFIXES = (".pyx", ".pxd", ".pyi", ".c", ".cpp", ".h", ".hpp")
 APP_FILES = ("app.py",)
 APP_DIRS = ("chalicelib",)
+# Operator tools (CLI, setup, subscribe, scan): never shipped; the package fails if they appear in the zip.
+NOT_SHIPPED = ("ops/",)
 CHALICE_FILES = ("config.json", "policy-api.json", "policy-worker.json", "policy-reconcile.json")
 
 
@@ -314,6 +316,9 @@ def zip_report(zip_path: Path) -> dict:
     for info in infos:
         head = info.filename.split("/", 1)[0]
         top[head] = top.get(head, 0) + info.file_size
+    shipped_tools = [i.filename for i in infos if i.filename.startswith(NOT_SHIPPED)]
+    if shipped_tools:
+        fail(f"operator tools in the Lambda package: {shipped_tools[:3]}")
     py = {i.filename for i in infos if i.filename.endswith(".py")}
     pyc = {i.filename for i in infos if i.filename.endswith(".pyc")}
     return {

@@ -236,6 +236,8 @@ class FakeGraph:
                     body["paging"]["next"] = f"{self.origin}/{request.version}{request.path}?{urlencode(query)}"
                 return 200, body, {}
             return 200, {"data": []}, {}
+        if request.method == "DELETE" and len(segments) == 1:  # deleting a comment
+            return 200, {"success": True}, {}
         return 405, meta_error(100, message="Unsupported method"), {}
 
 

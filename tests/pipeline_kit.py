@@ -17,7 +17,7 @@ from chalicelib.act.graph import DryRunGraphClient, HttpGraphClient
 from chalicelib.models import Platform, Surface, WebhookEvent
 from chalicelib.act.notifier import InMemoryNotifier
 from chalicelib.act.pipeline import Pipeline
-from chalicelib.state.store import SqliteStore
+from chalicelib.state.sqlite_store import SqliteStore
 
 T0 = 1_750_000_000.0
 PAGE_ID = "1001"

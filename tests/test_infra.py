@@ -16,7 +16,8 @@ from typing import Any, Iterator
 import pytest
 
 from ops import provision
-from chalicelib.state import store
+from chalicelib import wiring
+from chalicelib.state import dynamo_store as store
 from chalicelib.ingest import worker
 
 REPO = Path(__file__).resolve().parent.parent
@@ -120,7 +121,7 @@ def test_table_matches_the_stores_key_schema_and_is_protected() -> None:
 
 
 def test_functions_get_the_table_and_queue_through_the_variables_the_code_reads() -> None:
-    assert "STORE_TABLE" in inspect.getsource(store.build_store)
+    assert "STORE_TABLE" in inspect.getsource(wiring.build_store)
     for logical in ("Worker", "Reconcile"):
         variables = RESOURCES[logical]["Properties"]["Environment"]["Variables"]
         assert variables["STORE_TABLE"] == {"Ref": "StoreTable"}

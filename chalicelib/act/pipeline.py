@@ -9,13 +9,16 @@ webhooks never loop. Logs, audit records and alerts carry ids, labels and entity
 
 from __future__ import annotations
 
-import os
 import time
-from typing import Any, Callable
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, Callable
 
 from aws_lambda_powertools import Logger
 
 from chalicelib.act import policy
+from chalicelib.act.alerts import Alert, AlertKind, build_alert, describe_action, describe_failure, reconnect_alert
+from chalicelib.act.graph import GraphClient
+from chalicelib.act.notifier import Notifier
 from chalicelib.config import PagesConfig, PageSettings, Settings
 from chalicelib.errors import (
     GraphAmbiguousSendError,
@@ -23,22 +26,26 @@ from chalicelib.errors import (
     GraphRetryableError,
     GraphTokenExpiredError,
 )
-from chalicelib.state.idempotency import StepRunner
 from chalicelib.models import Action, ActionKind, Decision, Label, Surface, Verdict, WebhookEvent
-from chalicelib.state.store import DAY, ActionRecord, AuditRecord, Store
+from chalicelib.state.idempotency import StepRunner
+from chalicelib.state.records import DAY, ActionRecord, AuditRecord, ItemStatus, StepStatus
+from chalicelib.state.store import Store
+
+if TYPE_CHECKING:  # the engine module loads Presidio and numpy; the pipeline needs only the protocol
+    from chalicelib.detect.engine import Detector
 
 logger = Logger(service="pageguard", child=True)
 
 GRAPH_STEPS = frozenset({ActionKind.HIDE, ActionKind.PUBLIC_REPLY, ActionKind.PRIVATE_REPLY, ActionKind.SEND_MESSAGE})
-SENDS = frozenset({ActionKind.PUBLIC_REPLY, ActionKind.PRIVATE_REPLY, ActionKind.SEND_MESSAGE})
 # Steps whose wording or urgency depends on the severity: a crisis gets its own step key, so a comment
 # edited from sensitive into a crisis still gets the crisis reply and the urgent alert.
 SEVERITY_STEPS = frozenset({ActionKind.PUBLIC_REPLY, ActionKind.SEND_MESSAGE, ActionKind.ALERT})
 
-# Step results (stored by the idempotency layer and copied into the audit record).
-DONE, FAILED, UNKNOWN, SKIPPED, RETRYING, DRY_RUN = "done", "failed", "unknown", "skipped", "retrying", "dry_run"
-# Item statuses that stay unsettled (store.UNSETTLED_STATUSES): driven again by reconcile and scan.
-TOKEN_EXPIRED, UNKNOWN_ACCOUNT = "token_expired", "unknown_account"
+# Step results are StepStatus values (stored by the idempotency layer, copied into the audit record);
+# item statuses are ItemStatus values.
+DONE, FAILED, UNKNOWN, SKIPPED, RETRYING, DRY_RUN = (
+    StepStatus.DONE, StepStatus.FAILED, StepStatus.UNKNOWN, StepStatus.SKIPPED, StepStatus.RETRYING, StepStatus.DRY_RUN
+)
 
 
 class _TokenExpired(Exception):
@@ -57,11 +64,11 @@ class Pipeline:
         self,
         *,
         pages: PagesConfig | Callable[[], PagesConfig],
-        detector: Any,
-        graph: Any,
-        dry_run_graph: Any,
+        detector: Detector,
+        graph: GraphClient,
+        dry_run_graph: GraphClient,
         settings: Settings,
-        notifier: Any,
+        notifier: Notifier,
         store: Store,
         clock: Callable[[], float] = time.time,
         lease_seconds: int | None = None,
@@ -73,8 +80,8 @@ class Pipeline:
         self._settings = settings
         self._notifier = notifier
         self.store = store
-        self._clock = clock
-        if os.environ.get("POWERTOOLS_IDEMPOTENCY_DISABLED", "").strip().lower() in ("1", "true", "yes", "on"):
+        self.clock = clock
+        if settings.idempotency_disabled:
             logger.warning("POWERTOOLS_IDEMPOTENCY_DISABLED is set: actions may repeat on redelivery")
         kwargs = {} if lease_seconds is None else {"lease_seconds": lease_seconds}
         self._steps = StepRunner(store.persistence_layer(), expires_after_seconds=store.retention_seconds, **kwargs)
@@ -85,8 +92,11 @@ class Pipeline:
     def pages(self) -> PagesConfig:
         return self._pages() if callable(self._pages) else self._pages
 
-    def graph_for(self, page: PageSettings) -> Any:
-        return self._dry_run_graph if self._settings.dry_run_for(page) else self._graph
+    def dry_run_for(self, page: PageSettings) -> bool:
+        return self._settings.dry_run_for(page)
+
+    def graph_for(self, page: PageSettings) -> GraphClient:
+        return self._dry_run_graph if self.dry_run_for(page) else self._graph
 
     def handle(self, event: WebhookEvent) -> Decision | None:
         """Moderate one event. Returns the decision, or None when the event is skipped.
@@ -94,14 +104,14 @@ class Pipeline:
         Raises the retryable errors (GraphRetryableError, NotifierError, StoreError, idempotency
         "already in progress"): the queue must deliver the event again, and finished steps won't rerun.
         """
-        now = self._clock()
+        now = self.clock()
         keys = {"item_id": event.item_id, "account_id": event.account_id, "platform": event.platform.value,
                 "surface": event.surface.value, "verb": event.verb}
         page = self.pages.for_account(event.account_id)
         if page is None:
             # Unsettled, so a page added to the configuration moments later still gets its items moderated.
             logger.warning("event for an unknown account skipped", extra=keys)
-            self.store.save_audit(_new_record(event, "", now, status=UNKNOWN_ACCOUNT, note="unknown account"))
+            self.store.save_audit(_new_record(event, "", now, status=ItemStatus.UNKNOWN_ACCOUNT, note="unknown account"))
             return None
         if self.store.is_ours(event.item_id):
             logger.info("our own reply or message: skipped", extra=keys)
@@ -112,7 +122,7 @@ class Pipeline:
 
         if event.surface is Surface.COMMENT and event.verb not in policy.ACTIONABLE_COMMENT_VERBS:
             # remove / hide / ...: no text to check, nothing to do; keep the earlier verdict in the audit.
-            record = self.store.get_audit(event.item_id) or _new_record(event, page.page_id, now, status=DONE)
+            record = self.store.get_audit(event.item_id) or _new_record(event, page.page_id, now, status=ItemStatus.DONE)
             self.store.save_audit(_replace(record, verb=event.verb, updated_at=now, note=f"comment {event.verb}"))
             logger.info("comment change without text: recorded", extra=keys)
             return Decision(verdict=Verdict(Label.OK), note=f"comment {event.verb}: nothing to do")
@@ -130,63 +140,46 @@ class Pipeline:
         # Saved once when the run ends (or stops on a retryable error): a worker that dies mid-run leaves
         # its finished steps in the idempotency records, and the redelivery copies them into the audit.
 
-        run = _Run(self, page, event, decision, record, self.graph_for(page))
+        dry_run = self.dry_run_for(page)
+        run = _Run(self._steps, self.store, self._notifier, self.clock, page, event, decision, record,
+                   self._dry_run_graph if dry_run else self._graph, dry_run=dry_run)
         run.execute()
         return decision
-
-    def unhide(self, item_id: str) -> AuditRecord:
-        """Reverse a hide (false-positive recovery) and record it. Raises KeyError for an unknown item."""
-        record = self.store.get_audit(item_id)
-        if record is None:
-            raise KeyError(item_id)
-        page = self.pages.for_account(record.account_id)
-        if page is None:
-            raise KeyError(record.account_id)
-        event = _event_from_record(record)
-        now = self._clock()
-        self.graph_for(page).hide_comment(page, event, hidden=False)
-        record = record.with_action(ActionRecord("unhide", DONE, now))
-        record = _replace(record, updated_at=now, note=(record.note + "; unhidden by the professional").lstrip("; "))
-        self.store.save_audit(record)
-        logger.info("comment unhidden", extra={"item_id": item_id, "account_id": record.account_id})
-        return record
-
-    # -- used by _Run --------------------------------------------------------------------------------
-
-    def _run_step(self, key: str, fn: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-        return self._steps.run(key, fn)
 
 
 class _Run:
     """The actions of one decision for one event, each through its own idempotent step."""
 
     def __init__(
-        self, pipeline: Pipeline, page: PageSettings, event: WebhookEvent, decision: Decision, record: AuditRecord,
-        graph: Any,
+        self, steps: StepRunner, store: Store, notifier: Notifier, clock: Callable[[], float], page: PageSettings,
+        event: WebhookEvent, decision: Decision, record: AuditRecord, graph: GraphClient, *, dry_run: bool,
     ) -> None:
-        self.p = pipeline
+        self.steps = steps
+        self.store = store
+        self.notifier = notifier
+        self.clock = clock
         self.page = page
         self.event = event
         self.decision = decision
         self.record = record
         self.graph = graph
-        self.dry_run = pipeline._settings.dry_run_for(page)
+        self.dry_run = dry_run
         self.token_expired = False
         self.summaries: list[str] = []  # what was done so far, in the professional's words, for the alert
 
     def execute(self) -> None:
         for action in self.decision.actions:
             if self.token_expired and action.kind in GRAPH_STEPS:
-                self._record(action.kind.value, {"status": SKIPPED, "at": self.p._clock(), "detail": "token_expired"})
+                self._record(action.kind.value, {"status": SKIPPED, "at": self.clock(), "detail": "token_expired"})
                 continue
             key = self._step_key(action)
             try:
-                result = self.p._run_step(key, lambda action=action: self._do(action))
+                result = self.steps.run(key, lambda action=action: self._do(action))
             except _TokenExpired as blocked:
                 result = blocked.result
             except Exception as exc:
                 # Retryable: note it in the audit record, then let the queue redeliver.
-                self._record(action.kind.value, {"status": RETRYING, "at": self.p._clock(),
+                self._record(action.kind.value, {"status": RETRYING, "at": self.clock(),
                                                  "detail": type(exc).__name__})
                 raise
             self._record(action.kind.value, result)
@@ -206,17 +199,15 @@ class _Run:
 
         `summary` is PageGuard's own wording for the alert email ("hid the comment"), never the item's text.
         """
-        from chalicelib.act.notifier import describe_action, describe_failure
-
-        kind, now = action.kind, self.p._clock()
+        kind, now = action.kind, self.clock()
         if kind is ActionKind.ALERT:
-            alert_kind = "own_content" if self.event.authored_by_page else "detection"
-            message_id = self.p._notifier.send(self._alert(alert_kind, urgent=action.urgent))
+            alert_kind = AlertKind.OWN_CONTENT if self.event.authored_by_page else AlertKind.DETECTION
+            message_id = self.notifier.send(self._alert(alert_kind, urgent=action.urgent))
             return {"status": DONE, "at": now, "result_id": str(message_id or "")}
         claimed_dm_slot = False
         if kind is ActionKind.SEND_MESSAGE and self.decision.verdict.label is not Label.CRISIS:
             # Contact reply: at most once per sender per 24 h. A crisis reply is never rate-limited.
-            if not self.p.store.claim_dm_reply(self.event.account_id, self.event.sender_id, now,
+            if not self.store.claim_dm_reply(self.event.account_id, self.event.sender_id, now,
                                                owner=self.event.item_id):
                 return {"status": SKIPPED, "at": now, "detail": "dm_window",
                         "summary": "did not repeat the contact reply (already sent to this person in the last 24 hours)"}
@@ -240,13 +231,13 @@ class _Run:
             return {"status": FAILED, "at": now, "detail": _code(exc, "permanent"),
                     "summary": describe_failure(action, self.event, exc)}
         if result_id:
-            self.p.store.remember_ours(result_id, now)
+            self.store.remember_ours(result_id, now)
         summary = describe_action(action, self.event, self.page) + (" (dry run: not sent)" if self.dry_run else "")
         return {"status": DRY_RUN if self.dry_run else DONE, "at": now, "result_id": result_id, "summary": summary}
 
     def _release_dm_slot(self, claimed: bool) -> None:
         if claimed:
-            self.p.store.release_dm_reply(self.event.account_id, self.event.sender_id, owner=self.event.item_id)
+            self.store.release_dm_reply(self.event.account_id, self.event.sender_id, owner=self.event.item_id)
 
     def _graph_call(self, action: Action) -> str:
         page, event, graph = self.page, self.event, self.graph
@@ -269,36 +260,32 @@ class _Run:
         status, detail = result.get("status"), str(result.get("detail", ""))
         if status not in (FAILED, UNKNOWN):
             return
-        from chalicelib.act.notifier import build_alert, reconnect_alert
-
         summary = str(result.get("summary", ""))
         if detail.startswith("token_expired"):
             self.token_expired = True
             # Once per page per day, however many items fail; retried (not lost) if the email fails.
-            day = int(self.p._clock() // DAY)
-            alert = reconnect_alert(self.page, self.event.platform, occurred_at=self.p._clock(), detail=summary)
+            day = int(self.clock() // DAY)
+            alert = reconnect_alert(self.page, self.event.platform, occurred_at=self.clock(), detail=summary)
             self._send_alert(f"reconnect#{self.page.page_id}#{day}", alert, record_step="reconnect_alert")
         else:
-            alert = build_alert(self.page, self.event, self.decision.verdict, [summary], kind="action_failed",
+            alert = build_alert(self.page, self.event, self.decision.verdict, [summary], kind=AlertKind.ACTION_FAILED,
                                 urgent=False)
             self._send_alert(f"{self.event.item_id}#action_failed#{action.kind.value}", alert,
                              record_step=f"action_failed_alert:{action.kind.value}")
 
-    def _send_alert(self, key: str, alert: Any, *, record_step: str) -> None:
+    def _send_alert(self, key: str, alert: Alert, *, record_step: str) -> None:
         def send() -> dict[str, Any]:
-            message_id = self.p._notifier.send(alert)
-            return {"status": DONE, "at": self.p._clock(), "result_id": str(message_id or "")}
+            message_id = self.notifier.send(alert)
+            return {"status": DONE, "at": self.clock(), "result_id": str(message_id or "")}
 
         try:
-            result = self.p._run_step(key, send)
+            result = self.steps.run(key, send)
         except Exception as exc:
-            self._record(record_step, {"status": RETRYING, "at": self.p._clock(), "detail": type(exc).__name__})
+            self._record(record_step, {"status": RETRYING, "at": self.clock(), "detail": type(exc).__name__})
             raise
         self._record(record_step, result)
 
-    def _alert(self, kind: str, *, urgent: bool) -> Any:
-        from chalicelib.act.notifier import build_alert
-
+    def _alert(self, kind: AlertKind, *, urgent: bool) -> Alert:
         return build_alert(self.page, self.event, self.decision.verdict, self.summaries, kind=kind, urgent=urgent)
 
     # audit ------------------------------------------------------------------------------------------
@@ -307,25 +294,25 @@ class _Run:
         action = ActionRecord(
             step=step,
             status=str(result.get("status", "")),
-            at=float(result.get("at", self.p._clock())),
+            at=float(result.get("at", self.clock())),
             detail=str(result.get("detail", "")),
             result_id=str(result.get("result_id", "")),
         )
-        now = self.p._clock()
+        now = self.clock()
         self.record = _replace(self.record.with_action(action), updated_at=now)
         if action.status == RETRYING:
-            self.p.store.save_audit(self.record)
+            self.store.save_audit(self.record)
         logger.info("action", extra={"item_id": self.event.item_id, "step": step, "status": action.status,
                                      "detail": action.detail})
 
     def _finish(self) -> None:
         statuses = {a.status for a in self.record.actions if a.step in _ACTION_STEPS}
         if self.token_expired:
-            status = TOKEN_EXPIRED
+            status = ItemStatus.TOKEN_EXPIRED
         else:
-            status = FAILED if statuses & {FAILED, UNKNOWN} else DONE
-        self.record = _replace(self.record, status=status, updated_at=self.p._clock())
-        self.p.store.save_audit(self.record)
+            status = ItemStatus.FAILED if statuses & {FAILED, UNKNOWN} else ItemStatus.DONE
+        self.record = _replace(self.record, status=status, updated_at=self.clock())
+        self.store.save_audit(self.record)
 
 
 _ACTION_STEPS = frozenset(k.value for k in ActionKind)
@@ -338,12 +325,10 @@ def _code(exc: Exception, what: str) -> str:
 
 
 def _replace(record: AuditRecord, **changes: Any) -> AuditRecord:
-    from dataclasses import replace
-
     return replace(record, **changes)
 
 
-def _new_record(event: WebhookEvent, page_id: str, now: float, *, status: str = "in_progress",
+def _new_record(event: WebhookEvent, page_id: str, now: float, *, status: ItemStatus = ItemStatus.IN_PROGRESS,
                 note: str = "") -> AuditRecord:
     return AuditRecord(
         item_id=event.item_id,
@@ -371,65 +356,6 @@ def _with_decision(record: AuditRecord, event: WebhookEvent, decision: Decision,
         label=decision.verdict.label.value,
         entity_types=tuple(decision.verdict.entity_types),
         note=decision.note,
-        status="in_progress" if decision.actions else DONE,
+        status=ItemStatus.IN_PROGRESS if decision.actions else ItemStatus.DONE,
         updated_at=now,
     )
-
-
-def _event_from_record(record: AuditRecord) -> WebhookEvent:
-    """Enough of the event to address Graph calls (unhide): ids only, no text."""
-    return WebhookEvent.from_dict({
-        "platform": record.platform, "surface": record.surface, "account_id": record.account_id,
-        "item_id": record.item_id, "sender_id": record.sender_id, "text": "", "created_time": record.created_time,
-        "verb": record.verb or "add", "post_id": record.post_id, "parent_id": record.parent_id,
-    })
-
-
-def build_pipeline(*, settings: Settings, pages_loader: Callable[[], PagesConfig], store: Store) -> Pipeline:
-    """The real pipeline for this stage (called by wiring.py)."""
-    from chalicelib.detect.engine import get_detector
-    from chalicelib.act.graph import DryRunGraphClient, HttpGraphClient
-
-    return Pipeline(
-        pages=pages_loader,
-        detector=get_detector(),
-        graph=HttpGraphClient.from_settings(settings),
-        dry_run_graph=DryRunGraphClient(),
-        settings=settings,
-        notifier=_build_notifier(settings),
-        store=store,
-    )
-
-
-def _build_notifier(settings: Settings) -> Any:
-    from chalicelib.act import notifier
-
-    if settings.is_local:
-        return notifier.OutboxNotifier(settings.outbox_dir, settings.notify_from)
-    import boto3
-
-    return notifier.SesNotifier(boto3.client("sesv2"), settings.notify_from)
-
-
-# --- CLI: `python -m ops.cli unhide ITEM_ID` (registered in cli.py) -----------------------
-
-
-def configure_unhide(parser: Any) -> None:
-    parser.description = "Unhide a comment PageGuard hid (a false positive) and record it in the audit log."
-    parser.add_argument("item_id", help="the comment id, as `audit` lists it")
-
-
-def run_unhide(args: Any) -> int:
-    from chalicelib.errors import GraphError
-    from chalicelib.wiring import deps
-
-    try:
-        record = deps().pipeline.unhide(args.item_id)
-    except KeyError:
-        print(f"no audit record (or no configured page) for {args.item_id}")
-        return 1
-    except GraphError as exc:
-        print(f"unhide failed: {type(exc).__name__} (code {exc.code})")
-        return 1
-    print(f"unhidden {record.item_id} on {record.platform}; recorded in the audit log")
-    return 0

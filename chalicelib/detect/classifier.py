@@ -19,6 +19,8 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
+from chalicelib.config import EMAIL_PATTERN
+
 MODEL_DIR = Path(__file__).resolve().parent / "model"
 WEIGHTS_FILE = MODEL_DIR / "classifier.npz"
 PARAMS_FILE = MODEL_DIR / "classifier.json"
@@ -31,7 +33,7 @@ DEFAULT_PARAMS = {
 }
 
 _URL = re.compile(r"https?://\S+|www\.\S+")
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_EMAIL = re.compile(EMAIL_PATTERN)
 _DIGITS = re.compile(r"\d")
 _TOKEN = re.compile(r"[a-z0-9']+|[?!]")
 

@@ -15,7 +15,7 @@ from typing import Iterable, Sequence
 
 import regex as re
 
-from chalicelib.models import Label
+from chalicelib.models import Entity, Label
 from chalicelib.detect.vocab import load_terms, terms_regex
 
 HEALTH_TYPES = frozenset(
@@ -37,16 +37,6 @@ THERAPY_RELATIONSHIP = "THERAPY_RELATIONSHIP"
 CONTACT_TYPES = frozenset({"EMAIL_ADDRESS", "PHONE_NUMBER"})
 
 
-@dataclass(frozen=True)
-class Hit:
-    """One recognizer result, reduced to what the disclosure logic needs."""
-
-    type: str
-    start: int
-    end: int
-    score: float
-
-
 class Status(str, enum.Enum):
     DIRECT = "direct"  # the wording itself names the person (crisis patterns, "my session")
     ANCHORED = "anchored"
@@ -58,7 +48,7 @@ class Status(str, enum.Enum):
 class Finding:
     """A hit and what the disclosure logic made of it; `cue` names the deciding cue kind, never text."""
 
-    hit: Hit
+    hit: Entity
     status: Status
     cue: str
 
@@ -302,7 +292,7 @@ _SHORT_MESSAGE_WORDS = 20
 _TIME_TOPIC = frozenset({"week", "month", "semana", "mes"})
 
 
-def _implied_writer(text: str, hit: Hit, clause: tuple[int, int], in_clause: Sequence[_Cue]) -> bool:
+def _implied_writer(text: str, hit: Entity, clause: tuple[int, int], in_clause: Sequence[_Cue]) -> bool:
     if _DISCLAIMER.search(text):
         # "general q for a post I'm writing", "asking generally": the writer says it is not theirs.
         return False
@@ -341,88 +331,186 @@ def _implied_writer(text: str, hit: Hit, clause: tuple[int, int], in_clause: Seq
     return bool(_DURATION.search(body) or _EXPERIENCE.search(body))
 
 
-def _anchor(text: str, hit: Hit, clause: tuple[int, int], cues: Sequence[_Cue], specific: bool) -> tuple[Status, str]:
-    c_start, c_end = clause
-    before = text[c_start : hit.start]
-    in_clause = [c for c in cues if c_start <= c.start and c.end <= c_end]
-    has_public = any(c.kind == "public_figure" for c in in_clause)
+@dataclass(frozen=True)
+class _Context:
+    """What the anchoring rules read about one hit: its clause, the cues in it, and what lies before it."""
 
-    if hit.type == CARE_PROVIDER:
-        # A provider noun is a profession unless it is someone's provider: "my therapist",
-        # "my son's psychiatrist" — but not "my sister is a psychologist".
-        m = _ATTACHED_1P.search(before)
-        if _topic_after(text, hit, in_clause):
-            return Status.UNANCHORED, "topic_frame"
-        if m and not _possessed_non_person(text, c_start + m.start(), hit.start, cues):
-            return Status.ANCHORED, "possessive"
-        if _PROVIDER_OWNER_AFTER.match(text, hit.end):
-            return Status.ANCHORED, "possessive"
-        return Status.UNANCHORED, "profession"
+    text: str
+    hit: Entity
+    clause: tuple[int, int]
+    cues: Sequence[_Cue]
+    specific: bool
 
+    @functools.cached_property
+    def before(self) -> str:
+        return self.text[self.clause[0] : self.hit.start]
+
+    @functools.cached_property
+    def in_clause(self) -> list[_Cue]:
+        return [c for c in self.cues if self.clause[0] <= c.start and c.end <= self.clause[1]]
+
+    @functools.cached_property
+    def has_public(self) -> bool:
+        return any(c.kind == "public_figure" for c in self.in_clause)
+
+    @functools.cached_property
+    def asking(self) -> bool:
+        c_start = self.clause[0]
+        return bool(_GENERAL_QUESTION.match(self.text, c_start)) and not _NORMAL_Q.match(self.text, c_start)
+
+    @functools.cached_property
+    def persons_before(self) -> list[_Cue]:
+        return [
+            c for c in self.in_clause if c.end <= self.hit.start and c.kind in _PERSON_KINDS
+            and not (c.kind == "pronoun_3p" and not self.specific)
+        ]
+
+    def blocked_between(self, start: int, kinds: tuple[str, ...]) -> bool:
+        """A cue of `kinds` (or a blocking kind) between `start` and the hit."""
+        return any(
+            c.kind in _BLOCKING_KINDS or c.kind in kinds
+            for c in self.in_clause if start <= c.start and c.end <= self.hit.start
+        )
+
+    def negation(self, status: Status, cue: str) -> tuple[Status, str]:
+        return _negation(self.text, self.hit, self.clause[0], self.cues, status, cue)
+
+
+_Verdict = tuple[Status, str] | None
+
+
+def _care_provider(x: _Context) -> _Verdict:
+    """A provider noun is a profession unless it is someone's provider: "my therapist", "my son's
+    psychiatrist", but not "my sister is a psychologist"."""
+    if x.hit.type != CARE_PROVIDER:
+        return None
+    m = _ATTACHED_1P.search(x.before)
+    if _topic_after(x.text, x.hit, x.in_clause):
+        return Status.UNANCHORED, "topic_frame"
+    if m and not _possessed_non_person(x.text, x.clause[0] + m.start(), x.hit.start, x.cues):
+        return Status.ANCHORED, "possessive"
+    if _PROVIDER_OWNER_AFTER.match(x.text, x.hit.end):
+        return Status.ANCHORED, "possessive"
+    return Status.UNANCHORED, "profession"
+
+
+def _possessive(x: _Context) -> _Verdict:
+    """ "my ADHD", "her son's anxiety" (third person only when the text is specific and names no public figure)."""
     for rx in (_POSSESSIVE_1P, _POSSESSIVE_3P):
-        m = rx.search(before)
-        if m is None or (rx is _POSSESSIVE_3P and (not specific or has_public)):
+        m = rx.search(x.before)
+        if m is None or (rx is _POSSESSIVE_3P and (not x.specific or x.has_public)):
             continue
-        p_start = c_start + m.start()
-        if _possessed_non_person(text, p_start, hit.start, cues):
+        p_start = x.clause[0] + m.start()
+        if _possessed_non_person(x.text, p_start, x.hit.start, x.cues):
             return Status.UNANCHORED, "non_person"
         # "my post on ADHD" and "my son doesn't have ADHD" are not possessive attachments.
-        if not any(
-            c.kind in _BLOCKING_KINDS or c.kind in ("negation", "generic_person")
-            for c in in_clause
-            if p_start <= c.start and c.end <= hit.start
-        ):
+        if not x.blocked_between(p_start, ("negation", "generic_person")):
             return Status.ANCHORED, "possessive"
+    return None
 
-    if any(c.kind == "tagged" for c in cues) and not has_public:
-        m = _POSSESSIVE_2P.search(before)
-        if m and not any(
-            c.kind in _BLOCKING_KINDS or c.kind in ("negation", "generic_person")
-            for c in in_clause
-            if c_start + m.start() <= c.start and c.end <= hit.start
-        ):
-            return Status.ANCHORED, "tagged"
-    # "dx'd with", "diagnosed": a self frame that contains the term itself.
-    asking = bool(_GENERAL_QUESTION.match(text, c_start)) and not _NORMAL_Q.match(text, c_start)
+
+def _tagged(x: _Context) -> _Verdict:
+    """ "@maria your anxiety...": a second-person possessive aimed at a tagged person."""
+    if not any(c.kind == "tagged" for c in x.cues) or x.has_public:
+        return None
+    m = _POSSESSIVE_2P.search(x.before)
+    if m and not x.blocked_between(x.clause[0] + m.start(), ("negation", "generic_person")):
+        return Status.ANCHORED, "tagged"
+    return None
+
+
+def _self_frame(x: _Context) -> _Verdict:
+    """ "dx'd with", "diagnosed": a self frame that contains the term itself (not in a general question)."""
     if (
-        any(c.kind == "self_frame" and c.start <= hit.start < c.end for c in in_clause)
-        and not any(c.kind == "non_person" for c in in_clause)
-        and not asking
+        any(c.kind == "self_frame" and c.start <= x.hit.start < c.end for c in x.in_clause)
+        and not any(c.kind == "non_person" for c in x.in_clause)
+        and not x.asking
     ):
-        return _negation(text, hit, c_start, cues, Status.ANCHORED, "self_frame")
-    if _topic_after(text, hit, in_clause):
-        return Status.UNANCHORED, "topic_frame"
-    persons_before = [
-        c for c in in_clause if c.end <= hit.start and c.kind in _PERSON_KINDS
-        and not (c.kind == "pronoun_3p" and not specific)
-    ]
-    if not persons_before:
-        # Anchor right after the term: "anxiety is killing me", "ADHD runs in my family".
-        after_text = text[hit.end : min(c_end, hit.end + _AFTER_WINDOW_CHARS)].split(",")[0]
-        if _AFTER_ANCHOR.search(after_text) and not any(
-            c.kind in _BLOCKING_KINDS or c.kind == "generic_person" for c in in_clause
-        ):
-            return _negation(text, hit, c_start, cues, Status.ANCHORED, "after")
-        if _implied_writer(text, hit, clause, in_clause):
-            if _DURATION.search(text, c_start, c_end):
-                # "3 months without a panic attack", "day 12 no drinking": the milestone is the disclosure.
-                return Status.ANCHORED, "implied_first_person"
-            return _negation(text, hit, c_start, cues, Status.ANCHORED, "implied_first_person")
-        return Status.UNANCHORED, "none"
+        return x.negation(Status.ANCHORED, "self_frame")
+    return None
 
-    person = persons_before[-1]
-    if person.kind == "generic_person":
-        return Status.UNANCHORED, "generic_person"
-    if person.kind == "self_frame" and asking:
-        # "can you get diagnosed with PTSD without...?": a general question, not the writer's diagnosis.
-        return Status.UNANCHORED, "hypothetical"
-    if has_public:
-        return Status.UNANCHORED, "public_figure"
-    between = [c for c in in_clause if person.end <= c.start and c.end <= hit.start]
-    for c in between:
-        if c.kind in _BLOCKING_KINDS:
+
+def _topic(x: _Context) -> _Verdict:
+    return (Status.UNANCHORED, "topic_frame") if _topic_after(x.text, x.hit, x.in_clause) else None
+
+
+def _anchor_after_term(x: _Context) -> _Verdict:
+    """No person before the term, but one right after it: "anxiety is killing me", "ADHD runs in my family"."""
+    if x.persons_before:
+        return None
+    after_text = x.text[x.hit.end : min(x.clause[1], x.hit.end + _AFTER_WINDOW_CHARS)].split(",")[0]
+    if _AFTER_ANCHOR.search(after_text) and not any(
+        c.kind in _BLOCKING_KINDS or c.kind == "generic_person" for c in x.in_clause
+    ):
+        return x.negation(Status.ANCHORED, "after")
+    return None
+
+
+def _implied_first_person(x: _Context) -> _Verdict:
+    """No person at all, but the writer is implied ("3 months without a panic attack", "day 12 no drinking")."""
+    if x.persons_before or not _implied_writer(x.text, x.hit, x.clause, x.in_clause):
+        return None
+    if _DURATION.search(x.text, x.clause[0], x.clause[1]):
+        return Status.ANCHORED, "implied_first_person"  # the milestone is the disclosure, even with "no"
+    return x.negation(Status.ANCHORED, "implied_first_person")
+
+
+def _nobody(x: _Context) -> _Verdict:
+    return (Status.UNANCHORED, "none") if not x.persons_before else None
+
+
+def _generic_person(x: _Context) -> _Verdict:
+    return (Status.UNANCHORED, "generic_person") if x.persons_before[-1].kind == "generic_person" else None
+
+
+def _general_question(x: _Context) -> _Verdict:
+    """ "can you get diagnosed with PTSD without...?": a general question, not the writer's diagnosis."""
+    return (Status.UNANCHORED, "hypothetical") if x.persons_before[-1].kind == "self_frame" and x.asking else None
+
+
+def _public_figure(x: _Context) -> _Verdict:
+    return (Status.UNANCHORED, "public_figure") if x.has_public else None
+
+
+def _blocked(x: _Context) -> _Verdict:
+    """A hypothetical, topic, public-figure or opinion cue between the person and the term."""
+    person = x.persons_before[-1]
+    for c in x.in_clause:
+        if person.end <= c.start and c.end <= x.hit.start and c.kind in _BLOCKING_KINDS:
             return Status.UNANCHORED, c.kind
-    return _negation(text, hit, c_start, cues, Status.ANCHORED, person.kind)
+    return None
+
+
+def _person_before(x: _Context) -> _Verdict:
+    return x.negation(Status.ANCHORED, x.persons_before[-1].kind)
+
+
+# The detection policy for one health term: these rules in this order, the first that answers wins.
+# Rules from _generic_person on may assume a person before the term (_nobody answers otherwise).
+_ANCHOR_RULES = (
+    _care_provider,
+    _possessive,
+    _tagged,
+    _self_frame,
+    _topic,
+    _anchor_after_term,
+    _implied_first_person,
+    _nobody,
+    _generic_person,
+    _general_question,
+    _public_figure,
+    _blocked,
+    _person_before,
+)
+
+
+def _anchor(text: str, hit: Entity, clause: tuple[int, int], cues: Sequence[_Cue], specific: bool) -> tuple[Status, str]:
+    context = _Context(text, hit, clause, cues, specific)
+    for rule in _ANCHOR_RULES:
+        verdict = rule(context)
+        if verdict is not None:
+            return verdict
+    raise AssertionError("_person_before always answers")
 
 
 _PROVIDER_OWNER_AFTER = re.compile(r"\s+(?:de\s+mi|de\s+mis|de\s+nuestr[oa])\s", re.IGNORECASE)
@@ -434,7 +522,7 @@ def _possessed_non_person(text: str, p_start: int, hit_start: int, cues: Sequenc
     return any(c.kind == "non_person" and p_start <= c.start and c.end <= hit_start for c in cues)
 
 
-def _topic_after(text: str, hit: Hit, in_clause: Sequence[_Cue]) -> bool:
+def _topic_after(text: str, hit: Entity, in_clause: Sequence[_Cue]) -> bool:
     """ "CBT training", "depression rates", "panic attacks education": the term names a topic."""
     return any(
         c.kind == "topic_frame" and hit.end <= c.start and not text[hit.end : c.start].strip(" -")
@@ -449,7 +537,7 @@ _SCOPE_END = re.compile(
 )
 
 
-def _negation(text: str, hit: Hit, from_offset: int, cues: Sequence[_Cue], status: Status, cue: str) -> tuple[Status, str]:
+def _negation(text: str, hit: Entity, from_offset: int, cues: Sequence[_Cue], status: Status, cue: str) -> tuple[Status, str]:
     # NegEx-style scope: a negation within the last few words before the term. Abstinence is itself a
     # disclosure ("two weeks without weed", "haven't drunk in 90 days"), so substance use is never negated.
     if hit.type == "SUBSTANCE_USE":
@@ -472,7 +560,7 @@ def _negation(text: str, hit: Hit, from_offset: int, cues: Sequence[_Cue], statu
     return status, cue
 
 
-def assess(text: str, hits: Iterable[Hit], care_cue_required: bool = True) -> Assessment:
+def assess(text: str, hits: Iterable[Entity], care_cue_required: bool = True) -> Assessment:
     """Apply the disclosure rules to the hits found in `text`."""
     hits = sorted(hits, key=lambda h: (h.start, h.end))
     cues = _find_cues(text)
@@ -517,13 +605,13 @@ def _context(text: str, cues: Sequence[_Cue]) -> tuple[str, ...]:
     return tuple(sorted(kinds))
 
 
-def _is_hyperbole(hit: Hit, cues: Sequence[_Cue]) -> bool:
+def _is_hyperbole(hit: Entity, cues: Sequence[_Cue]) -> bool:
     return any(c.kind == "hyperbole" and c.start <= hit.start and hit.end <= c.end for c in cues) or any(
         c.kind == "hyperbole" and hit.start <= c.start and c.end <= hit.end for c in cues
     )
 
 
-def _crisis_direct(text: str, hit: Hit, clause: tuple[int, int], cues: Sequence[_Cue]) -> Finding:
+def _crisis_direct(text: str, hit: Entity, clause: tuple[int, int], cues: Sequence[_Cue]) -> Finding:
     # Crisis wording over-flags on purpose: it is dropped only when the clause is plainly about people
     # in general ("what do I say if someone tells me they want to die") with no first person before it.
     c_start, _ = clause

@@ -9,14 +9,15 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
-from typing import Protocol, Sequence
+from dataclasses import dataclass, field
+from typing import Mapping, Protocol, Sequence
 
 from chalicelib.detect import disclosure
-from chalicelib.detect.classifier import LinearClassifier, load_classifier
+from chalicelib.detect.classifier import LinearClassifier, Scores, load_classifier
 from chalicelib.config import CONTACT_RE
 from chalicelib.models import Entity, Label, Verdict
+from chalicelib.detect.vocab import SUPPORTED_LANGUAGES
 
-SUPPORTED_LANGUAGES = ("en", "es")
 _CRISIS_NAMES = {
     "CRISIS_SUICIDE": "suicide risk",
     "CRISIS_SELF_HARM": "self-harm",
@@ -30,6 +31,19 @@ _CRISIS_NAMES = {
 
 class Detector(Protocol):
     def detect(self, text: str, lang: str | None = None, allowed_contacts: Sequence[str] = ()) -> Verdict: ...
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Everything behind one verdict, for `explain` (an operator's terminal; never logged)."""
+
+    text: str  # the text as detection read it (NFC); the entities' spans index into it
+    lang: str
+    lang_detected: bool
+    assessment: disclosure.Assessment
+    scores: Scores | None  # None when no classifier is trained
+    thresholds: Mapping[str, float] = field(default_factory=dict)
+    verdict: Verdict = Verdict(Label.OK)
 
 
 # --- language ------------------------------------------------------------------------------------
@@ -149,10 +163,10 @@ def build_analyzer():
     )
 
 
-def _dedupe(hits: list[disclosure.Hit]) -> list[disclosure.Hit]:
+def _dedupe(hits: list[Entity]) -> list[Entity]:
     """Drop hits contained in a longer hit of a type with the same family (e.g. URL parts of emails)."""
     hits = sorted(hits, key=lambda h: (h.start, -(h.end - h.start), -h.score))
-    kept: list[disclosure.Hit] = []
+    kept: list[Entity] = []
     for h in hits:
         if any(k.start <= h.start and h.end <= k.end and k.type == h.type for k in kept):
             continue
@@ -161,23 +175,27 @@ def _dedupe(hits: list[disclosure.Hit]) -> list[disclosure.Hit]:
 
 
 def build_reason(label: Label, assessment: disclosure.Assessment, learned: bool) -> str:
-    """One line from entity types and cue kinds only — never from the text."""
+    """One line from entity types and cue kinds only, never from the text, naming what really decided:
+    the rules' findings, or the learned classifier when (`learned`) it raised the label on its own."""
     counted = [
         f for f in assessment.findings if f.status in (disclosure.Status.DIRECT, disclosure.Status.ANCHORED)
     ]
     if label is Label.CRISIS:
-        kinds = sorted(
-            {_CRISIS_NAMES[f.hit.type] for f in counted if f.hit.type in _CRISIS_NAMES}
-        )
-        if kinds:
-            return "crisis: " + ", ".join(kinds)
-        return "crisis: learned classifier flagged crisis wording"
+        kinds = sorted({_CRISIS_NAMES[f.hit.type] for f in counted if f.hit.type in _CRISIS_NAMES})
+        if learned or not kinds:
+            return "crisis: learned classifier flagged crisis wording"
+        return "crisis: " + ", ".join(kinds)
     if label is Label.SENSITIVE:
+        if learned:
+            return "sensitive: learned classifier flagged a personal disclosure"
         types = sorted({f.hit.type for f in counted})
         if types:
             cues = sorted({f.cue for f in counted})
             return "sensitive: " + ", ".join(types) + " tied to a person (" + ", ".join(cues) + ")"
-        return "sensitive: learned classifier flagged a personal disclosure"
+        # The rules' other sensitive case: a crisis mention the writer denies ("I'm not suicidal") is
+        # still kept off the public page.
+        denied = sorted({f.hit.type for f in assessment.findings if f.status is disclosure.Status.NEGATED})
+        return "sensitive: " + ", ".join(denied) + " negated (a denied crisis is still private)"
     others = sorted({f"{f.hit.type} {f.status.value}" for f in assessment.findings})
     if others:
         return "ok: " + ", ".join(others)
@@ -191,11 +209,11 @@ class PresidioDetector:
         self._analyzer = analyzer if analyzer is not None else build_analyzer()
         self._classifier = classifier if classifier is not None else load_classifier()
 
-    def analyze(self, text: str, lang: str) -> list[disclosure.Hit]:
+    def analyze(self, text: str, lang: str) -> list[Entity]:
         """Presidio results for `text` as Hits (overlapping duplicates removed)."""
         results = self._analyzer.analyze(text=text, language=lang)
         return _dedupe(
-            [disclosure.Hit(r.entity_type, r.start, r.end, round(float(r.score), 4)) for r in results]
+            [Entity(r.entity_type, r.start, r.end, round(float(r.score), 4)) for r in results]
         )
 
     def assess(self, text: str, lang: str | None = None, allowed_contacts: Sequence[str] = ()):
@@ -217,19 +235,32 @@ class PresidioDetector:
 
     def detect(self, text: str, lang: str | None = None, allowed_contacts: Sequence[str] = ()) -> Verdict:
         text, lang, hits, assessment = self.assess(text, lang, allowed_contacts)
+        return self._decide(text, lang, hits, assessment, always_score=False)[0]
+
+    def explain(self, text: str, lang: str | None = None, allowed_contacts: Sequence[str] = ()) -> Explanation:
+        """The verdict with what led to it: language, each finding, and the classifier's scores."""
+        norm, used_lang, hits, assessment = self.assess(text, lang, allowed_contacts)
+        verdict, scores = self._decide(norm, used_lang, hits, assessment, always_score=True)
+        thresholds = dict(self._classifier.thresholds) if self._classifier is not None else {}
+        return Explanation(norm, used_lang, lang not in SUPPORTED_LANGUAGES, assessment, scores, thresholds, verdict)
+
+    def _decide(
+        self, text: str, lang: str, hits: list[Entity], assessment: disclosure.Assessment, *, always_score: bool
+    ) -> tuple[Verdict, Scores | None]:
+        """The rules' label, raised by the classifier (never lowered): a crisis needs no second opinion."""
         label = assessment.label
         learned = False
-        if self._classifier is not None and label is not Label.CRISIS:
+        scores = None
+        if self._classifier is not None and (always_score or label is not Label.CRISIS):
             scores = self._classifier.predict(text, lang, assessment.features())
-            if scores.crisis:
+            if label is not Label.CRISIS and scores.crisis:
                 label, learned = Label.CRISIS, True
             elif label is Label.OK and scores.protect:
                 label, learned = Label.SENSITIVE, True
-        entities = tuple(Entity(h.type, h.start, h.end, h.score) for h in hits)
-        return Verdict(label=label, entities=entities, reason=build_reason(label, assessment, learned))
+        return Verdict(label=label, entities=tuple(hits), reason=build_reason(label, assessment, learned)), scores
 
 
-def _outside_contacts(hits: list[disclosure.Hit]) -> list[disclosure.Hit]:
+def _outside_contacts(hits: list[Entity]) -> list[Entity]:
     """Drop health hits inside an email address or phone number: "counselling" in
     hello@harbor-counselling.example is part of an identifier, not something said about a person."""
     contacts = [h for h in hits if h.type in disclosure.CONTACT_TYPES]

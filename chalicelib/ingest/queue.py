@@ -20,7 +20,9 @@ logger = Logger(service="pageguard", child=True)
 SQS_BATCH_MAX = 10  # SendMessageBatch takes at most 10 entries
 SQS_BATCH_BYTES = 250_000  # under SQS's 256 KiB total per batch, leaving room for attributes
 
-WORKER_NAME = "worker"  # as app.py names the worker Lambda, so local and deployed logs read alike
+# The local worker's log lines name the function as app.py names the worker Lambda, and carry the item id
+# as correlation_id (on AWS the Lambda context sets function_name and the request id instead).
+WORKER_NAME = "worker"
 
 EventHandler = Callable[[WebhookEvent], Any]
 DeadLetterHandler = Callable[[WebhookEvent, str, int], None]
@@ -41,7 +43,13 @@ def encode(event: WebhookEvent) -> str:
 
 
 def decode(body: str) -> WebhookEvent:
+    """The event in one queue message. Raises ValueError, KeyError or TypeError for a body that is not one."""
     return WebhookEvent.from_dict(json.loads(body))
+
+
+def backoff_delay(attempt: int, base: float, cap: float) -> float:
+    """Exponential backoff before the next try of a failing event: base, 2x base, 4x base... up to cap."""
+    return min(cap, base * 2 ** max(0, attempt - 1))
 
 
 class SqsEventQueue:
@@ -219,7 +227,7 @@ class SqliteEventQueue:
                     self._on_dead_letter(event, reason, attempts)
                 self._delete(row_id)
             else:
-                delay = min(self._max_delay, self._base_delay * (2 ** (attempts - 1)))
+                delay = backoff_delay(attempts, self._base_delay, self._max_delay)
                 logger.warning(
                     "event will be retried",
                     extra={"item_id": event.item_id, "attempts": attempts, "error_type": type(exc).__name__,

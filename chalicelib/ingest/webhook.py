@@ -5,15 +5,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import math
-from datetime import datetime
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from aws_lambda_powertools import Logger
 
 from chalicelib.errors import WebhookPayloadError, WebhookSignatureError
-from chalicelib.models import Platform, Surface, WebhookEvent
+from chalicelib.models import Platform, Surface, WebhookEvent, meta_time
 
 logger = Logger(service="pageguard", child=True)
 
@@ -159,9 +157,8 @@ def _parse_feed(account_id: str, value: dict, out: _Collector) -> None:
             return
         post = value.get("post") or {}
         out.add(
-            WebhookEvent(
-                platform=Platform.FACEBOOK,
-                surface=Surface.COMMENT,
+            WebhookEvent.comment(
+                Platform.FACEBOOK,
                 account_id=account_id,
                 item_id=str(comment_id),
                 sender_id=sender_id,
@@ -172,7 +169,6 @@ def _parse_feed(account_id: str, value: dict, out: _Collector) -> None:
                 parent_id=str(value.get("parent_id") or ""),
                 permalink=str(post.get("permalink_url") or ""),
                 attachment_types=("photo",) if value.get("photo") else (),
-                authored_by_page=by_page,
                 field="feed",
             )
         )
@@ -180,17 +176,15 @@ def _parse_feed(account_id: str, value: dict, out: _Collector) -> None:
         # The page's own post: never moderated, only checked for client details (alert only).
         post_id = str(value.get("post_id") or "")
         out.add(
-            WebhookEvent(
-                platform=Platform.FACEBOOK,
-                surface=Surface.COMMENT,
+            WebhookEvent.comment(
+                Platform.FACEBOOK,
                 account_id=account_id,
                 item_id=post_id,
-                sender_id=sender_id,
+                sender_id=sender_id,  # by_page: the account itself, so authored_by_page
                 text=str(value["message"]),
                 created_time=_seconds(value.get("created_time")),
                 verb=str(verb),
                 post_id=post_id,
-                authored_by_page=True,
                 field="feed",
             )
         )
@@ -206,18 +200,15 @@ def _parse_ig_comment(account_id: str, entry_time: float, field_name: str, value
         return
     sender_id = str((value.get("from") or {}).get("id") or "")
     out.add(
-        WebhookEvent(
-            platform=Platform.INSTAGRAM,
-            surface=Surface.COMMENT,
+        WebhookEvent.comment(
+            Platform.INSTAGRAM,
             account_id=account_id,
             item_id=str(comment_id),
             sender_id=sender_id,
             text=str(value.get("text") or ""),
             created_time=_seconds(value.get("timestamp")) or entry_time,
-            verb="add",
             post_id=str((value.get("media") or {}).get("id") or ""),
             parent_id=str(value.get("parent_id") or ""),
-            authored_by_page=sender_id == account_id,
             field=field_name,
         )
     )
@@ -259,29 +250,6 @@ def _parse_messaging(platform: Platform, account_id: str, messaging: dict, out: 
 
 def _dicts(value: Any) -> list[dict]:
     return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
-
-
-def meta_time(value: Any) -> float | None:
-    """Meta's times in Unix seconds: feed sends seconds, messaging milliseconds, Graph listings ISO 8601."""
-    if isinstance(value, bool) or value is None or value == "":
-        return None
-    if isinstance(value, (int, float)) or (isinstance(value, str) and value.replace(".", "", 1).isdigit()):
-        try:
-            number = float(value)
-        except OverflowError:  # an integer too large for a float
-            return None
-        if not math.isfinite(number) or number < 0:
-            return None
-        return number / 1000.0 if number > 10_000_000_000 else number
-    if isinstance(value, str):
-        try:
-            return datetime.strptime(value, "%Y-%m-%dT%H:%M:%S%z").timestamp()
-        except ValueError:
-            try:
-                return datetime.fromisoformat(value).timestamp()
-            except ValueError:
-                return None
-    return None
 
 
 def _seconds(value: Any) -> float:

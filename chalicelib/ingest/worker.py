@@ -4,13 +4,11 @@ SQS delivers each message at least once; the event source mapping must set
 `FunctionResponseTypes: ["ReportBatchItemFailures"]` (infra/) so only the failed messages come back.
 A message that fails MAX_RECEIVE_COUNT times is parked in the store with its reason (before SQS's own
 redrive would move it, reason-less, to the SQS dead-letter queue) and can be replayed with
-`python -m ops.cli replay-dlq`.
+`python -m ops.cli replay-dlq`. app.py hands in the pipeline and store it got from wiring.
 """
 
 from __future__ import annotations
 
-import json
-import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -18,8 +16,12 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
+from chalicelib.act.graph import retry_after
+from chalicelib.act.pipeline import Pipeline
 from chalicelib.errors import error_summary
+from chalicelib.ingest.queue import backoff_delay, decode
 from chalicelib.models import WebhookEvent
+from chalicelib.state.store import Store
 
 logger = Logger(service="pageguard", child=True)
 
@@ -39,28 +41,27 @@ MAX_BACKOFF_SECONDS = 15 * 60
 VisibilitySetter = Callable[[SQSRecord, int], None]
 
 
-def handle_sqs_batch(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    """Lambda entry point for the worker (app.py: `@app.lambda_function()`), returning batchItemFailures."""
-    from chalicelib.wiring import deps
-
-    processor = BatchProcessor(event_type=EventType.SQS)
-    d = deps()
-    visibility = _visibility_setter(d.settings.queue_url)
+def handle_sqs_batch(
+    event: dict[str, Any], context: Any, *, pipeline: Pipeline, store: Store, visibility: VisibilitySetter | None
+) -> dict[str, Any]:
+    """One SQS batch (app.py's worker Lambda), returning batchItemFailures."""
     return process_partial_response(
         event=event,
-        record_handler=lambda record: handle_record(record, d.pipeline, d.store, visibility=visibility),
-        processor=processor,
+        record_handler=lambda record: handle_record(record, pipeline, store, visibility=visibility),
+        processor=BatchProcessor(event_type=EventType.SQS),
         context=context,
     )
 
 
-def handle_record(record: SQSRecord, pipeline: Any, store: Any, *, visibility: VisibilitySetter | None = None) -> None:
+def handle_record(
+    record: SQSRecord, pipeline: Pipeline, store: Store, *, visibility: VisibilitySetter | None = None
+) -> None:
     """One SQS message: decode, moderate; on the last allowed receive, park a failure instead of raising.
 
     Before raising, `visibility` (when given) delays the redelivery with exponential backoff.
     """
     try:
-        event = WebhookEvent.from_dict(json.loads(record.body))
+        event = decode(record.body)
     except (ValueError, KeyError, TypeError) as exc:
         # Not ours to fix by retrying: park the raw body so an operator can inspect it (a dead letter
         # may hold text, like the SQS message did; it expires like every letter), and drop it from SQS.
@@ -76,22 +77,13 @@ def handle_record(record: SQSRecord, pipeline: Any, store: Any, *, visibility: V
                 "error_type": type(exc).__name__}
         if receives >= MAX_RECEIVE_COUNT:
             logger.error("event parked as a dead letter", extra=keys)
-            on_dead_letter(event, error_summary(exc), receives, store=store)
+            store.park(event, error_summary(exc), receives)
             return
         delay = backoff_seconds(receives, exc)
         logger.warning("event failed; SQS will redeliver", extra={**keys, "retry_in_s": delay})
         if visibility is not None:
             visibility(record, delay)
         raise
-
-
-def on_dead_letter(event: WebhookEvent, reason: str, attempts: int, *, store: Any = None) -> str:
-    """Park an event that kept failing (the local queue's and the worker's hook)."""
-    if store is None:
-        from chalicelib.wiring import deps
-
-        store = deps().store
-    return store.park(event, reason, attempts, time.time())
 
 
 @dataclass
@@ -102,7 +94,7 @@ class ReplayReport:
     letter_ids: list[str] = field(default_factory=list)
 
 
-def replay_dead_letters(pipeline: Any, store: Any, limit: int = 100) -> ReplayReport:
+def replay_dead_letters(pipeline: Pipeline, store: Store, limit: int = 100) -> ReplayReport:
     """Drive parked events through the pipeline again; a letter is deleted only once it succeeds."""
     report = ReplayReport()
     for letter in store.list_dead_letters(limit=limit):
@@ -144,28 +136,15 @@ def redrive_sqs_dead_letters(sqs: Any, dead_letter_queue_url: str, queue_url: st
 
 def backoff_seconds(receives: int, exc: BaseException | None = None) -> int:
     """Exponential backoff by receive count, stretched to Meta's Retry-After / regain-access hint."""
-    from chalicelib.act.graph import retry_after
-
-    delay = min(MAX_BACKOFF_SECONDS, BASE_BACKOFF_SECONDS * 2 ** max(0, receives - 1))
+    delay = backoff_delay(receives, BASE_BACKOFF_SECONDS, MAX_BACKOFF_SECONDS)
     hinted = retry_after(exc) if exc is not None else None
     if hinted:
         delay = max(delay, min(MAX_BACKOFF_SECONDS, int(hinted + 0.999)))
     return int(delay)
 
 
-_sqs_clients: dict[str, Any] = {}
-
-
-def _visibility_setter(queue_url: str, sqs_client: Any = None) -> VisibilitySetter | None:
+def visibility_setter(queue_url: str, sqs_client: Any) -> VisibilitySetter:
     """Delay one message's redelivery (ChangeMessageVisibility); best effort, the flat timeout is the fallback."""
-    if not queue_url:
-        return None
-    if sqs_client is None:
-        sqs_client = _sqs_clients.get(queue_url)
-        if sqs_client is None:
-            import boto3
-
-            sqs_client = _sqs_clients[queue_url] = boto3.client("sqs")
 
     def set_visibility(record: SQSRecord, seconds: int) -> None:
         try:
@@ -184,46 +163,3 @@ def _receive_count(record: SQSRecord) -> int:
         return int(record.attributes.approximate_receive_count)
     except (TypeError, ValueError):
         return 1
-
-
-# --- CLI: `python -m ops.cli replay-dlq [--limit N]` (registered in cli.py) ---------------
-
-
-def configure_replay_dlq(parser: Any) -> None:
-    parser.description = (
-        "Drive parked dead letters through the pipeline again; each is removed once it succeeds. "
-        "With --stage, also moves SQS's own dead-letter messages back onto the events queue."
-    )
-    parser.add_argument("--limit", type=int, default=100, help="at most this many letters (default 100)")
-    parser.add_argument("--stage", choices=("dev", "prod"), help="a deployed stage (default: local state)")
-    parser.add_argument("--stack-name", default=None, help="with --stage: default pageguard-STAGE")
-    parser.add_argument("--region", default=None)
-    parser.add_argument("--graph-api-url", default=None)
-
-
-def run_replay_dlq(args: Any) -> int:
-    from chalicelib.wiring import Deps, deps
-
-    if args.stage:
-        import os
-
-        from chalicelib.config import Settings
-        from ops.scan import _stage_settings_env
-
-        d = Deps(settings=Settings.from_env({**os.environ, **_stage_settings_env(args)}))
-    else:
-        d = deps()
-    settings = d.settings
-    if settings.dead_letter_queue_url and settings.queue_url:
-        import boto3
-
-        moved = redrive_sqs_dead_letters(boto3.client("sqs", region_name=args.region), settings.dead_letter_queue_url,
-                                         settings.queue_url, limit=args.limit)
-        print(f"moved {moved} message(s) from the SQS dead-letter queue back to the events queue")
-    if not d.store.list_dead_letters(limit=args.limit):
-        print("no parked dead letters")
-        return 0
-    report = replay_dead_letters(d.pipeline, d.store, limit=args.limit)
-    undecodable = f" ({report.undecodable} undecodable: kept with the raw body for inspection)" if report.undecodable else ""
-    print(f"replayed {report.replayed}, still failing {report.failed}{undecodable}")
-    return 0 if report.failed == 0 else 1

@@ -274,7 +274,7 @@ def dynamo_store(moto_server: str) -> Any:
 
     import boto3
 
-    from chalicelib.state.store import DynamoStore
+    from chalicelib.state.dynamo_store import DynamoStore
 
     resource = boto3.resource("dynamodb", endpoint_url=moto_server, region_name="us-east-1")
     table = DynamoStore.create_table(resource, f"pageguard-{uuid.uuid4().hex[:8]}")

@@ -17,19 +17,8 @@ from botocore.exceptions import ClientError, EndpointConnectionError
 from chalicelib.config import PageSettings
 from chalicelib.errors import GraphPermanentError, GraphTokenExpiredError, NotifierError
 from chalicelib.models import Action, ActionKind, Entity, Label, Platform, Surface, Verdict, WebhookEvent
-from chalicelib.act.notifier import (
-    FACEBOOK_INBOX,
-    INSTAGRAM_INBOX,
-    Alert,
-    InMemoryNotifier,
-    OutboxNotifier,
-    SesNotifier,
-    build_alert,
-    describe_action,
-    describe_failure,
-    reconnect_alert,
-    render_email,
-)
+from chalicelib.act.alerts import FACEBOOK_INBOX, INSTAGRAM_INBOX, Alert, build_alert, describe_action, describe_failure, reconnect_alert, render_email
+from chalicelib.act.notifier import InMemoryNotifier, OutboxNotifier, SesNotifier
 from chalicelib.act.policy import decide
 from tests.aws_fixtures import TEST_SENDER, aws_client, sent_raw_messages
 

@@ -10,7 +10,8 @@ import pytest
 from chalicelib.errors import GraphRetryableError
 from chalicelib.models import ActionKind, Label
 from chalicelib.act.notifier import OutboxNotifier
-from chalicelib.state.store import DAY
+from chalicelib.act.unhide import unhide
+from chalicelib.state.records import DAY
 from tests.fake_graph import FakeGraph
 from tests.pipeline_kit import (
     CONTACT_REPLY,
@@ -233,9 +234,10 @@ def test_unhide_reverses_a_hide_and_records_it(fake_graph: FakeGraph, tmp_path: 
     kit = make_kit(fake_graph, tmp_path)
     event = fb_comment(SENSITIVE_TEXT)
     kit.pipeline.handle(event)
-    record = kit.pipeline.unhide(event.item_id)
+    unhide(kit.pipeline, event.item_id)
+    record = kit.store.get_audit(event.item_id)
     assert [r.form for r in fake_graph.requests_for("POST", f"/{event.item_id}")][-1] == {"is_hidden": "false"}
-    assert record.actions[-1].step == "unhide" and record.actions[-1].status == "done"
+    assert [a for a in record.actions if a.step == "unhide"][0].status == "done"
     # a redelivery of the original webhook does not hide it again
     kit.pipeline.handle(event)
     assert len(hides(fake_graph, event.item_id)) == 1

@@ -76,7 +76,7 @@ def test_run_scheduled_uses_the_wired_pipeline(fake_graph: FakeGraph, tmp_path: 
         {"id": "post7_c1", "from": {"id": "u"}, "message": SENSITIVE_TEXT, "created_time": _iso(kit.clock.now - 60)}])
     wiring.use(wiring.Deps(settings=kit.settings, _pipeline=kit.pipeline, _store=kit.store))
     try:
-        report = run_scheduled()
+        report = run_scheduled(wiring.deps().pipeline, wiring.deps().store)
     finally:
         wiring.use(None)
     assert report.handled == 1 and len(hides(fake_graph, "post7_c1")) == 1

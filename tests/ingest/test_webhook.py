@@ -8,7 +8,8 @@ import pytest
 
 from chalicelib.errors import WebhookPayloadError, WebhookSignatureError
 from chalicelib.models import Platform, Surface, WebhookEvent
-from chalicelib.ingest.webhook import answer_subscription, meta_time, parse_body, parse_events, sign, verify_signature
+from chalicelib.models import meta_time
+from chalicelib.ingest.webhook import answer_subscription, parse_body, parse_events, sign, verify_signature
 from tests.conftest import fixture_bytes, fixture_json
 
 # A known (secret, body, header) triple, computed independently with `openssl dgst -sha256 -hmac`.

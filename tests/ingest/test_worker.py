@@ -9,7 +9,9 @@ from typing import Any, Iterator
 
 import pytest
 
-from chalicelib.ingest.worker import MAX_RECEIVE_COUNT, backoff_seconds, handle_sqs_batch, on_dead_letter, replay_dead_letters
+from chalicelib.ingest import worker
+from chalicelib.ingest.worker import MAX_RECEIVE_COUNT, backoff_seconds, replay_dead_letters
+from chalicelib.wiring import deps
 from tests.fake_graph import FakeGraph
 from tests.pipeline_kit import OK_TEXT, SENSITIVE_TEXT, Kit, fb_comment, hides, make_kit, wired, replies
 
@@ -18,6 +20,12 @@ from tests.pipeline_kit import OK_TEXT, SENSITIVE_TEXT, Kit, fb_comment, hides, 
 def kit(fake_graph: FakeGraph, tmp_path: Path) -> Iterator[Kit]:
     with wired(make_kit(fake_graph, tmp_path)) as kit:
         yield kit
+
+
+def handle_sqs_batch(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """The worker Lambda's call (app.py), with the wired pipeline and store (no Lambda context here)."""
+    d = deps()
+    return worker.handle_sqs_batch(event, context, pipeline=d.pipeline, store=d.store, visibility=d.redelivery_delay)
 
 
 def sqs_record(body: Any, *, receive_count: int = 1) -> dict[str, Any]:
@@ -102,7 +110,7 @@ def test_undecodable_message_is_parked_with_its_raw_body_and_counted_apart_on_re
 def test_dead_letter_hook_parks_through_the_wired_store(kit: Kit) -> None:
     # The local SqliteEventQueue calls on_dead_letter(event, reason, attempts) after its last attempt.
     event = fb_comment(SENSITIVE_TEXT)
-    on_dead_letter(event, "NotifierError: SES send_email failed: Throttling", 5)
+    deps().park_dead_letter(event, "NotifierError: SES send_email failed: Throttling", 5)
     [letter] = kit.store.list_dead_letters()
     assert letter.event["item_id"] == event.item_id and letter.attempts == 5
 
@@ -120,7 +128,7 @@ def test_backoff_grows_and_honours_meta_hints() -> None:
 def test_failed_message_is_hidden_for_the_backoff_on_sqs(kit: Kit, fake_graph: FakeGraph, moto_server: str) -> None:
     from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
-    from chalicelib.ingest.worker import _visibility_setter, handle_record
+    from chalicelib.ingest.worker import handle_record, visibility_setter
     from tests.aws_fixtures import aws_client
 
     # GIVEN a queue whose own visibility timeout would redeliver at once
@@ -134,7 +142,7 @@ def test_failed_message_is_hidden_for_the_backoff_on_sqs(kit: Kit, fake_graph: F
     fake_graph.fail("POST", f"/{event.item_id}", status=429, code=4)
     # WHEN handling fails retryably
     with pytest.raises(Exception):
-        handle_record(SQSRecord(record), kit.pipeline, kit.store, visibility=_visibility_setter(url, sqs))
+        handle_record(SQSRecord(record), kit.pipeline, kit.store, visibility=visibility_setter(url, sqs))
     # THEN SQS holds the message back for the backoff instead of handing it straight out again
     assert sqs.receive_message(QueueUrl=url).get("Messages", []) == []
 

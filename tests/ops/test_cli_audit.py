@@ -58,7 +58,7 @@ def test_unhide_reverses_the_hide_and_records_it(kit: Kit, fake_graph: FakeGraph
 
 def test_unhide_unknown_item_fails_cleanly(kit: Kit, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["unhide", "nope"]) == 1
-    assert "no audit record" in capsys.readouterr().out
+    assert "no audit record" in capsys.readouterr().err
 
 
 def test_replay_dlq_drives_parked_events(kit: Kit, fake_graph: FakeGraph, capsys: pytest.CaptureFixture[str]) -> None:

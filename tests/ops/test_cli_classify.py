@@ -34,8 +34,8 @@ def test_classify_writes_one_line_per_input_in_order_and_reports_bad_lines():
     stdin = "\n".join(x if isinstance(x, str) else json.dumps(x) for x in lines) + "\n"
     # WHEN
     proc = run_cli("classify", stdin=stdin)
-    # THEN good lines come out in order with the fixed keys
-    assert proc.returncode == 0
+    # THEN good lines come out in order with the fixed keys, and the exit code says some lines were bad
+    assert proc.returncode == 1
     out = [json.loads(line) for line in proc.stdout.splitlines()]
     assert [o["id"] for o in out] == ["a", 7, "c"]
     assert [o["label"] for o in out] == ["sensitive", "ok", "crisis"]

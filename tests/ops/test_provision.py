@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import io
 import json
 from pathlib import Path
@@ -44,17 +43,8 @@ def _pages_file(tmp_path: Path, *pages: dict) -> Path:
     return path
 
 
-def _args(**kw: Any) -> argparse.Namespace:
-    parser = argparse.ArgumentParser()
-    provision.configure(parser)
-    argv = []
-    for key, value in kw.items():
-        flag = "--" + key.replace("_", "-")
-        if value is True:
-            argv.append(flag)
-        else:
-            argv += [flag, str(value)]
-    return parser.parse_args(argv)
+def _args(**kw: Any) -> provision.SetupOptions:
+    return provision.SetupOptions(**kw)
 
 
 def _get(ssm: Any, name: str) -> dict:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import io
 import json
 from dataclasses import asdict
@@ -112,9 +111,7 @@ def test_cli_dry_run_prints_a_table_and_a_summary(fake_graph: FakeGraph, tmp_pat
     _listings(fake_graph)
     pages_file = tmp_path / "pages.json"
     pages_file.write_text(json.dumps({"pages": [asdict(PAGE)]}), encoding="utf-8")
-    parser = argparse.ArgumentParser()
-    scan.configure(parser)
-    args = parser.parse_args(["--pages-file", str(pages_file), "--graph-api-url", fake_graph.url, "--since", "30d"])
+    args = scan.ScanOptions(pages_file=pages_file, graph_api_url=fake_graph.url, since="30d")
     out, err = io.StringIO(), io.StringIO()
     rc = scan.run(args, out=out, err=err, clock=lambda: T0)
     assert rc == 0

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import io
 import json
 from dataclasses import asdict, replace
@@ -67,10 +66,10 @@ def test_the_app_id_picks_our_entry_among_several_apps(fake_graph: FakeGraph) ->
     assert subscription.check_page(_graph(fake_graph), PAGE, app_id="555").missing_fields == ("messages", "message_echoes")
 
 
-def _cli_args(pages_file: Path, fake_graph: FakeGraph, *extra: str) -> argparse.Namespace:
-    parser = argparse.ArgumentParser()
-    subscription.configure(parser)
-    return parser.parse_args(["--pages-file", str(pages_file), "--graph-api-url", fake_graph.url, *extra])
+def _cli_args(pages_file: Path, fake_graph: FakeGraph, *extra: str) -> subscription.SubscribeOptions:
+    flags = {"--check": {"check": True}, "--page": {"page": tuple(extra[1:])}}
+    return subscription.SubscribeOptions(pages_file=pages_file, graph_api_url=fake_graph.url,
+                                         **(flags[extra[0]] if extra else {}))
 
 
 def _pages_file(tmp_path: Path, *pages) -> Path:  # type: ignore[no-untyped-def]

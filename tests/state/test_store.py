@@ -17,15 +17,11 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyAl
 from chalicelib.errors import ConfigError
 from chalicelib.state.idempotency import StepRunner
 from chalicelib.models import Platform, Surface, WebhookEvent
-from chalicelib.state.store import (
-    DAY,
-    AuditRecord,
-    ActionRecord,
-    DynamoStore,
-    SqliteStore,
-    Store,
-    build_store,
-)
+from chalicelib.state.dynamo_store import DynamoStore
+from chalicelib.state.records import DAY, ActionRecord, AuditRecord
+from chalicelib.state.sqlite_store import SqliteStore
+from chalicelib.state.store import Store
+from chalicelib.wiring import build_store
 
 from tests.aws_fixtures import aws_client
 
@@ -43,16 +39,16 @@ class StoreContract:
 
     # audit ------------------------------------------------------------------------------------------
 
-    def test_audit_round_trip_and_has_seen(self, store: Store) -> None:
+    def test_audit_round_trip(self, store: Store) -> None:
         record = AuditRecord(
             item_id="c1", account_id="page1", platform="facebook", surface="comment", label="sensitive",
             entity_types=("PHONE_NUMBER",), actions=(ActionRecord("hide", "done", NOW, result_id=""),),
             first_seen_at=NOW, updated_at=NOW,
         )
-        assert not store.has_seen("c1")
+        assert store.get_audit("c1") is None
         store.save_audit(record)
         assert store.get_audit("c1") == record
-        assert store.has_seen("c1")
+        assert store.get_audit("c1") is not None
         assert store.get_audit("missing") is None
 
     def test_list_audit_is_newest_first_and_limited(self, store: Store) -> None:
@@ -231,7 +227,7 @@ class TestSqliteStore(StoreContract):
         store.remember_ours("r1", NOW)
         assert store.purge(NOW + 5) == 0
         assert store.purge(NOW + 11) == 2
-        assert not store.has_seen("c1") and not store.is_ours("r1")
+        assert store.get_audit("c1") is None and not store.is_ours("r1")
 
 
 class TestDynamoStore(StoreContract):

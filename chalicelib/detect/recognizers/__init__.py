@@ -23,9 +23,6 @@ HEALTH_RECOGNIZERS = (
     CrisisRecognizer,
 )
 
-SUPPORTED_LANGUAGES = ("en", "es")
-
-
 def build_recognizers(language: str) -> list[EntityRecognizer]:
     """All recognizers PageGuard registers for one language."""
     recognizers: list[EntityRecognizer] = [cls(supported_language=language) for cls in HEALTH_RECOGNIZERS]
@@ -43,5 +40,4 @@ __all__ = [
     "TreatmentRecognizer",
     "build_recognizers",
     "contact_recognizers",
-    "SUPPORTED_LANGUAGES",
 ]

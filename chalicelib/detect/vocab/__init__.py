@@ -12,6 +12,8 @@ from typing import Optional, Sequence
 import regex as re
 
 VOCAB_DIR = Path(__file__).resolve().parent
+# The languages the vocabulary files (name.<lang>.txt) cover, so the languages detection supports.
+SUPPORTED_LANGUAGES = ("en", "es")
 
 # Word boundaries that also work next to "+", "/" and "-" inside terms (hiv+, me/cfs, c-ptsd).
 _LEFT = r"(?<![\w])"
