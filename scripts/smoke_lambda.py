@@ -120,7 +120,7 @@ def main(task_dir: str, runtime_dir: str, report_path: str) -> int:
 
     step("import_worker", lambda: __import__("chalicelib.ingest.worker", fromlist=["handle_sqs_batch"]).handle_sqs_batch)
     step("import_reconcile", lambda: __import__("chalicelib.ingest.reconcile", fromlist=["run_scheduled"]).run_scheduled)
-    step("import_pipeline", lambda: __import__("chalicelib.wiring", fromlist=["build_pipeline"]).build_pipeline)
+    step("import_wiring", lambda: __import__("chalicelib.wiring", fromlist=["build_pipeline"]).build_pipeline)
 
     detection = step("import_detection", lambda: __import__("chalicelib.detect.engine", fromlist=["get_detector"]))
     detector = step("build_detector", lambda: detection.get_detector()) if detection else None

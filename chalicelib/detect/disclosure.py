@@ -560,7 +560,7 @@ def _negation(text: str, hit: Entity, from_offset: int, cues: Sequence[_Cue], st
     return status, cue
 
 
-def assess(text: str, hits: Iterable[Entity], care_cue_required: bool = True) -> Assessment:
+def assess(text: str, hits: Iterable[Entity]) -> Assessment:
     """Apply the disclosure rules to the hits found in `text`."""
     hits = sorted(hits, key=lambda h: (h.start, h.end))
     cues = _find_cues(text)
@@ -586,7 +586,7 @@ def assess(text: str, hits: Iterable[Entity], care_cue_required: bool = True) ->
             care = any(c.kind == "care_request" for c in cues) or any(
                 h.type in HEALTH_TYPES or h.type == CRISIS_MENTION for h in hits
             )
-            status = Status.ANCHORED if (care or not care_cue_required) else Status.UNANCHORED
+            status = Status.ANCHORED if care else Status.UNANCHORED
             findings.append(Finding(hit, status, "care_request" if care else "none"))
     return Assessment(_label(findings), tuple(findings), context)
 

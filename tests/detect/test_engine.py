@@ -268,3 +268,30 @@ def test_the_pages_own_contact_reply_is_ok_even_with_health_words_in_its_email(d
 def test_health_words_inside_an_email_address_are_not_a_disclosure(detector):
     _, _, hits, _ = detector.assess("write to sadgirl.depressed@gmail.com")
     assert [h.type for h in hits] == ["EMAIL_ADDRESS"]
+
+
+# --- reasons say what decided -----------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "text, label, reason",
+    [
+        # rules only: an entity tied to a person
+        ("my son's ADHD meds stopped working", Label.SENSITIVE,
+         "sensitive: HEALTH_CONDITION, MEDICATION tied to a person (possessive)"),
+        # negated: both classifier heads say no; the rules keep a denied crisis private, and say so
+        ("I am not suicidal", Label.SENSITIVE, "sensitive: CRISIS_MENTION negated (a denied crisis is still private)"),
+        # learned only: no rule fires, the classifier raises the label
+        ("first week back at work after the breakdown. survived it", Label.SENSITIVE,
+         "sensitive: learned classifier flagged a personal disclosure"),
+        ("love this post, so needed today", Label.OK, "ok: no personal health information found"),
+    ],
+)
+def test_the_reason_names_what_decided(detector, text: str, label: Label, reason: str) -> None:
+    why = detector.explain(text)
+    assert (why.verdict.label, why.verdict.reason) == (label, reason)
+    if "learned" in reason:
+        assert why.assessment.label is Label.OK and why.scores is not None and why.scores.protect
+    else:
+        assert why.assessment.label is label  # the rules decided
+    if "negated" in reason:
+        assert why.scores is not None and not why.scores.protect and not why.scores.crisis

@@ -1,0 +1,63 @@
+"""Unhide: only a comment PageGuard hid, with its public reply deleted; refused for a DM or an item never hidden."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from chalicelib.act.unhide import UnhideError, unhide
+from tests.fake_graph import FakeGraph
+from tests.pipeline_kit import OK_TEXT, SENSITIVE_TEXT, dm, fb_comment, make_kit, replies
+
+
+def test_a_comment_we_hid_is_unhidden_and_our_reply_deleted(fake_graph: FakeGraph, tmp_path: Path) -> None:
+    kit = make_kit(fake_graph, tmp_path)
+    event = fb_comment(SENSITIVE_TEXT)
+    kit.pipeline.handle(event)
+    [reply] = replies(fake_graph, event.item_id)
+    reply_id = next(a.result_id for a in kit.store.get_audit(event.item_id).actions if a.step == "public_reply")
+
+    result = unhide(kit.pipeline, event.item_id)
+
+    assert (result.dry_run, result.reply_id, result.reply_error) == (False, reply_id, "")
+    assert fake_graph.requests_for("DELETE", f"/{reply_id}") != []
+    assert fake_graph.requests_for("POST", f"/{event.item_id}")[-1].form == {"is_hidden": "false"}
+    steps = {a.step: (a.status, a.result_id) for a in kit.store.get_audit(event.item_id).actions}
+    assert steps["delete_reply"] == ("done", reply_id) and steps["unhide"][0] == "done"
+    with pytest.raises(UnhideError, match="already unhidden"):
+        unhide(kit.pipeline, event.item_id)
+
+
+def test_a_comment_never_hidden_is_refused(fake_graph: FakeGraph, tmp_path: Path) -> None:
+    kit = make_kit(fake_graph, tmp_path)
+    event = fb_comment(OK_TEXT)
+    kit.pipeline.handle(event)
+    with pytest.raises(UnhideError, match="never hidden"):
+        unhide(kit.pipeline, event.item_id)
+    assert fake_graph.requests_for("POST", f"/{event.item_id}") == []
+    with pytest.raises(UnhideError, match="no audit record"):
+        unhide(kit.pipeline, "unknown_1")
+
+
+def test_a_direct_message_is_refused(fake_graph: FakeGraph, tmp_path: Path) -> None:
+    kit = make_kit(fake_graph, tmp_path)
+    message = dm(SENSITIVE_TEXT)
+    kit.pipeline.handle(message)
+    with pytest.raises(UnhideError, match="direct message"):
+        unhide(kit.pipeline, message.item_id)
+    assert "unhide" not in {a.step for a in kit.store.get_audit(message.item_id).actions}
+
+
+def test_dry_run_says_what_it_would_do_and_records_nothing(fake_graph: FakeGraph, tmp_path: Path) -> None:
+    kit = make_kit(fake_graph, tmp_path)
+    event = fb_comment(SENSITIVE_TEXT)
+    kit.pipeline.handle(event)
+    before = kit.store.get_audit(event.item_id)
+    writes = len(fake_graph.requests)
+
+    result = unhide(kit.pipeline, event.item_id, dry_run=True)
+
+    assert result.dry_run and result.reply_id
+    assert len(fake_graph.requests) == writes  # no Graph call at all
+    assert kit.store.get_audit(event.item_id) == before
