@@ -398,6 +398,7 @@ def build_pipeline(*, settings: Settings, pages_loader: Callable[[], PagesConfig
         settings=settings,
         notifier=_build_notifier(settings),
         store=store,
+        lease_seconds=settings.step_lease_seconds,
     )
 
 

@@ -81,6 +81,8 @@ def build_queue(deps: Deps) -> EventQueue:
             settings.store_path,
             handler=lambda event: deps.pipeline.handle(event),
             on_dead_letter=lambda event, reason, attempts: deps.store.park(event, reason, attempts),
+            worker_thread=settings.local_worker == "thread",
+            visibility_timeout=settings.local_queue_visibility_seconds,
         )
     if not settings.queue_url:
         raise ConfigError("QUEUE_URL is not set")
