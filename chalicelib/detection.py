@@ -6,6 +6,7 @@ code, so Presidio never looks for, or downloads, a spaCy model. See docs/detecti
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import unicodedata
@@ -127,6 +128,9 @@ def _build_nlp_engine():
 def build_analyzer():
     """The AnalyzerEngine with PageGuard's recognizers for English and Spanish (no predefined ones)."""
     _patch_tldextract()
+    # Presidio logs plain-text INFO lines per item ("Fetching all recognizers...", "Using device of
+    # type..."); PageGuard's own JSON lines say what matters, so only its warnings get through.
+    logging.getLogger("presidio-analyzer").setLevel(logging.WARNING)
     from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
     from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
 
