@@ -16,6 +16,7 @@ from chalicelib import disclosure
 from chalicelib.classifier import LinearClassifier, load_classifier
 from chalicelib.config import CONTACT_RE
 from chalicelib.models import Entity, Label, Verdict
+from chalicelib.normalize import normalize, normalize_text
 
 SUPPORTED_LANGUAGES = ("en", "es")
 _CRISIS_NAMES = {
@@ -203,8 +204,11 @@ class PresidioDetector:
         )
 
     def assess(self, text: str, lang: str | None = None, allowed_contacts: Sequence[str] = ()):
-        """Rule stage only: (language, hits, assessment). Used by detect(), training and `explain`."""
-        text = unicodedata.normalize("NFC", text or "")
+        """Rule stage only: (normalised text, language, hits, assessment); spans are in the normalised
+        text. Used by detect(), training and `explain`."""
+        return self._assess(normalize_text(text or ""), lang, allowed_contacts)
+
+    def _assess(self, text: str, lang: str | None, allowed_contacts: Sequence[str]):
         lang = lang if lang in SUPPORTED_LANGUAGES else detect_language(text)
         hits = _outside_contacts(self.analyze(text, lang))
         if hits and allowed_contacts:
@@ -220,7 +224,8 @@ class PresidioDetector:
         return text, lang, hits, disclosure.assess(text, hits)
 
     def detect(self, text: str, lang: str | None = None, allowed_contacts: Sequence[str] = ()) -> Verdict:
-        text, lang, hits, assessment = self.assess(text, lang, allowed_contacts)
+        normalized = normalize(text or "")
+        text, lang, hits, assessment = self._assess(normalized.text, lang, allowed_contacts)
         label = assessment.label
         learned = False
         if self._classifier is not None and label is not Label.CRISIS:
@@ -229,7 +234,8 @@ class PresidioDetector:
                 label, learned = Label.CRISIS, True
             elif label is Label.OK and scores.protect:
                 label, learned = Label.SENSITIVE, True
-        entities = tuple(Entity(h.type, h.start, h.end, h.score) for h in hits)
+        # Spans point into the text as it arrived, not into the normalised copy detection read.
+        entities = tuple(Entity(h.type, *normalized.to_original(h.start, h.end), h.score) for h in hits)
         return Verdict(label=label, entities=entities, reason=build_reason(label, assessment, learned))
 
 
