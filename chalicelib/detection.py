@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import re
 import threading
-import unicodedata
 from typing import Protocol, Sequence
 
 from chalicelib import disclosure
