@@ -16,11 +16,12 @@ PORT ?= 8000
 PYTHON312 := $(shell for p in "$$(command -v python3.12)" $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.12.*/bin/python3.12 /root/.pyenv/versions/3.12.*/bin/python3.12; do \
   [ -x "$$p" ] && "$$p" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 12))' >/dev/null 2>&1 && { echo "$$p"; break; }; done)
 
-.PHONY: help install run test train eval bench bench-webhook package deploy clean
+.PHONY: help install run demo test train eval bench bench-webhook package deploy clean
 
 help:
 	@echo "make install        create .venv (Python 3.12) with runtime and dev dependencies"
 	@echo "make run            start chalice local on http://$(HOST):$(PORT) (stage local)"
+	@echo "make demo           start everything, send every sample webhook, print what PageGuard did, stop"
 	@echo "make test           run the whole test suite"
 	@echo "make train          retrain the detection classifier from data/corpus"
 	@echo "make eval           measure detection on ../shared/eval/dev.jsonl"
@@ -42,7 +43,10 @@ $(STAMP): requirements.txt requirements-dev.txt
 	@touch $(STAMP)
 
 run: install
-	$(VENV)/bin/chalice local --stage local --host $(HOST) --port $(PORT)
+	$(PY) scripts/run_local.py --host $(HOST) --port $(PORT)
+
+demo: install
+	$(PY) scripts/demo.py
 
 test: install
 	$(VENV)/bin/ruff check --select F,E9 app.py chalicelib ops scripts tests

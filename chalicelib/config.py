@@ -112,6 +112,18 @@ def _days(value: str | None, default: float) -> float:
     return days
 
 
+def _positive(value: str | None, default: float) -> float:
+    if value is None or value.strip() == "":
+        return default
+    try:
+        number = float(value)
+    except ValueError as exc:
+        raise ConfigError(f"expected a positive number, got {value!r}") from exc
+    if not number > 0 or number == float("inf"):
+        raise ConfigError(f"expected a positive number, got {value!r}")
+    return number
+
+
 def _bool(value: str | None, default: bool | None) -> bool | None:
     if value is None or value == "":
         return default
@@ -140,6 +152,13 @@ class Settings:
     # POWERTOOLS_IDEMPOTENCY_DISABLED: Powertools then runs every step again on redelivery (tests of
     # other projects use it); PageGuard only warns, because acting once is what its replies rely on.
     idempotency_disabled: bool = False
+    # local: "thread" (a worker thread in the web process: plain `chalice local`, tests) or "process"
+    # (`make run` starts separate worker processes, so the web process only answers webhooks)
+    local_worker: str = "thread"
+    # local: seconds a claimed queue row stays invisible to other workers (SQS's visibility timeout)
+    local_queue_visibility_seconds: float = 30.0
+    # how long an action step started by a worker that then died blocks a retry (the step's lease)
+    step_lease_seconds: int = 120
 
     @property
     def is_local(self) -> bool:
@@ -167,6 +186,9 @@ class Settings:
             dead_letter_queue_url=env.get("DEAD_LETTER_QUEUE_URL", ""),
             audit_retention_days=_days(env.get("AUDIT_RETENTION_DAYS"), DEFAULT_AUDIT_RETENTION_DAYS),
             idempotency_disabled=bool(_bool(env.get("POWERTOOLS_IDEMPOTENCY_DISABLED"), False)),
+            local_worker="process" if env.get("LOCAL_WORKER") == "process" else "thread",
+            local_queue_visibility_seconds=_positive(env.get("LOCAL_QUEUE_VISIBILITY_SECONDS"), 30.0),
+            step_lease_seconds=int(_positive(env.get("STEP_LEASE_SECONDS"), 120)),
         )
 
     def dry_run_for(self, page: PageSettings) -> bool:

@@ -112,6 +112,7 @@ def build_pipeline(deps: Deps) -> Pipeline:
         settings=settings,
         notifier=build_notifier(settings),
         store=deps.store,
+        lease_seconds=settings.step_lease_seconds,
     )
 
 
@@ -145,6 +146,8 @@ def build_queue(deps: Deps) -> EventQueue:
             settings.store_path,
             handler=lambda event: deps.pipeline.handle(event),
             on_dead_letter=deps.park_dead_letter,
+            worker_thread=settings.local_worker == "thread",
+            visibility_timeout=settings.local_queue_visibility_seconds,
         )
     if not settings.queue_url:
         raise ConfigError("QUEUE_URL is not set")

@@ -16,6 +16,11 @@ Default answers (shapes from REFERENCE.md §5):
   GET  any listing set with set_listing  -> {"data": [...], "paging": {"cursors":..., "next": ...}}
   GET  anything else                     -> {"data": []}
 Scripted answers (`script`, `fail`, `delay`) are consumed first, in order, per method + path regex.
+
+What it received is visible from outside too (`make demo` reads it):
+  GET /_fake/requests                    -> [{"method", "path", "query", "form", "json"}, ...] (oldest first)
+and with `--log FILE` every request is appended to FILE as one JSON line as it arrives. Neither
+shows request headers, so the access tokens PageGuard sends stay out of them.
 """
 
 from __future__ import annotations
@@ -86,6 +91,7 @@ class FakeGraph:
         self._scripts: list[tuple[str, re.Pattern[str], list[ScriptedResponse]]] = []
         self._listings: dict[str, list[list[dict[str, Any]]]] = {}
         self._counter = 0
+        self.log_path: str | None = None  # JSON Lines file of what was received (`--log`)
         self._server = ThreadingHTTPServer((host, port), _handler_for(self))
         self._server.daemon_threads = True
         self._server.block_on_close = False  # a delayed handler must not hold up shutdown
@@ -169,8 +175,14 @@ class FakeGraph:
 
     # request handling (called on server threads)
 
+    def received(self) -> list[dict[str, Any]]:
+        """What `GET /_fake/requests` shows: each request without its headers (they carry tokens)."""
+        return [_public(r) for r in self.requests]
+
     def _handle(self, method: str, raw_path: str, headers: dict[str, str], body: bytes) -> tuple[int, Any, dict[str, str]]:
         parts = urlsplit(raw_path)
+        if parts.path == "/_fake/requests" and method == "GET":
+            return 200, self.received(), {}
         match = _VERSION_RE.match(parts.path)
         version = match.group(0).strip("/") if match else ""
         path = parts.path[match.end() :] if match else parts.path
@@ -190,6 +202,9 @@ class FakeGraph:
 
         with self._lock:
             self._requests.append(request)
+            if self.log_path is not None:
+                with open(self.log_path, "a", encoding="utf-8") as log:
+                    log.write(json.dumps(_public(request), separators=(",", ":")) + "\n")
             scripted = self._next_script(method, path)
             self._counter += 1
             counter = self._counter
@@ -239,6 +254,11 @@ class FakeGraph:
         if request.method == "DELETE" and len(segments) == 1:  # deleting a comment
             return 200, {"success": True}, {}
         return 405, meta_error(100, message="Unsupported method"), {}
+
+
+def _public(request: RecordedRequest) -> dict[str, Any]:
+    query = {k: v for k, v in request.query.items() if k not in ("access_token", "appsecret_proof")}
+    return {"method": request.method, "path": request.path, "query": query, "form": request.form, "json": request.json}
 
 
 def _handler_for(fake: FakeGraph) -> type[BaseHTTPRequestHandler]:
@@ -293,8 +313,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--version", default=DEFAULT_VERSION)
+    parser.add_argument("--log", help="append every request to this file as a JSON line")
     args = parser.parse_args(argv)
-    server = FakeGraph(args.host, args.port, args.version).start()
+    server = FakeGraph(args.host, args.port, args.version)
+    server.log_path = args.log
+    server.start()
     print(server.url, flush=True)
     try:
         while True:

@@ -1,16 +1,11 @@
-"""End to end: `chalice local` as a real process, real HTTP in, real HTTP out to the fake Graph API."""
+"""End to end: `make run` as a user starts it (web and worker processes), real HTTP in, real HTTP out to the fake Graph API."""
 
 from __future__ import annotations
 
 import json
-import os
-import socket
 import sqlite3
 import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
 from email import policy
 from email.parser import BytesParser
 from pathlib import Path
@@ -21,24 +16,10 @@ import pytest
 from chalicelib.ingest.webhook import sign
 from tests.conftest import TEST_SECRET, TEST_VERIFY_TOKEN, fixture_bytes, fixture_json
 from tests.fake_graph import FakeGraph
+from tests.local_app import MakeRun, http, local_env, wait_for
 
 REPO = Path(__file__).resolve().parent.parent
 COMMENT_ID = "122098765432101_987654321098765"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _request(url: str, body: bytes | None = None, headers: dict | None = None) -> tuple[int, bytes]:
-    req = urllib.request.Request(url, data=body, headers=headers or {}, method="POST" if body is not None else "GET")
-    try:
-        with urllib.request.urlopen(req, timeout=10) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read()
 
 
 class LocalServer:
@@ -49,7 +30,7 @@ class LocalServer:
         headers = {"Content-Type": "application/json"}
         if signature is not None:
             headers["X-Hub-Signature-256"] = signature
-        return _request(f"{self.base}/webhook", body, headers)
+        return http(f"{self.base}/webhook", body, headers)
 
     def outbox(self) -> list[Path]:
         folder = self.tmp / "outbox"
@@ -68,42 +49,15 @@ def graph() -> Iterator[FakeGraph]:
 @pytest.fixture(scope="module")
 def server(graph: FakeGraph, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalServer]:
     tmp = tmp_path_factory.mktemp("local")
-    pages = json.loads((REPO / "pages.example.json").read_text())
-    pages["pages"][0]["access_token"] = "EAAB-local-test-token"
-    (tmp / "pages.json").write_text(json.dumps(pages))
-    port = _free_port()
-    env = {
-        **os.environ,
-        "APP_SECRET": TEST_SECRET,
-        "VERIFY_TOKEN": TEST_VERIFY_TOKEN,
-        "GRAPH_API_URL": graph.url,
-        "PAGES_FILE": str(tmp / "pages.json"),
-        "STORE_PATH": str(tmp / "state.sqlite3"),
-        "OUTBOX_DIR": str(tmp / "outbox"),
-        "DRY_RUN": "false",
-        "POWERTOOLS_IDEMPOTENCY_DISABLED": "0",
-    }
-    log_path = tmp / "server.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [str(Path(sys.executable).parent / "chalice"), "local", "--stage", "local", "--host", "127.0.0.1",
-             "--port", str(port), "--no-autoreload"],
-            cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if _request(f"{base}/health")[0] == 200:
-                break
-        except (urllib.error.URLError, ConnectionError):
-            time.sleep(0.2)
-    else:
-        process.kill()
-        pytest.fail("chalice local did not start:\n" + log_path.read_text())
-    yield LocalServer(base, tmp, process, log_path)
-    process.terminate()
-    process.wait(timeout=10)
+    env = local_env(tmp, graph.url, app_secret=TEST_SECRET, verify_token=TEST_VERIFY_TOKEN)
+    app = MakeRun(env, tmp / "server.log")
+    try:
+        app.wait_ready()
+    except RuntimeError as exc:
+        app.stop()
+        pytest.fail(str(exc))
+    yield LocalServer(app.base, tmp, app.process, app.log_path)
+    app.stop()
 
 
 def _decoded_email(path: Path) -> str:
@@ -114,22 +68,13 @@ def _decoded_email(path: Path) -> str:
     return "\n".join(parts)
 
 
-def _wait_for(predicate, timeout: float = 30.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return predicate()
-
-
 def test_health_and_handshake_over_real_http(server: LocalServer) -> None:
-    status, body = _request(f"{server.base}/health")
+    status, body = http(f"{server.base}/health")
     assert status == 200 and json.loads(body)["status"] == "ok"
-    status, body = _request(
+    status, body = http(
         f"{server.base}/webhook?hub.mode=subscribe&hub.verify_token={TEST_VERIFY_TOKEN}&hub.challenge=42")
     assert (status, body) == (200, b"42")
-    assert _request(f"{server.base}/webhook?hub.mode=subscribe&hub.verify_token=x&hub.challenge=42")[0] == 403
+    assert http(f"{server.base}/webhook?hub.mode=subscribe&hub.verify_token=x&hub.challenge=42")[0] == 403
 
 
 def test_forged_and_malformed_requests_are_refused(server: LocalServer, graph: FakeGraph) -> None:
@@ -149,7 +94,7 @@ def test_signed_sensitive_comment_ends_in_one_hide_one_reply_one_email(server: L
         assert status == 200
 
     # THEN the worker hides it, replies once with the contact details, and emails the professional once
-    assert _wait_for(lambda: len(graph.requests_for("POST", f"/{COMMENT_ID}/comments")) >= 1 and server.outbox())
+    assert wait_for(lambda: len(graph.requests_for("POST", f"/{COMMENT_ID}/comments")) >= 1 and server.outbox())
     time.sleep(1.0)  # let any duplicate work surface before counting
     hides = graph.requests_for("POST", f"/{COMMENT_ID}")
     replies = graph.requests_for("POST", f"/{COMMENT_ID}/comments")
@@ -198,7 +143,7 @@ def test_full_run_of_every_fixture_logs_and_emails_no_text_or_names(server: Loca
         with sqlite3.connect(server.tmp / "state.sqlite3") as db:
             return db.execute("SELECT COUNT(*) FROM event_queue").fetchone()[0] == 0
 
-    assert _wait_for(queue_empty, timeout=60)
+    assert wait_for(queue_empty, timeout=60)
     time.sleep(0.5)
 
     # THEN alerts went out, and no log line or email carries a text, a name or a username

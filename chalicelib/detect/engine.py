@@ -6,9 +6,9 @@ code, so Presidio never looks for, or downloads, a spaCy model. See docs/detecti
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Mapping, Protocol, Sequence
 
@@ -17,6 +17,7 @@ from chalicelib.detect.classifier import LinearClassifier, Scores, load_classifi
 from chalicelib.config import CONTACT_RE
 from chalicelib.models import Entity, Label, Verdict
 from chalicelib.detect.vocab import SUPPORTED_LANGUAGES
+from chalicelib.detect.normalize import normalize, normalize_text
 
 _CRISIS_NAMES = {
     "CRISIS_SUICIDE": "suicide risk",
@@ -37,7 +38,7 @@ class Detector(Protocol):
 class Explanation:
     """Everything behind one verdict, for `explain` (an operator's terminal; never logged)."""
 
-    text: str  # the text as detection read it (NFC); the entities' spans index into it
+    text: str  # the normalised copy detection read (normalize.py); the findings' spans index into it
     lang: str
     lang_detected: bool
     assessment: disclosure.Assessment
@@ -141,6 +142,9 @@ def _build_nlp_engine():
 def build_analyzer():
     """The AnalyzerEngine with PageGuard's recognizers for English and Spanish (no predefined ones)."""
     _patch_tldextract()
+    # Presidio logs plain-text INFO lines per item ("Fetching all recognizers...", "Using device of
+    # type..."); PageGuard's own JSON lines say what matters, so only its warnings get through.
+    logging.getLogger("presidio-analyzer").setLevel(logging.WARNING)
     from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
     from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
 
@@ -217,8 +221,11 @@ class PresidioDetector:
         )
 
     def assess(self, text: str, lang: str | None = None, allowed_contacts: Sequence[str] = ()):
-        """Rule stage only: (language, hits, assessment). Used by detect(), training and `explain`."""
-        text = unicodedata.normalize("NFC", text or "")
+        """Rule stage only: (normalised text, language, hits, assessment); spans are in the normalised
+        text. Used by detect(), training and `explain`."""
+        return self._assess(normalize_text(text or ""), lang, allowed_contacts)
+
+    def _assess(self, text: str, lang: str | None, allowed_contacts: Sequence[str]):
         lang = lang if lang in SUPPORTED_LANGUAGES else detect_language(text)
         hits = _outside_contacts(self.analyze(text, lang))
         if hits and allowed_contacts:
@@ -234,30 +241,30 @@ class PresidioDetector:
         return text, lang, hits, disclosure.assess(text, hits)
 
     def detect(self, text: str, lang: str | None = None, allowed_contacts: Sequence[str] = ()) -> Verdict:
-        text, lang, hits, assessment = self.assess(text, lang, allowed_contacts)
-        return self._decide(text, lang, hits, assessment, always_score=False)[0]
+        return self._run(text, lang, allowed_contacts, always_score=False).verdict
 
     def explain(self, text: str, lang: str | None = None, allowed_contacts: Sequence[str] = ()) -> Explanation:
         """The verdict with what led to it: language, each finding, and the classifier's scores."""
-        norm, used_lang, hits, assessment = self.assess(text, lang, allowed_contacts)
-        verdict, scores = self._decide(norm, used_lang, hits, assessment, always_score=True)
-        thresholds = dict(self._classifier.thresholds) if self._classifier is not None else {}
-        return Explanation(norm, used_lang, lang not in SUPPORTED_LANGUAGES, assessment, scores, thresholds, verdict)
+        return self._run(text, lang, allowed_contacts, always_score=True)
 
-    def _decide(
-        self, text: str, lang: str, hits: list[Entity], assessment: disclosure.Assessment, *, always_score: bool
-    ) -> tuple[Verdict, Scores | None]:
+    def _run(self, text: str, lang: str | None, allowed_contacts: Sequence[str], *, always_score: bool) -> Explanation:
         """The rules' label, raised by the classifier (never lowered): a crisis needs no second opinion."""
+        normalized = normalize(text or "")
+        norm, used_lang, hits, assessment = self._assess(normalized.text, lang, allowed_contacts)
         label = assessment.label
         learned = False
         scores = None
         if self._classifier is not None and (always_score or label is not Label.CRISIS):
-            scores = self._classifier.predict(text, lang, assessment.features())
+            scores = self._classifier.predict(norm, used_lang, assessment.features())
             if label is not Label.CRISIS and scores.crisis:
                 label, learned = Label.CRISIS, True
             elif label is Label.OK and scores.protect:
                 label, learned = Label.SENSITIVE, True
-        return Verdict(label=label, entities=tuple(hits), reason=build_reason(label, assessment, learned)), scores
+        # Spans point into the text as it arrived, not into the normalised copy detection read.
+        entities = tuple(Entity(h.type, *normalized.to_original(h.start, h.end), h.score) for h in hits)
+        verdict = Verdict(label=label, entities=entities, reason=build_reason(label, assessment, learned))
+        thresholds = dict(self._classifier.thresholds) if self._classifier is not None else {}
+        return Explanation(norm, used_lang, lang not in SUPPORTED_LANGUAGES, assessment, scores, thresholds, verdict)
 
 
 def _outside_contacts(hits: list[Entity]) -> list[Entity]:

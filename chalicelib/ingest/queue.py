@@ -88,9 +88,17 @@ def _batches(bodies: list[str]) -> list[list[str]]:
 
 
 class SqliteEventQueue:
-    """Local stand-in for SQS + worker Lambda: events persist in SQLite and a background thread
-    handles them after the HTTP response has gone, retrying with backoff like SQS redelivery and
-    handing events that keep failing to `on_dead_letter` (the local dead-letter queue)."""
+    """Local stand-in for SQS + worker Lambda: events persist in SQLite and a worker handles them after
+    the HTTP response has gone, retrying with backoff like SQS redelivery and handing events that keep
+    failing to `on_dead_letter` (the local dead-letter queue).
+
+    The worker is either a thread of this process (`worker_thread=True`: plain `chalice local`, tests)
+    or one or more separate processes calling `serve()` (`make run`), so that detection never competes
+    with the webhook for the GIL. Several workers may share one file: a row is claimed atomically and
+    stays invisible for `visibility_timeout` seconds, as an SQS message does while a worker holds it;
+    a worker that dies mid-item leaves the row to reappear, and the pipeline's idempotent steps make
+    the second attempt act only where the first did not. A row received `max_attempts` times without
+    being settled (its worker kept dying) is dead-lettered instead of crashing workers forever."""
 
     def __init__(
         self,
@@ -101,6 +109,8 @@ class SqliteEventQueue:
         max_attempts: int = 5,
         base_delay: float = 0.5,
         max_delay: float = 30.0,
+        visibility_timeout: float = 30.0,
+        worker_thread: bool = True,
     ) -> None:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         self._path = path
@@ -109,6 +119,8 @@ class SqliteEventQueue:
         self._max_attempts = max_attempts
         self._base_delay = base_delay
         self._max_delay = max_delay
+        self._visibility_timeout = visibility_timeout
+        self._worker_thread = worker_thread
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._lock = threading.Lock()
@@ -145,8 +157,9 @@ class SqliteEventQueue:
                 )
         except sqlite3.Error as exc:
             raise QueueError("local queue write failed") from exc
-        self.start()
-        self._wake.set()
+        if self._worker_thread:
+            self.start()
+            self._wake.set()
 
     def start(self) -> None:
         with self._lock:
@@ -160,6 +173,13 @@ class SqliteEventQueue:
         self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout)
+
+    def serve(self, poll_interval: float = 0.05) -> None:
+        """Handle events in this thread until `stop()` (a worker process's main loop). Another process
+        cannot wake this one, so an idle worker looks for new rows every `poll_interval` seconds: one
+        indexed SELECT, which keeps an idle worker near zero CPU."""
+        self._stop.clear()
+        self._run(poll_interval)
 
     def pending(self) -> int:
         with self._connect() as db:
@@ -175,25 +195,34 @@ class SqliteEventQueue:
             time.sleep(0.02)
         return False
 
-    def _run(self) -> None:
+    def _run(self, poll_interval: float = 1.0) -> None:
         while not self._stop.is_set():
-            row = self._next_row()
+            try:
+                row = self._claim()
+            except sqlite3.Error:
+                logger.exception("local queue read failed")
+                self._stop.wait(1.0)
+                continue
             if row is None:
-                self._wake.wait(timeout=self._seconds_until_next())
+                self._wake.wait(timeout=min(poll_interval, self._seconds_until_next()))
                 self._wake.clear()
                 continue
             try:
                 self._process(*row)
-            except Exception:  # never let the worker thread die: the row stays and is retried
+            except Exception:  # never let the worker die: the row reappears after its visibility timeout
                 logger.exception("local worker error", extra={"queue_row": row[0]})
                 self._busy = False
                 self._stop.wait(1.0)
 
-    def _next_row(self) -> tuple[int, str, int] | None:
+    def _claim(self) -> tuple[int, str, int] | None:
+        """Take the oldest visible row and hide it from other workers; count the receive, as SQS does."""
+        now = time.time()
         with self._connect() as db:
             found = db.execute(
-                "SELECT id, body, attempts FROM event_queue WHERE available_at <= ? ORDER BY id LIMIT 1",
-                (time.time(),),
+                "UPDATE event_queue SET available_at = ?, attempts = attempts + 1"
+                " WHERE id = (SELECT id FROM event_queue WHERE available_at <= ? ORDER BY id LIMIT 1)"
+                " RETURNING id, body, attempts",
+                (now + self._visibility_timeout, now),
             ).fetchone()
         if found is not None:
             self._busy = True
@@ -210,22 +239,20 @@ class SqliteEventQueue:
         except (ValueError, KeyError, TypeError):
             logger.error("undecodable queue row dropped", extra={"queue_row": row_id})
             self._delete(row_id)
+            self._busy = False
             return
         # This thread's log lines belong to the event, not to whichever request last set the context.
         root_logger.thread_safe_append_keys(function_request_id=None, function_name=WORKER_NAME, correlation_id=event.item_id)
         try:
+            if attempts > self._max_attempts:
+                # Received this often without being settled: its worker died each time (crash, kill).
+                self._dead_letter(event, row_id, attempts, "WorkerDied: not settled after repeated receives",
+                                  "WorkerDied")
+                return
             self._handler(event)
         except Exception as exc:  # the handler's retryable errors: back off, then dead-letter
-            attempts += 1
-            reason = error_summary(exc)
             if attempts >= self._max_attempts:
-                logger.error(
-                    "event dead-lettered",
-                    extra={"item_id": event.item_id, "attempts": attempts, "error_type": type(exc).__name__},
-                )
-                if self._on_dead_letter is not None:
-                    self._on_dead_letter(event, reason, attempts)
-                self._delete(row_id)
+                self._dead_letter(event, row_id, attempts, error_summary(exc), type(exc).__name__)
             else:
                 delay = backoff_delay(attempts, self._base_delay, self._max_delay)
                 logger.warning(
@@ -235,13 +262,19 @@ class SqliteEventQueue:
                 )
                 with self._connect() as db:
                     db.execute(
-                        "UPDATE event_queue SET attempts = ?, available_at = ?, last_error = ? WHERE id = ?",
-                        (attempts, time.time() + delay, type(exc).__name__, row_id),
+                        "UPDATE event_queue SET available_at = ?, last_error = ? WHERE id = ?",
+                        (time.time() + delay, type(exc).__name__, row_id),
                     )
         else:
             self._delete(row_id)
         finally:
             self._busy = False
+
+    def _dead_letter(self, event: WebhookEvent, row_id: int, attempts: int, reason: str, error_type: str) -> None:
+        logger.error("event dead-lettered", extra={"item_id": event.item_id, "attempts": attempts, "error_type": error_type})
+        if self._on_dead_letter is not None:
+            self._on_dead_letter(event, reason, attempts)
+        self._delete(row_id)
 
     def _delete(self, row_id: int) -> None:
         with self._connect() as db:
