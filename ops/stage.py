@@ -42,7 +42,8 @@ def stage_environment(stage: str) -> dict[str, str]:
 
 def deployed_environment(target: StageTarget, cloudformation: Any = None) -> dict[str, str]:
     """The environment the deployed functions have, rebuilt from config.json and the stack's outputs."""
-    assert target.stage, "a deployed stage"
+    if not target.stage:
+        raise ValueError("deployed_environment needs a stage")
     env = stage_environment(target.stage)
     env["PAGEGUARD_STAGE"] = target.stage
     if cloudformation is None:
@@ -67,6 +68,8 @@ def deployed_environment(target: StageTarget, cloudformation: Any = None) -> dic
 def deps_for(target: StageTarget, *, pages_file: Path | None = None) -> wiring.Deps:
     """The objects for a deployed stage (its table, queues, SES and SSM), or the local stage's: the process's
     own (`wiring.deps()`), or with `pages_file` a local run over that pages file."""
+    if target.region:
+        os.environ["AWS_DEFAULT_REGION"] = target.region  # the boto3 clients wiring builds use it too
     if target.stage:
         return wiring.deps_for_env({**os.environ, **deployed_environment(target)})
     if pages_file is None and not target.graph_api_url:
