@@ -405,13 +405,15 @@ def test_deploy_uploads_the_zip_once(moto_server: str, tmp_path: Path) -> None:
     from tests.aws_fixtures import aws_client
 
     s3 = aws_client("s3", moto_server)
-    deploy.ensure_bucket(s3, "pageguard-artifacts-test", "us-east-1", create=True)
+    deploy.ensure_bucket(s3, "pageguard-artifacts-test", "us-east-1", create=True, owner="123456789012")
     assert s3.get_public_access_block(Bucket="pageguard-artifacts-test")["PublicAccessBlockConfiguration"]["BlockPublicPolicy"]
     zip_path = tmp_path / "deployment.zip"
     zip_path.write_bytes(b"PK\x05\x06" + b"\0" * 18)
-    deploy.upload_if_missing(s3, "pageguard-artifacts-test", "pageguard/prod/deployment-x.zip", zip_path)
+    deploy.upload_if_missing(s3, "pageguard-artifacts-test", "pageguard/prod/deployment-x.zip", zip_path,
+                             owner="123456789012")
     head = s3.head_object(Bucket="pageguard-artifacts-test", Key="pageguard/prod/deployment-x.zip")
     assert head["ServerSideEncryption"] == "AES256"
-    deploy.upload_if_missing(s3, "pageguard-artifacts-test", "pageguard/prod/deployment-x.zip", zip_path)
+    deploy.upload_if_missing(s3, "pageguard-artifacts-test", "pageguard/prod/deployment-x.zip", zip_path,
+                             owner="123456789012")
     with pytest.raises(deploy.DeployError):
-        deploy.ensure_bucket(s3, "someone-elses-bucket", "us-east-1", create=False)
+        deploy.ensure_bucket(s3, "someone-elses-bucket", "us-east-1", create=False, owner="123456789012")
