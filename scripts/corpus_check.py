@@ -1,5 +1,8 @@
 #!/usr/bin/env python3
-"""Validate every data/corpus/*.jsonl file (all languages).
+"""Validate every data/corpus/*.jsonl and data/corpus/writers/*.jsonl file (all languages).
+
+Writer files (independent writers) also carry `writer` (and `review` where a label was corrected
+against LABELS.md); their ids start with the writer, not the language.
 
 Checks: each line parses as a JSON object with exactly the expected keys,
 ids unique across the corpus, valid label/surface/platform/lang, non-empty
@@ -12,6 +15,7 @@ import collections, json, pathlib, sys
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "data" / "corpus"
 KEYS = {"id", "surface", "platform", "lang", "text", "label", "why"}
+WRITER_KEYS = KEYS | {"writer"}
 LABELS = {"ok", "sensitive", "crisis"}
 SURFACES = {"comment", "message"}
 PLATFORMS = {"facebook", "instagram"}
@@ -27,7 +31,7 @@ def main():
     ids = {}
     texts = {}
     stats = collections.defaultdict(collections.Counter)
-    files = sorted(CORPUS.glob("*.jsonl"))
+    files = sorted(CORPUS.glob("*.jsonl")) + sorted((CORPUS / "writers").glob("*.jsonl"))
     if not files:
         problems.append(f"no .jsonl files in {CORPUS}")
     for path in files:
@@ -42,10 +46,12 @@ def main():
             except json.JSONDecodeError as e:
                 problems.append(f"{where}: bad JSON ({e})")
                 continue
-            if not isinstance(obj, dict) or set(obj) != KEYS:
+            writer_file = path.parent.name == "writers"
+            expected = WRITER_KEYS if writer_file else KEYS
+            if not isinstance(obj, dict) or not (set(obj) == expected or (writer_file and set(obj) == expected | {"review"})):
                 problems.append(f"{where}: keys {sorted(obj) if isinstance(obj, dict) else type(obj)}")
                 continue
-            for k in KEYS:
+            for k in expected:
                 if not isinstance(obj[k], str) or not obj[k].strip():
                     problems.append(f"{where}: empty/non-string {k}")
             if obj["label"] not in LABELS:
@@ -56,13 +62,15 @@ def main():
                 problems.append(f"{where}: platform {obj['platform']!r}")
             if obj["lang"] not in LANGS:
                 problems.append(f"{where}: lang {obj['lang']!r}")
-            elif not str(obj["id"]).startswith(obj["lang"] + "-"):
+            elif writer_file and (obj["writer"] != path.stem or not str(obj["id"]).startswith(path.stem + "-")):
+                problems.append(f"{where}: writer/id {obj['writer']!r}/{obj['id']!r} do not match file {path.stem}")
+            elif not writer_file and not str(obj["id"]).startswith(obj["lang"] + "-"):
                 problems.append(f"{where}: id {obj['id']!r} lacks prefix {obj['lang']}-")
             if obj["id"] in ids:
                 problems.append(f"{where}: duplicate id {obj['id']} (first at {ids[obj['id']]})")
             else:
                 ids[obj["id"]] = where
-            key = (obj["lang"], norm(str(obj["text"])))
+            key = (obj["lang"], norm(str(obj["text"])), obj.get("writer", "team"))
             if key in texts:
                 problems.append(f"{where}: duplicate text (first at {texts[key]}): {obj['text'][:60]!r}")
             else:

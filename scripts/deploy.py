@@ -79,21 +79,35 @@ def default_bucket_name(account: str, region: str) -> str:
     return f"pageguard-artifacts-{account}-{region}"
 
 
-def ensure_bucket(s3: Any, bucket: str, region: str, create: bool) -> None:
+def ensure_bucket(s3: Any, bucket: str, region: str, create: bool, owner: str) -> None:
+    """Use the bucket only if this account owns it. The default name is predictable, and another
+    account could create it first and let us write to it: the zip we upload there is the code Lambda
+    runs with the page tokens. Every S3 call therefore carries ExpectedBucketOwner, which S3 refuses
+    (403) when the bucket belongs to someone else."""
     try:
-        s3.head_bucket(Bucket=bucket)
+        s3.head_bucket(Bucket=bucket, ExpectedBucketOwner=owner)
         return
     except s3.exceptions.ClientError as exc:
         status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        if status == 403:
+            raise DeployError(
+                f"bucket {bucket} exists but does not belong to account {owner} (or denies it access); "
+                "never upload PageGuard's code to a bucket you do not own: pass --bucket with one you own"
+            ) from exc
         if status not in (404, 400) or not create:
             raise DeployError(f"bucket {bucket} is not usable ({exc}); pass --bucket with one you own") from exc
     log(f"creating private artifacts bucket {bucket}")
     kwargs: dict[str, Any] = {"Bucket": bucket}
     if region != "us-east-1":
         kwargs["CreateBucketConfiguration"] = {"LocationConstraint": region}
-    s3.create_bucket(**kwargs)
+    try:
+        s3.create_bucket(**kwargs)
+    except s3.exceptions.ClientError as exc:
+        # Taken between our check and now (BucketAlreadyExists), or any other refusal: stop.
+        raise DeployError(f"could not create bucket {bucket}: {exc.response.get('Error', {}).get('Code')}") from exc
     s3.put_public_access_block(
         Bucket=bucket,
+        ExpectedBucketOwner=owner,
         PublicAccessBlockConfiguration={
             "BlockPublicAcls": True,
             "IgnorePublicAcls": True,
@@ -103,19 +117,22 @@ def ensure_bucket(s3: Any, bucket: str, region: str, create: bool) -> None:
     )
     s3.put_bucket_encryption(
         Bucket=bucket,
+        ExpectedBucketOwner=owner,
         ServerSideEncryptionConfiguration={"Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]},
     )
 
 
-def upload_if_missing(s3: Any, bucket: str, key: str, path: Path) -> None:
+def upload_if_missing(s3: Any, bucket: str, key: str, path: Path, owner: str) -> None:
     try:
-        s3.head_object(Bucket=bucket, Key=key)
+        s3.head_object(Bucket=bucket, Key=key, ExpectedBucketOwner=owner)
         log(f"s3://{bucket}/{key} already uploaded")
         return
-    except s3.exceptions.ClientError:
-        pass
+    except s3.exceptions.ClientError as exc:
+        if exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") == 403:
+            raise DeployError(f"bucket {bucket} does not belong to account {owner}") from exc
     log(f"uploading {path.name} ({path.stat().st_size / 1e6:.1f} MB) to s3://{bucket}/{key}")
-    s3.upload_file(str(path), bucket, key, ExtraArgs={"ServerSideEncryption": "AES256"})
+    s3.upload_file(str(path), bucket, key,
+                   ExtraArgs={"ServerSideEncryption": "AES256", "ExpectedBucketOwner": owner})
 
 
 def stack_exists(cfn: Any, stack_name: str) -> bool:
@@ -264,14 +281,15 @@ def main(argv: list[str] | None = None) -> int:
         log(f"account {account}, region {region}, stack {stack_name}")
         s3 = session.client("s3")
         bucket = args.bucket or default_bucket_name(account, region)
-        ensure_bucket(s3, bucket, region, create=args.bucket is None)
-        upload_if_missing(s3, bucket, key, zip_path)
+        ensure_bucket(s3, bucket, region, create=args.bucket is None, owner=account)
+        upload_if_missing(s3, bucket, key, zip_path, owner=account)
         packaged = rewrite_code_uris(template, bucket, key)
         (BUILD / args.stage / "packaged.json").write_text(json.dumps(packaged, indent=2) + "\n")
 
         def template_url(body: str) -> str:
             tkey = f"pageguard/{args.stage}/template-{hashlib.sha256(body.encode()).hexdigest()[:20]}.json"
-            s3.put_object(Bucket=bucket, Key=tkey, Body=body.encode(), ServerSideEncryption="AES256")
+            s3.put_object(Bucket=bucket, Key=tkey, Body=body.encode(), ServerSideEncryption="AES256",
+                          ExpectedBucketOwner=account)
             return f"https://{bucket}.s3.{region}.amazonaws.com/{tkey}"
 
         result = deploy_template(

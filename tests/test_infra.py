@@ -184,7 +184,7 @@ def test_webhook_url_and_parameter_names_are_outputs() -> None:
 
 def test_every_reference_points_at_something_that_exists() -> None:
     known = set(RESOURCES) | set(TEMPLATE["Parameters"]) | {"Worker", "Reconcile", "APIHandler", "RestAPI"}
-    pseudo = {"AWS::StackName", "AWS::Region", "AWS::AccountId", "AWS::Partition", "AWS::URLSuffix"}
+    pseudo = {"AWS::StackName", "AWS::Region", "AWS::AccountId", "AWS::Partition", "AWS::URLSuffix", "AWS::NoValue"}
     fragments = [TEMPLATE] + [_policy(f) for f in FUNCTIONS]
     for fragment in fragments:
         for ref in _refs(fragment):
@@ -408,13 +408,27 @@ def test_deploy_uploads_the_zip_once(moto_server: str, tmp_path: Path) -> None:
     from tests.aws_fixtures import aws_client
 
     s3 = aws_client("s3", moto_server)
-    deploy.ensure_bucket(s3, "pageguard-artifacts-test", "us-east-1", create=True)
+    deploy.ensure_bucket(s3, "pageguard-artifacts-test", "us-east-1", create=True, owner="123456789012")
     assert s3.get_public_access_block(Bucket="pageguard-artifacts-test")["PublicAccessBlockConfiguration"]["BlockPublicPolicy"]
     zip_path = tmp_path / "deployment.zip"
     zip_path.write_bytes(b"PK\x05\x06" + b"\0" * 18)
-    deploy.upload_if_missing(s3, "pageguard-artifacts-test", "pageguard/prod/deployment-x.zip", zip_path)
+    deploy.upload_if_missing(s3, "pageguard-artifacts-test", "pageguard/prod/deployment-x.zip", zip_path,
+                             owner="123456789012")
     head = s3.head_object(Bucket="pageguard-artifacts-test", Key="pageguard/prod/deployment-x.zip")
     assert head["ServerSideEncryption"] == "AES256"
-    deploy.upload_if_missing(s3, "pageguard-artifacts-test", "pageguard/prod/deployment-x.zip", zip_path)
+    deploy.upload_if_missing(s3, "pageguard-artifacts-test", "pageguard/prod/deployment-x.zip", zip_path,
+                             owner="123456789012")
     with pytest.raises(deploy.DeployError):
-        deploy.ensure_bucket(s3, "someone-elses-bucket", "us-east-1", create=False)
+        deploy.ensure_bucket(s3, "someone-elses-bucket", "us-east-1", create=False, owner="123456789012")
+
+
+def test_a_webhook_flood_is_throttled_and_cannot_starve_the_worker(merged: dict[str, Any]) -> None:
+    resources = merged["template"]["Resources"]
+    settings = resources["RestAPI"]["Properties"]["MethodSettings"]
+    assert {"ResourcePath": "/*", "HttpMethod": "*"}.items() <= settings[0].items()
+    assert settings[0]["ThrottlingRateLimit"] == {"Ref": "ApiThrottleRateLimit"}
+    assert settings[0]["ThrottlingBurstLimit"] == {"Ref": "ApiThrottleBurstLimit"}
+    for function, parameter in (("APIHandler", "ApiReservedConcurrency"), ("Worker", "WorkerReservedConcurrency")):
+        reserved = resources[function]["Properties"]["ReservedConcurrentExecutions"]
+        assert reserved["Fn::If"][1] == {"Ref": parameter}
+        assert merged["template"]["Parameters"][parameter]["Default"] > 0

@@ -16,8 +16,9 @@ from chalicelib.detect import disclosure
 from chalicelib.detect.classifier import LinearClassifier, Scores, load_classifier
 from chalicelib.config import CONTACT_RE
 from chalicelib.models import Entity, Label, Verdict
+from chalicelib.detect.bounded import cap_hits, judged_view
+from chalicelib.detect.normalize import normalize
 from chalicelib.detect.vocab import SUPPORTED_LANGUAGES
-from chalicelib.detect.normalize import normalize, normalize_text
 
 _CRISIS_NAMES = {
     "CRISIS_SUICIDE": "suicide risk",
@@ -223,7 +224,7 @@ class PresidioDetector:
     def assess(self, text: str, lang: str | None = None, allowed_contacts: Sequence[str] = ()):
         """Rule stage only: (normalised text, language, hits, assessment); spans are in the normalised
         text. Used by detect(), training and `explain`."""
-        return self._assess(normalize_text(text or ""), lang, allowed_contacts)
+        return self._assess(judged_view(normalize(text or "")).text, lang, allowed_contacts)
 
     def _assess(self, text: str, lang: str | None, allowed_contacts: Sequence[str]):
         lang = lang if lang in SUPPORTED_LANGUAGES else detect_language(text)
@@ -238,6 +239,7 @@ class PresidioDetector:
                 if not (h.type in disclosure.CONTACT_TYPES and _contact_key(text[h.start : h.end]) in allowed)
                 and not any(start < h.end and h.start < end for start, end in spans)
             ]
+        hits = cap_hits(hits, lambda h: h.type in _CRISIS_NAMES)
         return text, lang, hits, disclosure.assess(text, hits)
 
     def detect(self, text: str, lang: str | None = None, allowed_contacts: Sequence[str] = ()) -> Verdict:
@@ -249,7 +251,7 @@ class PresidioDetector:
 
     def _run(self, text: str, lang: str | None, allowed_contacts: Sequence[str], *, always_score: bool) -> Explanation:
         """The rules' label, raised by the classifier (never lowered): a crisis needs no second opinion."""
-        normalized = normalize(text or "")
+        normalized = judged_view(normalize(text or ""))
         norm, used_lang, hits, assessment = self._assess(normalized.text, lang, allowed_contacts)
         label = assessment.label
         learned = False

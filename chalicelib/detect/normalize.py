@@ -19,6 +19,8 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
+import regex
+
 _QUOTES = {
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u02bc": "'", "\u00b4": "'",
     "\u0060": "'", "\uff07": "'",
@@ -45,7 +47,14 @@ class Normalized:
         return self.starts[start], self.ends[end - 1]
 
 
+# Anything normalize() would change besides NFKC: invisible format characters, surrogates, quotes, dashes.
+_SPECIAL = regex.compile(r"[\p{Cf}\p{Cs}" + regex.escape("".join(_REPLACE)) + "]")
+
+
 def normalize(text: str) -> Normalized:
+    if unicodedata.is_normalized("NFKC", text) and not _SPECIAL.search(text):
+        # Most comments: nothing to change, and an identity map costs no per-character Python loop.
+        return Normalized(text, tuple(range(len(text))), tuple(range(1, len(text) + 1)), len(text))
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
