@@ -7,7 +7,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, Protocol
 
 from chalicelib.errors import ConfigError
 
@@ -17,6 +17,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 LOCAL_APP_SECRET = "pageguard-local-app-secret"
 LOCAL_VERIFY_TOKEN = "pageguard-local-verify-token"
 DEFAULT_GRAPH_API_URL = "https://graph.facebook.com/v25.0"
+DEFAULT_LOGIN_DIALOG_URL = "https://www.facebook.com/v25.0/dialog/oauth"
+LOCAL_META_APP_ID = "1234567890123456"  # the fake Graph's app (tests/fake_graph.py)
 DEFAULT_AUDIT_RETENTION_DAYS = 90.0
 DEFAULT_NOTIFY_FROM = "PageGuard <alerts@pageguard.invalid>"
 # How often the reconcile sweep runs (app.py's schedule; reconcile.py looks back further than this).
@@ -50,6 +52,7 @@ class PageSettings:
     contact_reply: str
     instagram_id: str = ""
     crisis_reply: str = DEFAULT_CRISIS_REPLY
+    observe: bool = False  # observe mode (registry): decide and alert, log Graph calls instead of sending
 
     @property
     def allowed_contacts(self) -> tuple[str, ...]:
@@ -98,6 +101,15 @@ class PagesConfig:
         if not isinstance(entries, list):
             raise ConfigError('"pages" must be a list')
         return cls(pages=tuple(PageSettings.from_dict(entry) for entry in entries))
+
+
+class PageLookup(Protocol):
+    """What readers of the pages need: `PagesConfig` (a JSON file) and `PageDirectory` (the registry)."""
+
+    def for_account(self, account_id: str) -> PageSettings | None: ...
+
+    @property
+    def pages(self) -> tuple[PageSettings, ...]: ...
 
 
 def _days(value: str | None, default: float) -> float:
@@ -159,6 +171,15 @@ class Settings:
     local_queue_visibility_seconds: float = 30.0
     # how long an action step started by a worker that then died blocks a retry (the step's lease)
     step_lease_seconds: int = 120
+    # page registry (state/page_registry.py): the local token key file (outside the repo) and how long
+    # a worker keeps a page's settings and token before reading them again
+    token_key_file: str = ""
+    page_cache_seconds: float = 60.0
+    # Facebook Login (connect/): the Meta app id, the login dialog's base URL, and this deployment's
+    # public base URL (the callback is <public_base_url>/connect/callback)
+    meta_app_id: str = ""
+    login_dialog_url: str = DEFAULT_LOGIN_DIALOG_URL
+    public_base_url: str = ""
 
     @property
     def is_local(self) -> bool:
@@ -189,9 +210,16 @@ class Settings:
             local_worker="process" if env.get("LOCAL_WORKER") == "process" else "thread",
             local_queue_visibility_seconds=_positive(env.get("LOCAL_QUEUE_VISIBILITY_SECONDS"), 30.0),
             step_lease_seconds=int(_positive(env.get("STEP_LEASE_SECONDS"), 120)),
+            token_key_file=env.get("TOKEN_KEY_FILE", ""),
+            page_cache_seconds=_positive(env.get("PAGE_CACHE_SECONDS"), 60.0),
+            meta_app_id=env.get("META_APP_ID") or (LOCAL_META_APP_ID if local else ""),
+            login_dialog_url=(env.get("LOGIN_DIALOG_URL") or DEFAULT_LOGIN_DIALOG_URL).rstrip("/"),
+            public_base_url=(env.get("PUBLIC_BASE_URL") or "").rstrip("/"),
         )
 
     def dry_run_for(self, page: PageSettings) -> bool:
+        if page.observe:
+            return True
         if self.dry_run is not None:
             return self.dry_run
         return not page.access_token

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from chalicelib.act.notifier import Notifier
     from chalicelib.act.pipeline import Pipeline
     from chalicelib.ingest.worker import VisibilitySetter
+    from chalicelib.state.page_directory import PageDirectory
+    from chalicelib.state.page_registry import PageRegistry
     from chalicelib.state.store import Store
 
 PARAMETER_MAX_AGE_S = 300  # re-read SSM parameters at most every 5 minutes (token rotation, new pages)
@@ -38,6 +40,8 @@ class Deps:
     _pipeline: Pipeline | None = None
     _store: Store | None = None
     _visibility: VisibilitySetter | None = None
+    _registry: PageRegistry | None = None
+    _directory: PageDirectory | None = None
     _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     # --- secrets and pages ---------------------------------------------------------------
@@ -50,8 +54,19 @@ class Deps:
         return self.settings.verify_token or _secrets(self.settings).get("verify_token", "")
 
     @property
-    def pages(self) -> PagesConfig:
-        return load_pages(self.settings)
+    def pages(self) -> PageDirectory:
+        """The one read view of the protected pages (worker, sweeps, console, CLI)."""
+        with self._lock:
+            if self._directory is None:
+                self._directory = build_page_directory(self.settings, self.page_registry)
+            return self._directory
+
+    @property
+    def page_registry(self) -> PageRegistry:
+        with self._lock:
+            if self._registry is None:
+                self._registry = build_page_registry(self.settings)
+            return self._registry
 
     # --- parts, built once -----------------------------------------------------------------
     @property
@@ -156,8 +171,47 @@ def build_queue(deps: Deps) -> EventQueue:
     return SqsEventQueue(boto3.client("sqs"), settings.queue_url)
 
 
+def build_page_registry(settings: Settings) -> PageRegistry:
+    """Local stage: SQLite beside the store, tokens sealed with TOKEN_KEY_FILE (default outside the repo).
+    AWS: records in STORE_TABLE, one SSM SecureString per page token."""
+    from chalicelib.state import page_registry
+
+    if settings.is_local:
+        key_file = settings.token_key_file or str(page_registry.default_key_file())
+        return page_registry.SqlitePageRegistry(
+            settings.store_path, page_registry.TokenCipher.from_key_file(key_file)
+        )
+    if not settings.store_table:
+        raise StoreError("STORE_TABLE is not set")
+    import boto3
+
+    return page_registry.DynamoPageRegistry(
+        boto3.resource("dynamodb").Table(settings.store_table), boto3.client("ssm"), stage=settings.stage
+    )
+
+
+def build_page_directory(settings: Settings, registry: PageRegistry) -> PageDirectory:
+    """Locally the pages file seeds the registry (each new version of it once), so `make run` needs nothing
+    configured. On AWS an install that still has PAGES_PARAMETER answers from it for pages the registry
+    does not hold yet (until `setup` imports it)."""
+    from chalicelib.state.page_directory import PageDirectory
+    from chalicelib.state.page_import import import_pages_json
+
+    if settings.is_local:
+        path = Path(settings.pages_file)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"cannot read PAGES_FILE {path}") from exc
+        import_pages_json(text, registry, overwrite=True)
+        return PageDirectory(registry, max_age=settings.page_cache_seconds)
+    legacy = (lambda: load_pages(settings)) if settings.pages_parameter else None
+    return PageDirectory(registry, max_age=settings.page_cache_seconds, legacy=legacy)
+
+
 def load_pages(settings: Settings) -> PagesConfig:
-    """Pages configuration: a local JSON file, or on AWS an SSM SecureString through Powertools Parameters."""
+    """The legacy pages configuration: a local JSON file, or on AWS an SSM SecureString through Powertools
+    Parameters. Only the migration reads it; everything else reads the registry through PageDirectory."""
     if settings.pages_parameter and not settings.is_local:
         from aws_lambda_powertools.utilities import parameters
 

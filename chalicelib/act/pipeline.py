@@ -19,7 +19,7 @@ from chalicelib.act import policy
 from chalicelib.act.alerts import Alert, AlertKind, build_alert, describe_action, describe_failure, reconnect_alert
 from chalicelib.act.graph import GraphClient
 from chalicelib.act.notifier import Notifier
-from chalicelib.config import PagesConfig, PageSettings, Settings
+from chalicelib.config import PageLookup, PageSettings, Settings
 from chalicelib.errors import (
     GraphAmbiguousSendError,
     GraphPermanentError,
@@ -63,7 +63,7 @@ class Pipeline:
     def __init__(
         self,
         *,
-        pages: PagesConfig | Callable[[], PagesConfig],
+        pages: PageLookup | Callable[[], PageLookup],
         detector: Detector,
         graph: GraphClient,
         dry_run_graph: GraphClient,
@@ -89,7 +89,7 @@ class Pipeline:
     # -- public --------------------------------------------------------------------------------------
 
     @property
-    def pages(self) -> PagesConfig:
+    def pages(self) -> PageLookup:
         return self._pages() if callable(self._pages) else self._pages
 
     def dry_run_for(self, page: PageSettings) -> bool:

@@ -16,7 +16,7 @@ from aws_lambda_powertools import Logger
 
 from chalicelib.act.graph import GraphClient
 from chalicelib.act.pipeline import Pipeline
-from chalicelib.config import PagesConfig, PageSettings
+from chalicelib.config import PageLookup, PageSettings
 from chalicelib.ingest import sweep
 from chalicelib.state.store import Store
 
@@ -37,7 +37,7 @@ class ReconcileReport:
 
 def reconcile(
     pipeline: Pipeline,
-    pages: PagesConfig,
+    pages: PageLookup,
     graph_for_page: Callable[[PageSettings], GraphClient],
     store: Store,
     since_seconds: float = DEFAULT_SINCE_SECONDS,

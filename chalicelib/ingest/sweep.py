@@ -11,7 +11,7 @@ from aws_lambda_powertools import Logger
 
 from chalicelib.act.graph import GraphClient
 from chalicelib.act.pipeline import Pipeline
-from chalicelib.config import PagesConfig, PageSettings
+from chalicelib.config import PageLookup, PageSettings
 from chalicelib.errors import GraphError, GraphRetryableError
 from chalicelib.models import WebhookEvent
 from chalicelib.state.store import Store
@@ -35,7 +35,7 @@ class Outcome(enum.StrEnum):
 
 
 def list_comments(
-    pages: PagesConfig, graph_for_page: Callable[[PageSettings], GraphClient], since: float
+    pages: PageLookup, graph_for_page: Callable[[PageSettings], GraphClient], since: float
 ) -> Iterator[PageComments]:
     """Each page's comments created at or after `since`; a page whose listing fails yields its error and
     the sweep goes on (a token problem shows up here first; the next webhook's run alerts the professional)."""

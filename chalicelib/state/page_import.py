@@ -1,0 +1,63 @@
+"""Migration into the page registry: the pages JSON (a local PAGES_FILE, or the old PAGES_PARAMETER) imported once.
+
+Each distinct JSON text is imported at most once (a `claim_once` marker on its SHA-256), so a Lambda cold
+start or a second `setup` never overwrites what the console or the connect flow changed since.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass
+
+from chalicelib.config import PagesConfig
+from chalicelib.state.page_registry import PageRecord, PageRegistry
+
+# The marker of an import lives as long as the registry (a hundred years is "for good" in TTL terms).
+_FOREVER_S = 100 * 365 * 86400.0
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    imported: tuple[str, ...] = ()  # page ids written
+    kept: tuple[str, ...] = ()  # page ids already in the registry and left as they were
+    already_imported: bool = False  # this exact JSON was imported before: nothing done
+
+
+def import_pages_json(
+    text: str, registry: PageRegistry, *, overwrite: bool, now: float | None = None
+) -> ImportReport:
+    """Import the pages of a pages JSON once. With `overwrite`, its pages replace registry records of the
+    same id (local PAGES_FILE: the file is how a developer configures); without, existing records win."""
+    config = PagesConfig.from_json(text)  # validate before claiming, so a bad file can be fixed and retried
+    now = time.time() if now is None else now
+    marker = "import#" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+    if not registry.claim_once(marker, now + _FOREVER_S, now=now):
+        return ImportReport(already_imported=True)
+    return import_pages(config, registry, overwrite=overwrite, now=now)
+
+
+def import_pages(config: PagesConfig, registry: PageRegistry, *, overwrite: bool, now: float | None = None) -> ImportReport:
+    now = time.time() if now is None else now
+    imported: list[str] = []
+    kept: list[str] = []
+    for page in config.pages:
+        existing = registry.get_page(page.page_id)
+        if existing is not None and not overwrite:
+            kept.append(page.page_id)
+            continue
+        # The token first: a record without its token would be read as "no token" (dry run) meanwhile.
+        if page.access_token or overwrite:
+            registry.put_token(page.page_id, page.access_token)
+        base = existing or PageRecord(page_id=page.page_id, name=page.name, connected_at=now)
+        registry.save_page(
+            base.with_changes(
+                name=page.name,
+                notify_email=page.notify_email,
+                contact_reply=page.contact_reply,
+                instagram_id=page.instagram_id,
+                crisis_reply=page.crisis_reply,
+            )
+        )
+        imported.append(page.page_id)
+    return ImportReport(imported=tuple(imported), kept=tuple(kept))
