@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from chalice import BadRequestError, Chalice, ForbiddenError, Rate, Response
 from aws_lambda_powertools.logging import correlation_paths
 from chalice.app import ConvertToMiddleware
@@ -13,6 +15,9 @@ from chalicelib.errors import WebhookPayloadError, WebhookSignatureError
 from chalicelib.logs import logger
 from chalicelib.ingest.queue import QueueError
 from chalicelib.wiring import deps
+
+if TYPE_CHECKING:
+    from chalicelib.connect.web import WebAnswer
 
 app = Chalice(app_name="pageguard")
 # Every log line of a request carries API Gateway's request id as correlation_id.
@@ -74,6 +79,41 @@ def receive_webhook() -> Response:
         },
     )
     return Response(body={"received": len(parsed.all_events)}, status_code=200)
+
+
+# --- connect a page with Facebook Login (chalicelib/connect/) ---------------------------------------
+FORM_TYPES = ["application/x-www-form-urlencoded"]
+
+
+def _web(answer: "WebAnswer") -> Response:
+    return Response(body=answer.body, status_code=answer.status, headers=answer.headers)
+
+
+@app.route("/connect", methods=["GET"])
+def connect_start() -> Response:
+    from chalicelib.connect import web
+
+    request = app.current_request
+    d = deps()
+    return _web(web.start(d.connect_flow, d.settings, request.query_params or {}, request.headers.get("host", "")))
+
+
+@app.route("/connect/callback", methods=["GET"])
+def connect_callback() -> Response:
+    from chalicelib.connect import web
+
+    request = app.current_request
+    d = deps()
+    return _web(web.callback(d.connect_flow, d.settings, request.query_params or {}, request.headers.get("host", "")))
+
+
+@app.route("/connect/pages", methods=["POST"], content_types=FORM_TYPES)
+def connect_pages() -> Response:
+    from chalicelib.connect import web
+
+    request = app.current_request
+    d = deps()
+    return _web(web.choose_pages(d.connect_flow, d.settings, request.raw_body or b"", request.headers.get("cookie", "")))
 
 
 @app.lambda_function(name=WORKER_FUNCTION)

@@ -22,6 +22,8 @@ from chalicelib.models import WebhookEvent
 if TYPE_CHECKING:
     from chalicelib.act.notifier import Notifier
     from chalicelib.act.pipeline import Pipeline
+    from chalicelib.connect.facebook_login import FacebookLogin
+    from chalicelib.connect.flow import ConnectFlow
     from chalicelib.ingest.worker import VisibilitySetter
     from chalicelib.state.page_directory import PageDirectory
     from chalicelib.state.page_registry import PageRegistry
@@ -42,6 +44,7 @@ class Deps:
     _visibility: VisibilitySetter | None = None
     _registry: PageRegistry | None = None
     _directory: PageDirectory | None = None
+    _connect: ConnectFlow | None = None
     _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     # --- secrets and pages ---------------------------------------------------------------
@@ -82,6 +85,13 @@ class Deps:
             if self._store is None:
                 self._store = build_store(self.settings)
             return self._store
+
+    @property
+    def connect_flow(self) -> ConnectFlow:
+        with self._lock:
+            if self._connect is None:
+                self._connect = build_connect_flow(self)
+            return self._connect
 
     @property
     def pipeline(self) -> Pipeline:
@@ -129,6 +139,24 @@ def build_pipeline(deps: Deps) -> Pipeline:
         store=deps.store,
         lease_seconds=settings.step_lease_seconds,
     )
+
+
+def build_facebook_login(deps: Deps) -> FacebookLogin:
+    from chalicelib.connect.facebook_login import FacebookLogin
+
+    settings = deps.settings
+    if not settings.meta_app_id:
+        raise ConfigError("META_APP_ID is not set: Facebook Login needs the Meta app id")
+    return FacebookLogin(
+        app_id=settings.meta_app_id, app_secret=deps.app_secret, graph_api_url=settings.graph_api_url,
+        dialog_url=settings.login_dialog_url,
+    )
+
+
+def build_connect_flow(deps: Deps) -> ConnectFlow:
+    from chalicelib.connect.flow import ConnectFlow
+
+    return ConnectFlow(build_facebook_login(deps), deps.page_registry, secret=deps.app_secret)
 
 
 def build_notifier(settings: Settings) -> Notifier:

@@ -36,6 +36,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Iterator
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
+from tests.fake_meta_login import FakeLogin
+
 try:
     import pytest
 except ImportError:  # standalone use without pytest
@@ -92,6 +94,7 @@ class FakeGraph:
         self._listings: dict[str, list[list[dict[str, Any]]]] = {}
         self._counter = 0
         self.log_path: str | None = None  # JSON Lines file of what was received (`--log`)
+        self.login = FakeLogin()  # Facebook Login endpoints (tests/fake_meta_login.py)
         self._server = ThreadingHTTPServer((host, port), _handler_for(self))
         self._server.daemon_threads = True
         self._server.block_on_close = False  # a delayed handler must not hold up shutdown
@@ -131,6 +134,7 @@ class FakeGraph:
             self._requests.clear()
             self._scripts.clear()
             self._listings.clear()
+        self.login.reset()
 
     @property
     def requests(self) -> list[RecordedRequest]:
@@ -210,6 +214,10 @@ class FakeGraph:
             counter = self._counter
         if not match:
             return 400, meta_error(2500, message="Unknown path components (no version)"), {}
+        login = None if scripted is not None else self.login.answer(
+            method, path, query, form, request.token, version, parts.query)
+        if login is not None:
+            return login
         if scripted is not None:
             if scripted.delay:
                 time.sleep(scripted.delay)
@@ -256,9 +264,14 @@ class FakeGraph:
         return 405, meta_error(100, message="Unsupported method"), {}
 
 
+# Secrets and tokens a request may carry in its query or form (the login flow's): never shown.
+_HIDDEN_FIELDS = ("access_token", "appsecret_proof", "client_secret", "fb_exchange_token", "code", "input_token")
+
+
 def _public(request: RecordedRequest) -> dict[str, Any]:
-    query = {k: v for k, v in request.query.items() if k not in ("access_token", "appsecret_proof")}
-    return {"method": request.method, "path": request.path, "query": query, "form": request.form, "json": request.json}
+    query = {k: v for k, v in request.query.items() if k not in _HIDDEN_FIELDS}
+    form = {k: v for k, v in request.form.items() if k not in _HIDDEN_FIELDS}
+    return {"method": request.method, "path": request.path, "query": query, "form": form, "json": request.json}
 
 
 def _handler_for(fake: FakeGraph) -> type[BaseHTTPRequestHandler]:

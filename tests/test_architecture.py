@@ -21,6 +21,7 @@ LAYERS = {
     "detect": {"core"},
     "act": {"core", "state", "detect"},
     "ingest": {"core", "state", "detect", "act"},
+    "connect": {"core", "state", "act"},
 }
 
 

@@ -1,0 +1,1 @@
+"""Connecting pages with Facebook Login, and keeping their tokens healthy."""
