@@ -11,7 +11,7 @@ from chalice.app import ConvertToMiddleware
 from chalicelib import __version__
 from chalicelib.ingest import webhook
 from chalicelib.config import RECONCILE_EVERY_MINUTES
-from chalicelib.errors import WebhookPayloadError, WebhookSignatureError
+from chalicelib.errors import ConfigError, WebhookPayloadError, WebhookSignatureError
 from chalicelib.logs import logger
 from chalicelib.ingest.queue import QueueError
 from chalicelib.wiring import deps
@@ -130,5 +130,14 @@ def worker(event: dict, context: object) -> dict:
 def reconcile(event: object) -> None:
     from chalicelib.ingest.reconcile import run_scheduled
 
+    from chalicelib.connect.token_health import check_tokens_daily
+
     d = deps()
     run_scheduled(d.pipeline, d.store)
+    # The daily token check rides on this schedule (the first run of each UTC day does it).
+    try:
+        login = d.facebook_login
+    except ConfigError as exc:
+        logger.warning("token check not configured", extra={"why": str(exc)})
+        return
+    check_tokens_daily(d.page_registry, login, d.notifier, connect_url=d.connect_url)

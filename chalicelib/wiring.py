@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from chalicelib.state.page_registry import PageRegistry
     from chalicelib.state.store import Store
 
+LOCAL_BASE_URL = "http://127.0.0.1:8000"  # `make run`'s address
 PARAMETER_MAX_AGE_S = 300  # re-read SSM parameters at most every 5 minutes (token rotation, new pages)
 
 
@@ -85,6 +86,19 @@ class Deps:
             if self._store is None:
                 self._store = build_store(self.settings)
             return self._store
+
+    @property
+    def facebook_login(self) -> FacebookLogin:
+        return build_facebook_login(self)
+
+    @property
+    def notifier(self) -> Notifier:
+        return build_notifier(self.settings)
+
+    @property
+    def connect_url(self) -> str:
+        """Where a reconnect email sends the professional: this deployment's /connect."""
+        return f"{self.settings.public_base_url or LOCAL_BASE_URL}/connect"
 
     @property
     def connect_flow(self) -> ConnectFlow:

@@ -72,6 +72,13 @@ class FakeLogin:
             self._expired.update(tokens)
             return len(tokens)
 
+    def revoke_permission(self, page_id: str, permission: str) -> None:
+        """The person removed one permission in their Facebook settings: the page's tokens lose that scope."""
+        with self._lock:
+            for token, (page, scopes) in list(self._page_tokens.items()):
+                if page == page_id:
+                    self._page_tokens[token] = (page, tuple(s for s in scopes if s != permission))
+
     def is_page_token(self, token: str, page_id: str) -> bool:
         with self._lock:
             return self._page_tokens.get(token, ("", ()))[0] == page_id and token not in self._expired

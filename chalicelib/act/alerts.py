@@ -278,7 +278,8 @@ _FOOTER = (
 
 def _safe_link(alert: Alert) -> str:
     link = alert.item_link.strip()
-    if re.fullmatch(r"https://[^\s<>\"']+", link):
+    # https only, except the local stage's own address (a reconnect link to `make run`'s /connect)
+    if re.fullmatch(r"(?:https://|http://(?:127\.0\.0\.1|localhost)[:/])[^\s<>\"']+", link):
         return link
     if alert.surface is Surface.MESSAGE:
         return INSTAGRAM_INBOX if alert.platform is Platform.INSTAGRAM else FACEBOOK_INBOX
