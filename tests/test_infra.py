@@ -221,6 +221,7 @@ def test_local_stage_leaves_secrets_and_urls_to_the_shell() -> None:
 
 def test_policies_name_only_their_own_resources() -> None:
     allowed_wildcard = {"SendAlertsFromSenderOnly"}
+    page_tokens = "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/pageguard/${Stage}/page-tokens/*"
     for function in FUNCTIONS:
         for st in _statements(function):
             assert st["Effect"] == "Allow"
@@ -229,6 +230,8 @@ def test_policies_name_only_their_own_resources() -> None:
             resources = st["Resource"] if isinstance(st["Resource"], list) else [st["Resource"]]
             for resource in resources:
                 assert resource != "*", (function, st["Sid"])
+                if resource == {"Fn::Sub": page_tokens}:
+                    continue  # one SecureString per page under the stage's own prefix
                 if isinstance(resource, str) or "*" in json.dumps(resource):
                     # SES checks sender and (in the sandbox) recipient identities: identity/* limited to our sender.
                     assert st["Sid"] in allowed_wildcard, (function, st["Sid"], resource)
@@ -237,8 +240,9 @@ def test_policies_name_only_their_own_resources() -> None:
 
 def test_each_function_gets_only_what_it_needs() -> None:
     api, work, recon = _actions("api_handler"), _actions("worker"), _actions("reconcile")
-    assert api == {"logs:CreateLogStream", "logs:PutLogEvents", "sqs:SendMessage", "ssm:GetParameter"}
-    assert not any(a.startswith(("dynamodb:", "ses:")) for a in api)
+    assert api == {"logs:CreateLogStream", "logs:PutLogEvents", "sqs:SendMessage", "ssm:GetParameter",
+                   "ssm:PutParameter", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"}
+    assert not any(a.startswith("ses:") for a in api)
     assert {"sqs:ReceiveMessage", "sqs:DeleteMessage"} <= work and "sqs:SendMessage" not in work
     assert not any(a.startswith("sqs:") for a in recon)
     for actions in (work, recon):
@@ -247,6 +251,23 @@ def test_each_function_gets_only_what_it_needs() -> None:
     # The API handler can read the app secret but not the pages (with their access tokens).
     api_ssm = [st for st in _statements("api_handler") if st["Action"] == ["ssm:GetParameter"]][0]
     assert api_ssm["Resource"]["Fn::Sub"].endswith("/pageguard/${Stage}/app-secret")
+
+
+def test_the_api_role_may_put_page_tokens_but_never_read_them() -> None:
+    # The connect callback writes each page's token; only the worker and reconcile roles read tokens.
+    reads = {"ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath", "ssm:GetParameterHistory"}
+    for st in _statements("api_handler"):
+        actions = set([st["Action"]] if isinstance(st["Action"], str) else st["Action"])
+        resources = json.dumps(st["Resource"])
+        if actions & reads:
+            assert "page-tokens" not in resources and "/pages\"" not in resources, st["Sid"]
+        if "page-tokens" in resources:
+            assert actions == {"ssm:PutParameter"}, st["Sid"]
+    assert any("page-tokens" in json.dumps(st["Resource"]) for st in _statements("api_handler"))
+    for function in ("worker", "reconcile"):
+        readers = [st for st in _statements(function) if "ssm:GetParameter" in st["Action"]]
+        assert any("page-tokens/*" in json.dumps(st["Resource"]) for st in readers), function
+        assert not any("ssm:PutParameter" in st["Action"] for st in _statements(function)), function
 
 
 def test_each_function_writes_only_its_own_log_group() -> None:
