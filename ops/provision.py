@@ -141,8 +141,15 @@ def store_configuration(
     return SetupResult(tuple(written), page_ids, without_token, generated)
 
 
-def load_pages(ssm: Any, stage: str) -> PagesConfig:
-    """The pages configuration `setup` stored for a stage (for the subscribe and scan commands)."""
+def load_pages(ssm: Any, stage: str, registry: Any = None) -> PagesConfig:
+    """A stage's pages (for the subscribe command): the page registry's, else the parameter `setup` stored
+    before the registry existed."""
+    if registry is not None:
+        from chalicelib.state.page_directory import PageDirectory
+
+        pages = PageDirectory(registry).pages
+        if pages:
+            return PagesConfig(pages=pages)
     name = parameter_names(stage).pages
     try:
         value = ssm.get_parameter(Name=name, WithDecryption=True)["Parameter"]["Value"]
@@ -193,8 +200,51 @@ class SetupOptions:
     check: bool = False
 
 
+def deployed_registry(args: SetupOptions, ssm: Any) -> Any:
+    """The deployed stage's page registry (its table from the stack outputs), or None before the first deploy."""
+    from botocore.exceptions import ClientError
+
+    from chalicelib.state.page_registry import DynamoPageRegistry
+    from ops.stage import StageTarget, deployed_environment
+
+    try:
+        env = deployed_environment(StageTarget(stage=args.stage, region=args.region))
+    except ClientError:
+        return None
+    if not env.get("STORE_TABLE"):
+        return None
+    import boto3
+
+    table = boto3.resource("dynamodb", region_name=args.region).Table(env["STORE_TABLE"])
+    return DynamoPageRegistry(table, ssm, stage=args.stage)
+
+
+def migrate_pages(ssm: Any, stage: str, registry: Any, pages_json: str | None, out: TextIO) -> None:
+    """Pages into the registry: the given file (its pages replace those of the same id), else the old
+    PAGES_PARAMETER JSON, once (pages connected or changed since are kept)."""
+    from chalicelib.state.page_import import import_pages_json
+
+    name = parameter_names(stage).pages
+    if pages_json is None:
+        try:
+            pages_json = ssm.get_parameter(Name=name, WithDecryption=True)["Parameter"]["Value"]
+        except ssm.exceptions.ParameterNotFound:
+            return
+        report = import_pages_json(pages_json, registry, overwrite=False)
+        source = name
+    else:
+        report = import_pages_json(pages_json, registry, overwrite=True)
+        source = "the pages file"
+    if report.already_imported:
+        out.write(f"pages from {source} were imported into the page registry before: nothing to do\n")
+        return
+    out.write(f"page registry: imported {len(report.imported)} page(s) from {source}"
+              + (f", kept {len(report.kept)} connected since" if report.kept else "") + "\n")
+
+
 def run(args: SetupOptions, *, ssm: Any = None, env: Mapping[str, str] | None = None,
-        out: TextIO | None = None, err: TextIO | None = None, interactive: bool | None = None) -> int:
+        out: TextIO | None = None, err: TextIO | None = None, interactive: bool | None = None,
+        registry: Any = None) -> int:
     out = sys.stdout if out is None else out
     err = sys.stderr if err is None else err
     env = os.environ if env is None else env
@@ -220,10 +270,18 @@ def run(args: SetupOptions, *, ssm: Any = None, env: Mapping[str, str] | None = 
             import boto3
 
             ssm = boto3.client("ssm", region_name=args.region)
+            registry = deployed_registry(args, ssm)
+        # With a deployed stack, pages go to the registry (no size ceiling), not into one parameter.
         result = store_configuration(
-            ssm, args.stage, pages_json=pages_json, update_app_secret=not args.pages_only, app_secret=app_secret,
-            verify_token=verify_token, kms_key_id=args.kms_key_id,
+            ssm, args.stage, pages_json=None if registry is not None else pages_json,
+            update_app_secret=not args.pages_only, app_secret=app_secret, verify_token=verify_token,
+            kms_key_id=args.kms_key_id,
         )
+        if registry is not None:
+            migrate_pages(ssm, args.stage, registry, pages_json, out)
+        elif pages_json is not None:
+            out.write("note: the stack is not deployed yet: the pages went to the parameter; run setup again "
+                      "after deploying to move them into the page registry\n")
     except (ConfigError, OSError) as exc:
         err.write(f"setup failed: {exc}\n")
         return 1

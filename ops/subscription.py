@@ -20,7 +20,7 @@ from typing import Any, Iterable, TextIO
 from chalicelib.act.graph import HttpGraphClient
 from chalicelib.config import DEFAULT_GRAPH_API_URL, PagesConfig, PageSettings
 from chalicelib.errors import ConfigError, GraphError, GraphPermanentError, GraphTokenExpiredError
-from ops.provision import APP_SECRET_ENV, load_pages, parameter_names, read_app_secret
+from ops.provision import APP_SECRET_ENV, SetupOptions, deployed_registry, load_pages, parameter_names, read_app_secret
 from ops.stage import stage_environment
 
 PAGE_FIELDS = ("feed", "messages", "message_echoes")
@@ -137,7 +137,10 @@ def load_target(args: PagesSource, ssm: Any = None) -> tuple[PagesConfig, str, s
             import boto3
 
             ssm = boto3.client("ssm", region_name=args.region)
-        pages = load_pages(ssm, args.stage)
+            registry = deployed_registry(SetupOptions(stage=args.stage, region=args.region), ssm)
+        else:
+            registry = None
+        pages = load_pages(ssm, args.stage, registry)
         secret = read_app_secret(ssm, parameter_names(args.stage).app_secret).get("app_secret", "")
         base = args.graph_api_url or stage_environment(args.stage).get("GRAPH_API_URL") or DEFAULT_GRAPH_API_URL
     if args.page:

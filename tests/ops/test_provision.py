@@ -161,3 +161,60 @@ def test_the_cli_dispatches_setup(tmp_path: Path, capsys: pytest.CaptureFixture[
 
     assert cli.main(["setup", "--stage", "prod", "--pages-file", str(_pages_file(tmp_path)), "--check"]) == 0
     assert "1 page(s)" in capsys.readouterr().out
+
+
+# --- the page registry (deployed stack): pages go there, the old parameter is imported once --------------
+
+
+@pytest.fixture
+def registry(moto_server: str, ssm: Any) -> Any:
+    import uuid
+
+    import boto3
+
+    from chalicelib.state.dynamo_store import DynamoStore
+    from chalicelib.state.page_registry import DynamoPageRegistry
+
+    resource = boto3.resource("dynamodb", endpoint_url=moto_server, region_name="us-east-1")
+    table = DynamoStore.create_table(resource, f"pageguard-{uuid.uuid4().hex[:8]}")
+    yield DynamoPageRegistry(table, ssm, stage="dev")
+    table.delete()
+
+
+def test_with_a_deployed_stack_setup_puts_pages_in_the_registry_not_one_parameter(ssm, registry, tmp_path) -> None:
+    many = [dict(PAGE, page_id=str(200000000000000 + i), instagram_id="", access_token=f"EAA-{i}-" + "x" * 200)
+            for i in range(60)]  # about 20 KB of JSON: more than any SSM parameter holds
+    out = io.StringIO()
+    rc = provision.run(_args(stage="dev", pages_file=_pages_file(tmp_path, *many), pages_only=True), ssm=ssm, env={},
+                       out=out, err=io.StringIO(), interactive=False, registry=registry)
+    assert rc == 0
+    assert len(registry.list_pages()) == 60
+    assert registry.get_token("200000000000059").startswith("EAA-59-")
+    with pytest.raises(ssm.exceptions.ParameterNotFound):
+        ssm.get_parameter(Name="/pageguard/dev/pages")
+    assert "imported 60 page(s)" in out.getvalue() and "EAA-" not in out.getvalue()
+
+
+def test_setup_imports_an_existing_pages_parameter_once_and_keeps_later_changes(ssm, registry) -> None:
+    # GIVEN an install from before the registry: its pages live in /pageguard/dev/pages
+    provision.store_configuration(ssm, "dev", pages_json=json.dumps({"pages": [PAGE]}), update_app_secret=False)
+    provision.store_configuration(ssm, "dev", app_secret="s", verify_token="v")
+    # WHEN setup runs against the deployed stack
+    out = io.StringIO()
+    assert provision.run(_args(stage="dev"), ssm=ssm, env={}, out=out, err=io.StringIO(), interactive=False,
+                         registry=registry) == 0
+    # THEN the page and its token are in the registry
+    assert registry.find_page("17841400000000001").name == "Harbor Counselling"
+    assert registry.get_token(PAGE["page_id"]) == "EAAG-page-token-secret"
+    # AND a later change survives the next setup (imported once)
+    registry.put_token(PAGE["page_id"], "EAA-reconnected")
+    out = io.StringIO()
+    provision.run(_args(stage="dev"), ssm=ssm, env={}, out=out, err=io.StringIO(), interactive=False, registry=registry)
+    assert registry.get_token(PAGE["page_id"]) == "EAA-reconnected"
+    assert "imported into the page registry before" in out.getvalue()
+
+
+def test_subscribe_and_scan_read_the_registry_once_pages_are_there(ssm, registry, tmp_path) -> None:
+    provision.run(_args(stage="dev", pages_file=_pages_file(tmp_path), pages_only=True), ssm=ssm, env={},
+                  out=io.StringIO(), err=io.StringIO(), interactive=False, registry=registry)
+    assert provision.load_pages(ssm, "dev", registry).pages[0].access_token == "EAAG-page-token-secret"
