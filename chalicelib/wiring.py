@@ -220,9 +220,9 @@ def build_page_registry(settings: Settings) -> PageRegistry:
 
     if settings.is_local:
         key_file = settings.token_key_file or str(page_registry.default_key_file())
-        return page_registry.SqlitePageRegistry(
-            settings.store_path, page_registry.TokenCipher.from_key_file(key_file)
-        )
+        registry = page_registry.SqlitePageRegistry(settings.store_path, page_registry.TokenCipher.from_key_file(key_file))
+        seed_local_registry(settings, registry)
+        return registry
     if not settings.store_table:
         raise StoreError("STORE_TABLE is not set")
     import boto3
@@ -232,20 +232,25 @@ def build_page_registry(settings: Settings) -> PageRegistry:
     )
 
 
-def build_page_directory(settings: Settings, registry: PageRegistry) -> PageDirectory:
-    """Locally the pages file seeds the registry (each new version of it once), so `make run` needs nothing
-    configured. On AWS an install that still has PAGES_PARAMETER answers from it for pages the registry
-    does not hold yet (until `setup` imports it)."""
-    from chalicelib.state.page_directory import PageDirectory
+def seed_local_registry(settings: Settings, registry: PageRegistry) -> None:
+    """Locally the pages file seeds the registry, each new version of it once, before any process reads or
+    writes pages, so `make run` needs nothing configured and a page connected later is not overwritten."""
     from chalicelib.state.page_import import import_pages_json
 
+    path = Path(settings.pages_file)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot read PAGES_FILE {path}") from exc
+    import_pages_json(text, registry, overwrite=True)
+
+
+def build_page_directory(settings: Settings, registry: PageRegistry) -> PageDirectory:
+    """The read view. On AWS an install that still has PAGES_PARAMETER answers from it for pages the
+    registry does not hold yet (until `setup` imports it)."""
+    from chalicelib.state.page_directory import PageDirectory
+
     if settings.is_local:
-        path = Path(settings.pages_file)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise ConfigError(f"cannot read PAGES_FILE {path}") from exc
-        import_pages_json(text, registry, overwrite=True)
         return PageDirectory(registry, max_age=settings.page_cache_seconds)
     legacy = (lambda: load_pages(settings)) if settings.pages_parameter else None
     return PageDirectory(registry, max_age=settings.page_cache_seconds, legacy=legacy)

@@ -47,7 +47,8 @@ def import_pages(config: PagesConfig, registry: PageRegistry, *, overwrite: bool
             kept.append(page.page_id)
             continue
         # The token first: a record without its token would be read as "no token" (dry run) meanwhile.
-        if page.access_token or overwrite:
+        # An empty access_token means "none given": it never wipes a token stored since (a connected page).
+        if page.access_token:
             registry.put_token(page.page_id, page.access_token)
         base = existing or PageRecord(page_id=page.page_id, name=page.name, connected_at=now)
         registry.save_page(
