@@ -26,7 +26,8 @@ BUILD = REPO / "build"
 CAPABILITIES = ["CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND"]
 TEMPLATE_BODY_LIMIT = 51_200  # bytes; larger templates must be passed by S3 URL
 # Parameters that keep their previous value on an update when not given again.
-OPTIONAL_PARAMETERS = ("SenderEmail", "CreateSenderIdentity", "AlarmEmail", "AuditRetentionDays", "LogRetentionDays")
+OPTIONAL_PARAMETERS = ("SenderEmail", "CreateSenderIdentity", "AlarmEmail", "AuditRetentionDays", "LogRetentionDays",
+                       "MetaAppId", "PublicBaseUrl")
 NO_CHANGES = ("didn't contain changes", "No updates are to be performed")
 
 
@@ -248,6 +249,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="do not create the SES identity (the address or its domain is already verified)")
     parser.add_argument("--alarm-email", default=os.environ.get("ALARM_EMAIL") or None)
     parser.add_argument("--audit-retention-days", type=int)
+    parser.add_argument("--meta-app-id", default=os.environ.get("META_APP_ID") or None,
+                        help="the Meta app id, for Facebook Login and the daily token check")
+    parser.add_argument("--public-base-url", default=os.environ.get("PUBLIC_BASE_URL") or None,
+                        help="this deployment's public URL (Facebook Login returns to <it>/connect/callback)")
     parser.add_argument("--dry-run", action="store_true", help="write build/STAGE/packaged.json and stop; no AWS calls")
     args = parser.parse_args(argv)
     stack_name = args.stack_name or f"pageguard-{args.stage}"
@@ -262,6 +267,8 @@ def main(argv: list[str] | None = None) -> int:
             "CreateSenderIdentity": "false" if args.sender_already_verified else None,
             "AlarmEmail": args.alarm_email,
             "AuditRetentionDays": args.audit_retention_days,
+            "MetaAppId": args.meta_app_id,
+            "PublicBaseUrl": args.public_base_url,
         }
         if args.dry_run:
             packaged = rewrite_code_uris(template, args.bucket or "<artifacts-bucket>", key)

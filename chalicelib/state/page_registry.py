@@ -216,6 +216,7 @@ class SqlitePageRegistry:
             try:
                 conn = sqlite3.connect(self.path, timeout=30.0, isolation_level=None, check_same_thread=False)
                 conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=NORMAL")  # as the store: WAL stays consistent, commits skip fsync
                 conn.execute("PRAGMA busy_timeout=30000")
             except sqlite3.Error as exc:
                 raise StoreError(f"cannot open the page registry at {self.path}") from exc
