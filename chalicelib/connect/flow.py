@@ -144,6 +144,7 @@ class ConnectFlow:
         chosen = [p for p in form.get("page_id", []) if p in pending.page_ids]
         if not chosen:
             raise LoginError("choose at least one page")
+        self._check_owner(pending)
         settings = {p: _page_settings(form, p) for p in chosen}
         # Fresh Page tokens: the ones seen at the callback were never kept.
         managed = {p.page_id: p for p in self._login.managed_pages(pending.user_token)}
@@ -170,6 +171,18 @@ class ConnectFlow:
             logger.info("page connected", extra={"page_id": page.page_id, "subscribed": not problem})
             connected.append(ConnectedPage(page.page_id, page.name, page.instagram_id, not problem, problem))
         return ConnectResult(tuple(connected), pending.grants.missing())
+
+
+    def _check_owner(self, pending: PendingConnection) -> None:
+        """A deployment belongs to one practice: the first person to connect (or `setup`) owns it; after
+        that, only someone who manages one of its pages may connect more."""
+        from chalicelib.state.page_import import FIRST_OWNER_KEY, FOREVER_S
+
+        if any(self._registry.get_page(p) is not None for p in pending.page_ids):
+            return
+        now = self._clock()
+        if not self._registry.claim_once(FIRST_OWNER_KEY, now + FOREVER_S, now=now):
+            raise LoginError("this PageGuard protects another practice's pages: you manage none of them")
 
 
 def _one(form: Mapping[str, Sequence[str]], key: str) -> str:

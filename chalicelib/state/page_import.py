@@ -14,7 +14,10 @@ from chalicelib.config import PagesConfig
 from chalicelib.state.page_registry import PageRecord, PageRegistry
 
 # The marker of an import lives as long as the registry (a hundred years is "for good" in TTL terms).
-_FOREVER_S = 100 * 365 * 86400.0
+FOREVER_S = 100 * 365 * 86400.0
+# Taken by the first pages a deployment gets (imported or connected): from then on only a person who
+# manages one of its pages can connect more (connect/flow.py).
+FIRST_OWNER_KEY = "connect#first-owner"
 
 
 @dataclass(frozen=True)
@@ -32,7 +35,7 @@ def import_pages_json(
     config = PagesConfig.from_json(text)  # validate before claiming, so a bad file can be fixed and retried
     now = time.time() if now is None else now
     marker = "import#" + hashlib.sha256(text.encode("utf-8")).hexdigest()
-    if not registry.claim_once(marker, now + _FOREVER_S, now=now):
+    if not registry.claim_once(marker, now + FOREVER_S, now=now):
         return ImportReport(already_imported=True)
     return import_pages(config, registry, overwrite=overwrite, now=now)
 
@@ -61,4 +64,6 @@ def import_pages(config: PagesConfig, registry: PageRegistry, *, overwrite: bool
             )
         )
         imported.append(page.page_id)
+    if imported:
+        registry.claim_once(FIRST_OWNER_KEY, now + FOREVER_S, now=now)
     return ImportReport(imported=tuple(imported), kept=tuple(kept))

@@ -127,3 +127,20 @@ def test_reconnect_after_an_expired_token_stores_a_working_one(client, deps, fak
     kit.choose(client, cb, {HARBOR: kit.settings_for()})
     new = deps.page_registry.get_token(HARBOR)
     assert new != old and fake_graph.login.is_page_token(new, HARBOR)
+
+
+def test_someone_who_manages_none_of_the_deployments_pages_cannot_add_theirs(client, deps, fake_graph) -> None:
+    # GIVEN the practice connected its page
+    kit.choose(client, kit.callback(client, kit.dialog(kit.start(client))), {HARBOR: kit.settings_for()})
+    # WHEN a stranger, whose Facebook account manages only their own page, goes through /connect
+    fake_graph.login.pages = [{"id": "555000111222333", "name": "Stranger's Page", "instagram_id": ""}]
+    cb = kit.callback(client, kit.dialog(kit.start(client)))
+    response = kit.choose(client, cb, {"555000111222333": kit.settings_for("x@stranger.example")})
+    # THEN nothing of theirs is stored
+    assert response.status_code == 400 and "another practice" in response.body.decode()
+    assert [r.page_id for r in deps.page_registry.list_pages()] == [HARBOR]
+    # while the practice can still add a second page it manages alongside the first
+    fake_graph.login.pages = [{"id": HARBOR, "name": "Harbor Counselling", "instagram_id": ""},
+                              {"id": BAYSIDE, "name": "Bayside Physiotherapy", "instagram_id": ""}]
+    cb = kit.callback(client, kit.dialog(kit.start(client)))
+    assert kit.choose(client, cb, {BAYSIDE: kit.settings_for()}).status_code == 200
