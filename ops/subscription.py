@@ -18,12 +18,13 @@ from pathlib import Path
 from typing import Any, Iterable, TextIO
 
 from chalicelib.act.graph import HttpGraphClient
+from chalicelib.connect.facebook_login import SUBSCRIBED_FIELDS
 from chalicelib.config import DEFAULT_GRAPH_API_URL, PagesConfig, PageSettings
 from chalicelib.errors import ConfigError, GraphError, GraphPermanentError, GraphTokenExpiredError
 from ops.provision import APP_SECRET_ENV, SetupOptions, deployed_registry, load_pages, parameter_names, read_app_secret
 from ops.stage import stage_environment
 
-PAGE_FIELDS = ("feed", "messages", "message_echoes")
+PAGE_FIELDS = SUBSCRIBED_FIELDS  # the connect flow subscribes the same fields
 # Chosen in the App Dashboard (Webhooks > Instagram) when the app uses Facebook Login; not settable here.
 INSTAGRAM_DASHBOARD_FIELDS = ("comments", "live_comments", "messages")
 

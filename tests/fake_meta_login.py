@@ -16,8 +16,8 @@ from html import escape
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
-LOCAL_META_APP_ID = "1234567890123456"  # chalicelib.config.LOCAL_META_APP_ID
-LOCAL_APP_SECRET = "pageguard-local-app-secret"  # chalicelib.config.LOCAL_APP_SECRET
+from chalicelib.config import LOCAL_APP_SECRET, LOCAL_META_APP_ID
+
 LONG_LIVED_SECONDS = 5183944  # about 60 days, as Meta answers
 SHORT_LIVED_SECONDS = 6857  # one to two hours
 
