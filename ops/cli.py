@@ -274,6 +274,29 @@ def unhide_command(
     return 0
 
 
+@app.command("check-tokens")
+def check_tokens_command(
+    stage: Stage = None,
+    stack_name: StackName = None,
+    region: Region = None,
+    graph_api_url: GraphApiUrl = None,
+) -> int:
+    """Ask Meta (debug_token) about every connected page's token now, as the daily check does.
+
+    A failing page turns red and its recipients get one email with a link to /connect. Exit code 1 when a
+    page is failing.
+    """
+    from chalicelib.connect.token_health import check_tokens
+
+    d = _deps(stage, stack_name, region, graph_api_url)
+    report = check_tokens(d.page_registry, d.facebook_login, d.notifier, connect_url=d.connect_url)
+    for record in d.pages.records():
+        print(f"{record.page_id}  {record.token_status:9}  {record.name}  {record.token_problem}".rstrip())
+    print(f"checked {report.checked}: {len(report.healthy)} healthy, {len(report.failing)} failing,"
+          f" {len(report.emailed)} emailed, {len(report.skipped)} not answered by Meta")
+    return 1 if report.failing else 0
+
+
 @app.command("replay-dlq")
 def replay_dlq_command(
     limit: Annotated[int, typer.Option(help="at most this many letters")] = 100,

@@ -60,6 +60,9 @@ def deployed_environment(target: StageTarget, cloudformation: Any = None) -> dic
         env["NOTIFY_FROM"] = f"PageGuard <{parameters['SenderEmail']}>"
     if parameters.get("AuditRetentionDays"):
         env["AUDIT_RETENTION_DAYS"] = parameters["AuditRetentionDays"]
+    for parameter, variable in (("MetaAppId", "META_APP_ID"), ("PublicBaseUrl", "PUBLIC_BASE_URL")):
+        if parameters.get(parameter):
+            env[variable] = parameters[parameter]
     if target.graph_api_url:
         env["GRAPH_API_URL"] = target.graph_api_url
     return env

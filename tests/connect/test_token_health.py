@@ -91,3 +91,15 @@ def test_permissions_removed_later_are_recorded_by_name(deps, fake_graph) -> Non
     fake_graph.login.revoke_permission(HARBOR, "pages_manage_engagement")
     _check(deps, T0)
     assert deps.page_registry.get_page(HARBOR).declined_permissions == ("pages_manage_engagement",)
+
+
+def test_the_cli_checks_now_lists_each_page_and_fails_when_one_is_red(deps, fake_graph, tmp_path, capsys) -> None:
+    from ops import cli
+
+    assert cli.main(["check-tokens"]) == 0
+    fake_graph.login.expire_page(BAYSIDE)
+    assert cli.main(["check-tokens"]) == 1
+    out = capsys.readouterr().out
+    assert f"{BAYSIDE}  invalid" in out and f"{HARBOR}  ok" in out
+    assert "checked 2: 1 healthy, 1 failing, 1 emailed" in out
+    assert [m["To"] for m in _emails(tmp_path / "outbox")] == ["bayside@practice.example"]

@@ -218,3 +218,17 @@ def test_subscribe_and_scan_read_the_registry_once_pages_are_there(ssm, registry
     provision.run(_args(stage="dev", pages_file=_pages_file(tmp_path), pages_only=True), ssm=ssm, env={},
                   out=io.StringIO(), err=io.StringIO(), interactive=False, registry=registry)
     assert provision.load_pages(ssm, "dev", registry).pages[0].access_token == "EAAG-page-token-secret"
+
+
+def test_a_deployed_stages_environment_carries_the_connect_settings() -> None:
+    from ops.stage import StageTarget, deployed_environment
+
+    class CloudFormation:
+        def describe_stacks(self, StackName: str) -> dict:
+            assert StackName == "pageguard-prod"
+            return {"Stacks": [{"Outputs": [{"OutputKey": "StoreTableName", "OutputValue": "tbl"}],
+                                "Parameters": [{"ParameterKey": "MetaAppId", "ParameterValue": "4242"},
+                                               {"ParameterKey": "PublicBaseUrl", "ParameterValue": "https://x.example/api"}]}]}
+
+    env = deployed_environment(StageTarget(stage="prod"), CloudFormation())
+    assert (env["META_APP_ID"], env["PUBLIC_BASE_URL"], env["STORE_TABLE"]) == ("4242", "https://x.example/api", "tbl")

@@ -214,3 +214,15 @@ def test_a_malformed_json_is_refused_and_can_be_fixed_and_imported() -> None:
     with pytest.raises(ConfigError):
         import_pages_json('{"pages": [{"page_id": "1"}]}', registry, overwrite=False)
     assert import_pages_json(json.dumps({"pages": [_legacy_page("3001")]}), registry, overwrite=False).imported
+
+
+def test_a_page_in_observe_mode_is_never_acted_on_even_with_a_token() -> None:
+    from chalicelib.config import Settings
+
+    registry = InMemoryPageRegistry()
+    registry.save_page(_record("1001", mode="observe"))
+    registry.put_token("1001", "EAAtoken")
+    page = PageDirectory(registry).for_account("1001")
+    assert page.access_token == "EAAtoken"
+    assert Settings.from_env({"DRY_RUN": "false"}).dry_run_for(page) is True
+    assert Settings.from_env({"DRY_RUN": "false"}).dry_run_for(page.__class__(**{**page.__dict__, "observe": False})) is False
