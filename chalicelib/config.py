@@ -16,6 +16,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 # Local development defaults: printed in the README, never used on AWS (stages dev/prod set real values).
 LOCAL_APP_SECRET = "pageguard-local-app-secret"
 LOCAL_VERIFY_TOKEN = "pageguard-local-verify-token"
+LOCAL_CONSOLE_KEY = "pageguard-local-console-key"
+LOCAL_CONSOLE_URL = "http://127.0.0.1:8000"
 DEFAULT_GRAPH_API_URL = "https://graph.facebook.com/v25.0"
 DEFAULT_AUDIT_RETENTION_DAYS = 90.0
 DEFAULT_NOTIFY_FROM = "PageGuard <alerts@pageguard.invalid>"
@@ -159,6 +161,10 @@ class Settings:
     local_queue_visibility_seconds: float = 30.0
     # how long an action step started by a worker that then died blocks a retry (the step's lease)
     step_lease_seconds: int = 120
+    # The console: its public base URL (the links in emails) and the key that signs links and sessions
+    # (on AWS "console_key" in the APP_SECRET_PARAMETER JSON, like the app secret)
+    console_url: str = ""
+    console_key: str = ""
 
     @property
     def is_local(self) -> bool:
@@ -189,6 +195,8 @@ class Settings:
             local_worker="process" if env.get("LOCAL_WORKER") == "process" else "thread",
             local_queue_visibility_seconds=_positive(env.get("LOCAL_QUEUE_VISIBILITY_SECONDS"), 30.0),
             step_lease_seconds=int(_positive(env.get("STEP_LEASE_SECONDS"), 120)),
+            console_url=(env.get("CONSOLE_URL") or (LOCAL_CONSOLE_URL if local else "")).rstrip("/"),
+            console_key=env.get("CONSOLE_KEY") or (LOCAL_CONSOLE_KEY if local else ""),
         )
 
     def dry_run_for(self, page: PageSettings) -> bool:

@@ -20,7 +20,8 @@ LAYERS = {
     "state": {"core"},
     "detect": {"core"},
     "act": {"core", "state", "detect"},
-    "ingest": {"core", "state", "detect", "act"},
+    "console": {"core", "state", "act"},
+    "ingest": {"core", "state", "detect", "act", "console"},
 }
 
 

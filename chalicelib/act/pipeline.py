@@ -92,6 +92,10 @@ class Pipeline:
     def pages(self) -> PagesConfig:
         return self._pages() if callable(self._pages) else self._pages
 
+    @property
+    def notifier(self) -> Notifier:
+        return self._notifier
+
     def dry_run_for(self, page: PageSettings) -> bool:
         return self._settings.dry_run_for(page)
 

@@ -159,11 +159,23 @@ class DynamoStore:
     def claim_dm_reply(
         self, account_id: str, sender_id: str, now: float, window: float = DM_REPLY_WINDOW_SECONDS, owner: str = ""
     ) -> bool:
+        key = f"dm#{account_id}#{sender_id}"
+        if self._take(key, owner, now, window):
+            return True
+        if not owner:
+            return False
+        item = self._call(self._table.get_item, Key={TABLE_PARTITION_KEY: key}, ConsistentRead=True).get("Item")
+        return bool(item) and item.get("owner") == owner
+
+    def claim_once(self, key: str, now: float, window: float) -> bool:
+        return self._take(f"once#{key}", "", now, window)
+
+    def _take(self, key: str, owner: str, now: float, window: float) -> bool:
+        """Take `key` when it is free or expired (a conditional put): True when taken."""
         from decimal import Decimal
 
-        key = f"dm#{account_id}#{sender_id}"
         try:
-            # Free, expired, or already ours: take it (only a fresh take moves `until`).
+            # Free or expired: take it (only a fresh take moves `until`).
             self._call(
                 self._table.put_item,
                 Item={
@@ -178,11 +190,7 @@ class DynamoStore:
             )
             return True
         except _ConditionFailed:
-            pass
-        if not owner:
             return False
-        item = self._call(self._table.get_item, Key={TABLE_PARTITION_KEY: key}, ConsistentRead=True).get("Item")
-        return bool(item) and item.get("owner") == owner
 
     def release_dm_reply(self, account_id: str, sender_id: str, owner: str) -> None:
         if not owner:  # an anonymous claim can't be told apart from another caller's: never released
