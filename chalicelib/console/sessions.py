@@ -25,7 +25,7 @@ SESSION_TTL_SECONDS = 12 * 60 * 60
 # An expired link may still ask for a fresh one (sent to the page's own recipients) for this long.
 FRESH_LINK_GRACE_SECONDS = 90 * DAY
 # Where a link may send the browser after sign-in: console paths only, never another site.
-_NEXT_RE = re.compile(r"/console(/[A-Za-z0-9_./-]*)?(\?[A-Za-z0-9_=&.-]*)?")
+_NEXT_RE = re.compile(r"(?!.*\.\.)/console(/[A-Za-z0-9_./-]*)?(\?[A-Za-z0-9_=&.-]*)?")
 _ID_RE = re.compile(r"[0-9A-Za-z_.-]{1,100}")
 
 
