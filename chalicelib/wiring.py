@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Mapping
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from chalicelib.console.web import Console
     from chalicelib.state.store import Store
 
+PREFS_MAX_AGE_S = 60  # a worker picks up settings saved in the console within a minute
 PARAMETER_MAX_AGE_S = 300  # re-read SSM parameters at most every 5 minutes (token rotation, new pages)
 
 
@@ -40,6 +42,7 @@ class Deps:
     _store: Store | None = None
     _visibility: VisibilitySetter | None = None
     _console: Console | None = None
+    _prefs: tuple[float, dict] | None = None
     _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     # --- secrets and pages ---------------------------------------------------------------
@@ -57,7 +60,19 @@ class Deps:
 
     @property
     def pages(self) -> PagesConfig:
-        return load_pages(self.settings)
+        """The configured pages with the professional's console settings on top (re-read every minute)."""
+        configured = load_pages(self.settings)
+        with self._lock:
+            now = time.monotonic()
+            if self._prefs is None or now - self._prefs[0] > PREFS_MAX_AGE_S:
+                self._prefs = (now, {p.page_id: prefs for p in configured.pages
+                                     if (prefs := self.store.get_page_prefs(p.page_id))})
+            return configured.with_prefs(self._prefs[1])
+
+    def forget_page_prefs(self) -> None:
+        """After the console saves settings, this process reads them at once."""
+        with self._lock:
+            self._prefs = None
 
     # --- parts, built once -----------------------------------------------------------------
     @property

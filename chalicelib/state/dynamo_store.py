@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Any
+from typing import Any, Mapping
 
 from aws_lambda_powertools.utilities.idempotency.persistence.base import BasePersistenceLayer
 
@@ -166,6 +166,14 @@ class DynamoStore:
             return False
         item = self._call(self._table.get_item, Key={TABLE_PARTITION_KEY: key}, ConsistentRead=True).get("Item")
         return bool(item) and item.get("owner") == owner
+
+    def get_page_prefs(self, page_id: str) -> dict[str, Any] | None:
+        item = self._call(self._table.get_item, Key={TABLE_PARTITION_KEY: f"prefs#{page_id}"}, ConsistentRead=True)
+        return json.loads(item["Item"]["data"]) if "Item" in item else None
+
+    def save_page_prefs(self, page_id: str, prefs: Mapping[str, Any]) -> None:
+        # No TTL: a page's settings last as long as the page is protected.
+        self._call(self._table.put_item, Item={TABLE_PARTITION_KEY: f"prefs#{page_id}", "data": json.dumps(dict(prefs))})
 
     def claim_once(self, key: str, now: float, window: float) -> bool:
         return self._take(f"once#{key}", "", now, window)
