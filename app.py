@@ -113,6 +113,16 @@ def console_keep(item_id: str) -> Response:
     return _html(deps().console.act(_cookie(), item_id, "keep", _form()))
 
 
+@app.route("/console/settings", methods=["GET"])
+def console_settings() -> Response:
+    return _html(deps().console.settings(_cookie(), app.current_request.query_params))
+
+
+@app.route("/console/settings/{page_id}", methods=["POST"], content_types=FORM_TYPES)
+def console_save_settings(page_id: str) -> Response:
+    return _html(deps().console.save_settings(_cookie(), page_id, _form()))
+
+
 @app.route("/console/sign-in", methods=["GET"])
 def console_sign_in_page() -> Response:
     return _html(deps().console.sign_in_page((app.current_request.query_params or {}).get("t", "")))

@@ -157,7 +157,8 @@ def build_console(deps: Deps) -> Console:
     from chalicelib.console.web import Console
 
     return Console(key=lambda: deps.console_key, store=deps.store, queue=deps.queue,
-                   directory=ConfiguredPages(lambda: deps.pages), secure_cookies=not deps.settings.is_local)
+                   directory=ConfiguredPages(lambda: deps.pages, deps.store, deps.forget_page_prefs),
+                   secure_cookies=not deps.settings.is_local)
 
 
 def build_linking_notifier(deps: Deps, notifier: Notifier) -> Notifier:

@@ -139,7 +139,7 @@ def build_alert(
         kind=kind,
         page_id=page.page_id,
         page_name=page.name,
-        to=page.notify_email,
+        to=", ".join(page.recipients),
         platform=event.platform,
         surface=event.surface,
         severity=severity,
@@ -155,7 +155,7 @@ def build_alert(
 
 def sign_in_alert(page: PageSettings, *, next_path: str = "/console", occurred_at: float | None = None) -> Alert:
     """A fresh sign-in link for the page's own recipients (the link is added when it is sent)."""
-    return Alert(kind=AlertKind.SIGN_IN, page_id=page.page_id, page_name=page.name, to=page.notify_email,
+    return Alert(kind=AlertKind.SIGN_IN, page_id=page.page_id, page_name=page.name, to=", ".join(page.recipients),
                  platform=Platform.FACEBOOK, surface=Surface.COMMENT,
                  occurred_at=time.time() if occurred_at is None else occurred_at, console_path=next_path)
 
@@ -166,7 +166,7 @@ def reconnect_alert(page: PageSettings, platform: Platform, *, occurred_at: floa
         kind=AlertKind.RECONNECT,
         page_id=page.page_id,
         page_name=page.name,
-        to=page.notify_email,
+        to=", ".join(page.recipients),
         platform=platform,
         surface=Surface.COMMENT,
         actions_taken=(detail,) if detail else (),
@@ -260,8 +260,8 @@ def _intro(alert: Alert) -> str:
     if alert.severity == "crisis":
         return (
             "Someone may be in crisis. PageGuard cannot judge risk: please look at this as soon as you can and "
-            "follow your own crisis protocol. PageGuard's crisis reply points to 988 (call or text, US) and 911 "
-            "in immediate danger; what it managed to do is listed below."
+            "follow your own crisis protocol. PageGuard's crisis reply points to the crisis line of your page's "
+            "country and the emergency number; what it managed to do is listed below."
         )
     return "A visitor may have shared health or identifying details publicly or in a message to your page."
 

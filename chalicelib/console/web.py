@@ -14,7 +14,8 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from chalicelib.console import sessions, signing, views
 from chalicelib.console.commands import CommandKind, ConsoleCommand
-from chalicelib.console.directory import PageDirectory
+from chalicelib.console.directory import PageDirectory, SettingsError
+from chalicelib.crisis_lines import CRISIS_LINES
 from chalicelib.state.store import Store
 
 logger = Logger(service="pageguard", child=True)
@@ -151,6 +152,31 @@ class Console:
                                                      "page_id": record.page_id})
         requested = "undo" if command is CommandKind.UNDO else "keep"
         return WebReply(303, "", {"Location": f"/console/items/{urllib.parse.quote(item_id)}?requested={requested}"})
+
+    def settings(self, cookie: str | None, query: Mapping[str, str] | None = None) -> WebReply:
+        session = self._session(cookie)
+        if session is None:
+            return self._signed_out_page()
+        pages = [c for c in (self._directory.choices(p) for p in session.page_ids) if c is not None]
+        return self._page("settings.html", 200, session=session, pages=pages, countries=CRISIS_LINES.values(),
+                          saved=(query or {}).get("saved", ""))
+
+    def save_settings(self, cookie: str | None, page_id: str, form: Mapping[str, str]) -> WebReply:
+        session = self._session(cookie)
+        if session is None:
+            return self._signed_out_page(status=403)
+        if not sessions.csrf_ok(self._key(), session, form.get("csrf", "")):
+            return self._csrf_refused()
+        if not session.can_see(page_id):
+            return self._page("message.html", 404, session=session, title="Not found", text="That is not your page.")
+        try:
+            self._directory.save_choices(page_id, form)
+        except SettingsError as exc:
+            pages = [c for c in (self._directory.choices(p) for p in session.page_ids) if c is not None]
+            return self._page("settings.html", 400, session=session, pages=pages, countries=CRISIS_LINES.values(),
+                              error=str(exc), error_page=page_id)
+        logger.info("page settings saved", extra={"page_id": page_id})
+        return WebReply(303, "", {"Location": f"/console/settings?saved={urllib.parse.quote(page_id)}"})
 
     # --- helpers -------------------------------------------------------------------------------
     def _session(self, cookie: str | None) -> sessions.Session | None:

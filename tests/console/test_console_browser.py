@@ -50,6 +50,11 @@ def our_reply_id(store: Path) -> str:
     return next(a.result_id for a in record.actions if a.step == "public_reply" and a.status == "done")
 
 
+def shows(browser, text: str) -> bool:
+    """The page (after a navigation, which may still be loading) shows `text`."""
+    return wait_for(lambda: text in browser.page_source, 30)
+
+
 def assert_private(html: str) -> None:
     for secret in PRIVATE:
         assert secret.lower() not in html.lower(), f"console page shows {secret!r}"
@@ -87,10 +92,10 @@ def test_undo_from_the_alert_email_in_a_browser(running) -> None:
     try:
         # GIVEN the professional opens the undo link from the alert email
         browser.get(links["This was fine: undo the hide"])
-        assert "Sign in to PageGuard" in browser.page_source
+        assert shows(browser, "Sign in to PageGuard")
         browser.find_element(By.XPATH, "//button[normalize-space()='Continue to PageGuard']").click()
         # THEN the item page shows the verdict and steps, with undo offered
-        assert "/console/items/" in browser.current_url
+        assert shows(browser, "Was this right?") and "/console/items/" in browser.current_url
         assert "Hid the comment" in browser.page_source and "Replied publicly" in browser.page_source
         assert_private(browser.page_source)
         if shots:
@@ -108,11 +113,24 @@ def test_undo_from_the_alert_email_in_a_browser(running) -> None:
         assert [r.path.strip("/") for r in unhides] == [COMMENT_ID]
         # AND the decisions list shows it, newest first, still without the text
         browser.find_element(By.LINK_TEXT, "Decisions").click()
+        assert shows(browser, "newest first")
         table = browser.find_element(By.CSS_SELECTOR, "table.decisions").text
         assert "Sensitive" in table and "Unhid the comment (your undo): done" in table
         assert_private(browser.page_source)
         if shots:
             browser.save_screenshot(str(Path(shots) / "console-decisions.png"))
+        # AND in Settings they pick Ireland and observe mode; the crisis reply follows the country
+        from selenium.webdriver.support.ui import Select
+
+        browser.find_element(By.LINK_TEXT, "Settings").click()
+        assert shows(browser, "Save settings")
+        Select(browser.find_element(By.NAME, "country")).select_by_visible_text("Ireland")
+        browser.find_element(By.CSS_SELECTOR, "input[name=mode][value=observe]").click()
+        browser.find_element(By.XPATH, "//button[starts-with(normalize-space(), 'Save settings')]").click()
+        assert shows(browser, "Saved.")
+        assert "116 123" in browser.find_element(By.NAME, "crisis_reply").get_attribute("value")
+        assert browser.find_element(By.CSS_SELECTOR, "input[name=mode][value=observe]").is_selected()
+        assert_private(browser.page_source)
     finally:
         browser.quit()
 
@@ -162,6 +180,8 @@ def test_links_sessions_and_csrf_refuse_what_they_must(running) -> None:
     for data in (b"", b"csrf=0123456789abcdef"):
         status, body = http(f"{base}/console/items/{COMMENT_ID}/keep", data, {**form, "Cookie": session})
         assert status == 403 and b"Request refused" in body
+    status, _ = http(f"{base}/console/settings/104857600123456", b"mode=observe", {**form, "Cookie": session})
+    assert status == 403
     # Another page's session sees nothing of this page
     from chalicelib.console.sessions import start_session
 
