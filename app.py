@@ -113,6 +113,16 @@ def console_keep(item_id: str) -> Response:
     return _html(deps().console.act(_cookie(), item_id, "keep", _form()))
 
 
+@app.route("/console/health", methods=["GET"])
+def console_health() -> Response:
+    return _html(deps().console.health(_cookie(), app.current_request.query_params))
+
+
+@app.route("/console/health/{page_id}/check-token", methods=["POST"], content_types=FORM_TYPES)
+def console_check_token(page_id: str) -> Response:
+    return _html(deps().console.check_token(_cookie(), page_id, _form()))
+
+
 @app.route("/console/settings", methods=["GET"])
 def console_settings() -> Response:
     return _html(deps().console.settings(_cookie(), app.current_request.query_params))

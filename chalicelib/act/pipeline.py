@@ -93,6 +93,11 @@ class Pipeline:
         return self._pages() if callable(self._pages) else self._pages
 
     @property
+    def live_graph(self) -> GraphClient:
+        """The real Graph client, whatever the page's mode (a token check must ask Meta)."""
+        return self._graph
+
+    @property
     def notifier(self) -> Notifier:
         return self._notifier
 

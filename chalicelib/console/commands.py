@@ -14,6 +14,7 @@ from aws_lambda_powertools import Logger
 from chalicelib.act.alerts import sign_in_alert
 from chalicelib.act.pipeline import Pipeline
 from chalicelib.act.unhide import UnhideError, unhide
+from chalicelib.config import PageSettings
 from chalicelib.errors import GraphPermanentError, GraphTokenExpiredError
 from chalicelib.state.records import ActionRecord, StepStatus
 
@@ -28,6 +29,7 @@ class CommandKind(enum.StrEnum):
     UNDO = "undo"  # "This was fine": delete our reply, unhide the comment
     KEEP_HIDDEN = "keep_hidden"  # the professional confirms the hide
     FRESH_LINK = "fresh_link"  # email a new sign-in link to the page's own recipients
+    CHECK_TOKEN = "check_token"  # ask Meta whether the page's token still works
 
 
 @dataclass(frozen=True)
@@ -60,8 +62,12 @@ def run_command(command: ConsoleCommand, pipeline: Pipeline) -> None:
     """Carry out one command. Retryable Graph, store and email errors propagate (the queue redelivers);
     an undo Meta refuses for good is recorded on the item so the console shows why."""
     keys = {"command": str(command.kind), "page_id": command.page_id, "item_id": command.item_id}
+    page = next((p for p in pipeline.pages.pages if p.page_id == command.page_id), None)
+    if command.kind is CommandKind.CHECK_TOKEN:
+        if page is not None:
+            check_token(pipeline, page)
+        return
     if command.kind is CommandKind.FRESH_LINK:
-        page = next((p for p in pipeline.pages.pages if p.page_id == command.page_id), None)
         if page is None:
             logger.warning("fresh sign-in link for an unknown page skipped", extra=keys)
             return
@@ -86,6 +92,24 @@ def run_command(command: ConsoleCommand, pipeline: Pipeline) -> None:
         detail = f"{type(exc).__name__} (code {exc.code})"
         logger.warning("undo failed for good", extra={**keys, "error": detail})
         _record(pipeline, command.item_id, ActionRecord("unhide", StepStatus.FAILED, pipeline.clock(), detail=detail))
+
+
+def check_token(pipeline: Pipeline, page: PageSettings) -> dict[str, Any]:
+    """Ask Meta whether the page's token works and keep the answer (no token, only the outcome)."""
+    now = pipeline.clock()
+    if not page.access_token:
+        health = {"token_ok": False, "checked_at": now, "detail": "no access token configured"}
+    else:
+        try:
+            pipeline.live_graph.check_token(page)
+            health = {"token_ok": True, "checked_at": now, "detail": ""}
+        except GraphTokenExpiredError as exc:
+            health = {"token_ok": False, "checked_at": now, "detail": f"token expired or revoked (code {exc.code})"}
+        except GraphPermanentError as exc:
+            health = {"token_ok": False, "checked_at": now, "detail": f"{type(exc).__name__} (code {exc.code})"}
+    pipeline.store.save_page_health(page.page_id, health)
+    logger.info("token checked", extra={"page_id": page.page_id, "token_ok": health["token_ok"]})
+    return health
 
 
 def _record(pipeline: Pipeline, item_id: str, action: ActionRecord) -> None:

@@ -15,6 +15,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from chalicelib.console import sessions, signing, views
 from chalicelib.console.commands import CommandKind, ConsoleCommand
 from chalicelib.console.directory import PageDirectory, SettingsError
+from chalicelib.console.health import page_health
 from chalicelib.crisis_lines import CRISIS_LINES
 from chalicelib.state.store import Store
 
@@ -153,6 +154,33 @@ class Console:
         requested = "undo" if command is CommandKind.UNDO else "keep"
         return WebReply(303, "", {"Location": f"/console/items/{urllib.parse.quote(item_id)}?requested={requested}"})
 
+    def health(self, cookie: str | None, query: Mapping[str, str] | None = None) -> WebReply:
+        session = self._session(cookie)
+        if session is None:
+            return self._signed_out_page()
+        records = self._store.list_audit(limit=AUDIT_SCAN_LIMIT)
+        letters = self._store.list_dead_letters(limit=1000)
+        pending = getattr(self._queue, "pending", None)
+        panels = []
+        for page_id in session.page_ids:
+            choices = self._directory.choices(page_id)
+            if choices is None:
+                continue
+            accounts = {page_id, *(s.instagram_id for s in self._directory.summaries([page_id]).values() if s.instagram_id)}
+            panels.append(page_health(page_id, choices.name, observing=choices.mode == "observe", records=records,
+                                      token=self._store.get_page_health(page_id), dead_letters=letters,
+                                      account_ids=accounts, backlog=pending() if callable(pending) else None,
+                                      now=self._clock()))
+        return self._page("health.html", 200, session=session, panels=panels,
+                          checking=(query or {}).get("checking", ""))
+
+    def check_token(self, cookie: str | None, page_id: str, form: Mapping[str, str]) -> WebReply:
+        session, refused = self._page_post(cookie, page_id, form)
+        if refused is not None:
+            return refused
+        self._queue.send_all([ConsoleCommand(CommandKind.CHECK_TOKEN, page_id, requested_at=self._clock())])
+        return WebReply(303, "", {"Location": f"/console/health?checking={urllib.parse.quote(page_id)}"})
+
     def settings(self, cookie: str | None, query: Mapping[str, str] | None = None) -> WebReply:
         session = self._session(cookie)
         if session is None:
@@ -162,13 +190,9 @@ class Console:
                           saved=(query or {}).get("saved", ""))
 
     def save_settings(self, cookie: str | None, page_id: str, form: Mapping[str, str]) -> WebReply:
-        session = self._session(cookie)
-        if session is None:
-            return self._signed_out_page(status=403)
-        if not sessions.csrf_ok(self._key(), session, form.get("csrf", "")):
-            return self._csrf_refused()
-        if not session.can_see(page_id):
-            return self._page("message.html", 404, session=session, title="Not found", text="That is not your page.")
+        session, refused = self._page_post(cookie, page_id, form)
+        if refused is not None:
+            return refused
         try:
             self._directory.save_choices(page_id, form)
         except SettingsError as exc:
@@ -179,6 +203,19 @@ class Console:
         return WebReply(303, "", {"Location": f"/console/settings?saved={urllib.parse.quote(page_id)}"})
 
     # --- helpers -------------------------------------------------------------------------------
+    def _page_post(self, cookie: str | None, page_id: str,
+                   form: Mapping[str, str]) -> tuple[sessions.Session | None, WebReply | None]:
+        """A POST about one page: signed in, with the CSRF token, for a page of the session; else the refusal."""
+        session = self._session(cookie)
+        if session is None:
+            return None, self._signed_out_page(status=403)
+        if not sessions.csrf_ok(self._key(), session, form.get("csrf", "")):
+            return session, self._csrf_refused()
+        if not session.can_see(page_id):
+            return session, self._page("message.html", 404, session=session, title="Not found",
+                                       text="That is not your page.")
+        return session, None
+
     def _session(self, cookie: str | None) -> sessions.Session | None:
         return sessions.read_session(self._key(), cookie, self._clock())
 

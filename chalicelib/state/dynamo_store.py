@@ -175,6 +175,12 @@ class DynamoStore:
         # No TTL: a page's settings last as long as the page is protected.
         self._call(self._table.put_item, Item={TABLE_PARTITION_KEY: f"prefs#{page_id}", "data": json.dumps(dict(prefs))})
 
+    def get_page_health(self, page_id: str) -> dict[str, Any] | None:
+        return self.get_page_prefs(f"health#{page_id}")
+
+    def save_page_health(self, page_id: str, health: Mapping[str, Any]) -> None:
+        self.save_page_prefs(f"health#{page_id}", health)
+
     def claim_once(self, key: str, now: float, window: float) -> bool:
         return self._take(f"once#{key}", "", now, window)
 

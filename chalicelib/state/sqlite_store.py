@@ -147,6 +147,12 @@ class SqliteStore:
     def save_page_prefs(self, page_id: str, prefs: Mapping[str, Any]) -> None:
         self._exec("INSERT OR REPLACE INTO page_prefs (page_id, data) VALUES (?, ?)", (page_id, json.dumps(dict(prefs))))
 
+    def get_page_health(self, page_id: str) -> dict[str, Any] | None:
+        return self.get_page_prefs(f"health#{page_id}")
+
+    def save_page_health(self, page_id: str, health: Mapping[str, Any]) -> None:
+        self.save_page_prefs(f"health#{page_id}", health)
+
     def claim_once(self, key: str, now: float, window: float) -> bool:
         return self._claim(f"once#{key}", "", now, window)
 

@@ -50,6 +50,19 @@ def our_reply_id(store: Path) -> str:
     return next(a.result_id for a in record.actions if a.step == "public_reply" and a.status == "done")
 
 
+def click(browser, xpath: str) -> None:
+    """Click once the page has finished loading, and wait until the browser has left it (a form POST or a link)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    wait = WebDriverWait(browser, 30)
+    wait.until(lambda b: b.execute_script("return document.readyState") == "complete")
+    old = browser.find_element(By.TAG_NAME, "html")
+    wait.until(ec.element_to_be_clickable((By.XPATH, xpath))).click()
+    wait.until(ec.staleness_of(old))
+
+
 def shows(browser, text: str) -> bool:
     """The page (after a navigation, which may still be loading) shows `text`."""
     return wait_for(lambda: text in browser.page_source, 30)
@@ -93,7 +106,7 @@ def test_undo_from_the_alert_email_in_a_browser(running) -> None:
         # GIVEN the professional opens the undo link from the alert email
         browser.get(links["This was fine: undo the hide"])
         assert shows(browser, "Sign in to PageGuard")
-        browser.find_element(By.XPATH, "//button[normalize-space()='Continue to PageGuard']").click()
+        click(browser, "//button[normalize-space()='Continue to PageGuard']")
         # THEN the item page shows the verdict and steps, with undo offered
         assert shows(browser, "Was this right?") and "/console/items/" in browser.current_url
         assert "Hid the comment" in browser.page_source and "Replied publicly" in browser.page_source
@@ -103,7 +116,7 @@ def test_undo_from_the_alert_email_in_a_browser(running) -> None:
             browser.save_screenshot(str(Path(shots) / "console-item.png"))
             browser.set_window_size(1200, 900)
         # WHEN they click undo
-        browser.find_element(By.XPATH, "//button[starts-with(normalize-space(), 'This was fine')]").click()
+        click(browser, "//button[starts-with(normalize-space(), 'This was fine')]")
         # THEN the page follows the queued command until it is done
         assert wait_for(lambda: "You undid this" in (browser.refresh() or browser.page_source), 60), browser.page_source
         assert "Unhid the comment (your undo): done" in browser.find_element(By.ID, "steps").text
@@ -112,7 +125,7 @@ def test_undo_from_the_alert_email_in_a_browser(running) -> None:
         unhides = [r for r in graph.requests_for("POST") if r.form.get("is_hidden") == "false"]
         assert [r.path.strip("/") for r in unhides] == [COMMENT_ID]
         # AND the decisions list shows it, newest first, still without the text
-        browser.find_element(By.LINK_TEXT, "Decisions").click()
+        click(browser, "//a[normalize-space()='Decisions']")
         assert shows(browser, "newest first")
         table = browser.find_element(By.CSS_SELECTOR, "table.decisions").text
         assert "Sensitive" in table and "Unhid the comment (your undo): done" in table
@@ -122,15 +135,24 @@ def test_undo_from_the_alert_email_in_a_browser(running) -> None:
         # AND in Settings they pick Ireland and observe mode; the crisis reply follows the country
         from selenium.webdriver.support.ui import Select
 
-        browser.find_element(By.LINK_TEXT, "Settings").click()
+        click(browser, "//a[normalize-space()='Settings']")
         assert shows(browser, "Save settings")
         Select(browser.find_element(By.NAME, "country")).select_by_visible_text("Ireland")
         browser.find_element(By.CSS_SELECTOR, "input[name=mode][value=observe]").click()
-        browser.find_element(By.XPATH, "//button[starts-with(normalize-space(), 'Save settings')]").click()
+        click(browser, "//button[starts-with(normalize-space(), 'Save settings')]")
         assert shows(browser, "Saved.")
         assert "116 123" in browser.find_element(By.NAME, "crisis_reply").get_attribute("value")
         assert browser.find_element(By.CSS_SELECTOR, "input[name=mode][value=observe]").is_selected()
         assert_private(browser.page_source)
+        # AND the health panel asks Meta about the token through the worker
+        click(browser, "//a[normalize-space()='Health']")
+        assert shows(browser, "Last webhook received") and "not checked yet" in browser.page_source
+        click(browser, "//button[normalize-space()='Check the token now']")
+        assert wait_for(lambda: "working (checked" in (browser.refresh() or browser.page_source), 60)
+        assert [r.path for r in graph.requests_for("GET") if r.path.rstrip("/").endswith("/me")]
+        assert_private(browser.page_source)
+        if shots:
+            browser.save_screenshot(str(Path(shots) / "console-health.png"))
     finally:
         browser.quit()
 

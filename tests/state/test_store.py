@@ -63,6 +63,9 @@ class StoreContract:
         store.save_page_prefs("p1", {"country": "NZ", "mode": "observe"})
         assert store.get_page_prefs("p1") == {"country": "NZ", "mode": "observe"}
         assert store.get_page_prefs("p2") is None
+        store.save_page_health("p1", {"token_ok": False, "checked_at": NOW})
+        assert store.get_page_health("p1") == {"token_ok": False, "checked_at": NOW}
+        assert store.get_page_prefs("p1") == {"country": "NZ", "mode": "observe"}
 
     def test_list_audit_is_newest_first_and_limited(self, store: Store) -> None:
         for i in range(5):
