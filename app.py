@@ -170,7 +170,9 @@ def worker(event: dict, context: object) -> dict:
 
 @app.schedule(Rate(RECONCILE_EVERY_MINUTES, unit=Rate.MINUTES), name=RECONCILE_FUNCTION)
 def reconcile(event: object) -> None:
+    from chalicelib.console.watch import watch_pages
     from chalicelib.ingest.reconcile import run_scheduled
 
     d = deps()
     run_scheduled(d.pipeline, d.store)
+    watch_pages(d.pipeline)  # tell the professional when their token stops working or webhooks stop

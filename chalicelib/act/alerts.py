@@ -10,7 +10,7 @@ import enum
 import html
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from email import policy
 from email.message import EmailMessage
@@ -28,6 +28,7 @@ class AlertKind(enum.StrEnum):
     OWN_CONTENT = "own_content"  # the page's own post or comment may identify a client
     RECONNECT = "reconnect"  # the page's token expired: reconnect it
     ACTION_FAILED = "action_failed"  # a hide or reply failed for good
+    QUIET = "quiet"  # a page that usually gets webhooks has had none for 72 hours
     SIGN_IN = "sign_in"  # a fresh sign-in link to the console, asked for from an expired or used one
     UNSUPPORTED_LANGUAGE = "unsupported_language"  # a visitor wrote in a language PageGuard cannot check
 
@@ -180,6 +181,11 @@ def reconnect_alert(page: PageSettings, platform: Platform, *, occurred_at: floa
     )
 
 
+def quiet_alert(page: PageSettings, *, occurred_at: float) -> Alert:
+    """No webhooks for 72 hours from a page that usually gets them: protection may have stopped silently."""
+    return replace(reconnect_alert(page, Platform.FACEBOOK, occurred_at=occurred_at), kind=AlertKind.QUIET)
+
+
 # --- rendering -----------------------------------------------------------------------------------
 
 
@@ -211,6 +217,8 @@ def _subject(alert: Alert) -> str:
     noun = _noun(alert)
     if alert.kind is AlertKind.SIGN_IN:
         text = f"Your sign-in link for {page}"
+    elif alert.kind is AlertKind.QUIET:
+        text = f"PageGuard has heard nothing from {page} for 3 days {where}"
     elif alert.kind is AlertKind.RECONNECT:
         text = f"Action needed: reconnect {page} to PageGuard {where}"
     elif alert.kind is AlertKind.OWN_CONTENT:
@@ -250,6 +258,11 @@ def _intro(alert: Alert) -> str:
     if alert.kind is AlertKind.SIGN_IN:
         return ("Someone asked for a new link to PageGuard's console for this page. It signs you in once and "
                 "expires in 7 days. If it was not you, ignore this email: the link only works for you.")
+    if alert.kind is AlertKind.QUIET:
+        return ("Your page usually sends PageGuard a few comments or messages a week, but nothing has arrived for "
+                "72 hours. Protection may have stopped: the page may have been disconnected from the app or its "
+                "webhook subscription removed. Open the health panel to check the token, then reconnect the page "
+                "in Facebook's business integrations if needed. If your page was simply quiet, ignore this email.")
     if alert.kind is AlertKind.RECONNECT:
         return (
             "PageGuard can no longer act on this page: Meta says its access token is invalid or has expired "
