@@ -191,6 +191,8 @@ def quiet_alert(page: PageSettings, *, occurred_at: float) -> Alert:
 
 def render_email(alert: Alert, sender: str) -> EmailMessage:
     """The alert as a multipart/alternative email (plain text + HTML). Contains no item text, name or contacts."""
+    if hasattr(alert, "render"):  # the console's weekly digest renders itself and goes through the same notifiers
+        return alert.render(sender)
     facts = _facts(alert)
     msg = EmailMessage(policy=policy.SMTP)
     msg["Subject"] = _subject(alert)

@@ -12,6 +12,7 @@ from aws_lambda_powertools import Logger
 from chalicelib.act.alerts import quiet_alert, reconnect_alert
 from chalicelib.act.pipeline import Pipeline
 from chalicelib.console.commands import check_token
+from chalicelib.console.digest import WEEK, build_digest
 from chalicelib.console.health import QUIET_AFTER_SECONDS
 from chalicelib.models import Platform
 from chalicelib.state.records import DAY
@@ -43,6 +44,10 @@ def watch_pages(pipeline: Pipeline) -> list[str]:
             pipeline.notifier.send(quiet_alert(page, occurred_at=now))
             health = {**health, "quiet_alerted_for": max(seen)}
             sent.append(f"quiet:{page.page_id}")
+        if page.weekly_digest and now - float(health.get("digest_sent_at", 0)) >= WEEK:
+            pipeline.notifier.send(build_digest(page, records, now, health))  # type: ignore[arg-type]
+            health = {**health, "digest_sent_at": now}
+            sent.append(f"digest:{page.page_id}")
         if health:
             pipeline.store.save_page_health(page.page_id, health)
     logger.info("pages watched", extra={"pages": len(pipeline.pages.pages), "emails": sent})
