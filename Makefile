@@ -16,7 +16,7 @@ PORT ?= 8000
 PYTHON312 := $(shell for p in "$$(command -v python3.12)" $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.12.*/bin/python3.12 /root/.pyenv/versions/3.12.*/bin/python3.12; do \
   [ -x "$$p" ] && "$$p" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 12))' >/dev/null 2>&1 && { echo "$$p"; break; }; done)
 
-.PHONY: help install run demo test train eval bench bench-webhook package deploy clean
+.PHONY: help install browser run demo test train eval bench bench-webhook package deploy clean
 
 help:
 	@echo "make install        create .venv (Python 3.12) with runtime and dev dependencies"
@@ -42,13 +42,20 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	@touch $(STAMP)
 
+# The console's browser tests drive Debian's chromium through chromedriver (Selenium). Installed here when
+# missing (root, as on CI); when that fails the tests are skipped and say so loudly.
+browser:
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver) >/dev/null 2>&1 \
+	  || echo "WARNING: could not install chromium and chromium-driver: the console's BROWSER TESTS WILL BE SKIPPED"; fi
+
 run: install
 	$(PY) scripts/run_local.py --host $(HOST) --port $(PORT)
 
 demo: install
 	$(PY) scripts/demo.py
 
-test: install
+test: install browser
 	$(VENV)/bin/ruff check --select F,E9 app.py chalicelib ops scripts tests
 	$(PY) -m pytest -q tests
 

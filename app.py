@@ -9,6 +9,7 @@ from chalice.app import ConvertToMiddleware
 from chalicelib import __version__
 from chalicelib.ingest import webhook
 from chalicelib.config import RECONCILE_EVERY_MINUTES
+from chalicelib.console.web import WebReply, parse_form
 from chalicelib.errors import WebhookPayloadError, WebhookSignatureError
 from chalicelib.logs import logger
 from chalicelib.ingest.queue import QueueError
@@ -24,6 +25,7 @@ app.register_middleware(
 WORKER_FUNCTION = "worker"
 RECONCILE_FUNCTION = "reconcile"
 JSON_TYPES = ["application/json", "application/json; charset=utf-8"]
+FORM_TYPES = ["application/x-www-form-urlencoded"]
 
 
 @app.route("/health", methods=["GET"])
@@ -76,6 +78,86 @@ def receive_webhook() -> Response:
     return Response(body={"received": len(parsed.all_events)}, status_code=200)
 
 
+# --- the professional's console (chalicelib/console/): GET reads, POST (with a CSRF token) queues ------
+
+
+def _html(reply: WebReply) -> Response:
+    return Response(body=reply.body, status_code=reply.status, headers=reply.headers)
+
+
+def _cookie() -> str | None:
+    return app.current_request.headers.get("cookie")
+
+
+def _form() -> dict[str, str]:
+    return parse_form(app.current_request.raw_body)
+
+
+@app.route("/console", methods=["GET"])
+def console_decisions() -> Response:
+    return _html(deps().console.decisions(_cookie(), app.current_request.query_params))
+
+
+@app.route("/console/items/{item_id}", methods=["GET"])
+def console_item(item_id: str) -> Response:
+    return _html(deps().console.item(_cookie(), item_id, app.current_request.query_params))
+
+
+@app.route("/console/items/{item_id}/undo", methods=["POST"], content_types=FORM_TYPES)
+def console_undo(item_id: str) -> Response:
+    return _html(deps().console.act(_cookie(), item_id, "undo", _form()))
+
+
+@app.route("/console/items/{item_id}/keep", methods=["POST"], content_types=FORM_TYPES)
+def console_keep(item_id: str) -> Response:
+    return _html(deps().console.act(_cookie(), item_id, "keep", _form()))
+
+
+@app.route("/console/health", methods=["GET"])
+def console_health() -> Response:
+    return _html(deps().console.health(_cookie(), app.current_request.query_params))
+
+
+@app.route("/console/health/{page_id}/check-token", methods=["POST"], content_types=FORM_TYPES)
+def console_check_token(page_id: str) -> Response:
+    return _html(deps().console.check_token(_cookie(), page_id, _form()))
+
+
+@app.route("/console/settings", methods=["GET"])
+def console_settings() -> Response:
+    return _html(deps().console.settings(_cookie(), app.current_request.query_params))
+
+
+@app.route("/console/settings/{page_id}", methods=["POST"], content_types=FORM_TYPES)
+def console_save_settings(page_id: str) -> Response:
+    return _html(deps().console.save_settings(_cookie(), page_id, _form()))
+
+
+@app.route("/console/sign-in", methods=["GET"])
+def console_sign_in_page() -> Response:
+    return _html(deps().console.sign_in_page((app.current_request.query_params or {}).get("t", "")))
+
+
+@app.route("/console/sign-in", methods=["POST"], content_types=FORM_TYPES)
+def console_sign_in() -> Response:
+    return _html(deps().console.sign_in(_form()))
+
+
+@app.route("/console/fresh-link", methods=["POST"], content_types=FORM_TYPES)
+def console_fresh_link() -> Response:
+    return _html(deps().console.fresh_link(_form()))
+
+
+@app.route("/console/sign-out", methods=["POST"], content_types=FORM_TYPES)
+def console_sign_out() -> Response:
+    return _html(deps().console.sign_out(_cookie(), _form()))
+
+
+@app.route("/console/signed-out", methods=["GET"])
+def console_signed_out() -> Response:
+    return _html(deps().console.signed_out())
+
+
 @app.lambda_function(name=WORKER_FUNCTION)
 def worker(event: dict, context: object) -> dict:
     # SQS event source with ReportBatchItemFailures is created in infra/ (on_sqs_message can't set it).
@@ -88,7 +170,9 @@ def worker(event: dict, context: object) -> dict:
 
 @app.schedule(Rate(RECONCILE_EVERY_MINUTES, unit=Rate.MINUTES), name=RECONCILE_FUNCTION)
 def reconcile(event: object) -> None:
+    from chalicelib.console.watch import watch_pages
     from chalicelib.ingest.reconcile import run_scheduled
 
     d = deps()
     run_scheduled(d.pipeline, d.store)
+    watch_pages(d.pipeline)  # tell the professional when their token stops working or webhooks stop

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Mapping
 
+from chalicelib.crisis_lines import GENERIC_REPLY, default_crisis_reply, normalise_country
 from chalicelib.errors import ConfigError
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -16,18 +17,18 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 # Local development defaults: printed in the README, never used on AWS (stages dev/prod set real values).
 LOCAL_APP_SECRET = "pageguard-local-app-secret"
 LOCAL_VERIFY_TOKEN = "pageguard-local-verify-token"
+LOCAL_CONSOLE_KEY = "pageguard-local-console-key"
+LOCAL_CONSOLE_URL = "http://127.0.0.1:8000"
 DEFAULT_GRAPH_API_URL = "https://graph.facebook.com/v25.0"
 DEFAULT_AUDIT_RETENTION_DAYS = 90.0
 DEFAULT_NOTIFY_FROM = "PageGuard <alerts@pageguard.invalid>"
 # How often the reconcile sweep runs (app.py's schedule; reconcile.py looks back further than this).
 RECONCILE_EVERY_MINUTES = 15
 
-# Safe-messaging guidance: short, no method details, no clinical advice, points to help now.
-DEFAULT_CRISIS_REPLY = (
-    "We're really glad you reached out, and we want you to be safe. If you are in the US, you can call "
-    "or text 988 (Suicide & Crisis Lifeline) any time, day or night. If you are in immediate danger, "
-    "call 911. Outside the US, please contact your local emergency number."
-)
+# Safe-messaging guidance: short, no method details, no clinical advice, points to help now. Without a
+# country the reply assumes none (crisis_lines.py has each country's real lines).
+DEFAULT_CRISIS_REPLY = GENERIC_REPLY
+MODES = ("protect", "observe")  # observe: act on nothing; record and alert what would have been done
 
 # Emails and phone-like runs in free text: the practice's own contact details in its contact_reply.
 EMAIL_PATTERN = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
@@ -50,11 +51,38 @@ class PageSettings:
     contact_reply: str
     instagram_id: str = ""
     crisis_reply: str = DEFAULT_CRISIS_REPLY
+    country: str = ""  # ISO code: picks the default crisis reply's lines
+    mode: str = "protect"  # "protect" | "observe"
+    extra_recipients: tuple[str, ...] = ()  # alert recipients besides notify_email
+    weekly_digest: bool = True
+
+    @property
+    def observing(self) -> bool:
+        return self.mode == "observe"
+
+    @property
+    def recipients(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys((self.notify_email, *self.extra_recipients)))
 
     @property
     def allowed_contacts(self) -> tuple[str, ...]:
         """The practice's own phone numbers and emails, taken from its contact reply: never flagged."""
         return extract_contacts(self.contact_reply)
+
+    def with_prefs(self, prefs: Mapping[str, Any]) -> "PageSettings":
+        """These settings with the professional's choices from the console (store.get_page_prefs) on top."""
+        recipients = [str(r) for r in prefs.get("recipients") or ()] or list(self.recipients)
+        country = normalise_country(str(prefs.get("country", self.country)))
+        return replace(
+            self,
+            contact_reply=str(prefs.get("contact_reply") or self.contact_reply),
+            crisis_reply=str(prefs.get("crisis_reply") or default_crisis_reply(country)),
+            country=country,
+            mode=str(prefs["mode"]) if prefs.get("mode") in MODES else self.mode,
+            notify_email=recipients[0],
+            extra_recipients=tuple(recipients[1:]),
+            weekly_digest=bool(prefs.get("weekly_digest", self.weekly_digest)),
+        )
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "PageSettings":
@@ -68,7 +96,11 @@ class PageSettings:
             notify_email=str(data["notify_email"]),
             contact_reply=str(data["contact_reply"]),
             instagram_id=str(data.get("instagram_id") or ""),
-            crisis_reply=str(data.get("crisis_reply") or DEFAULT_CRISIS_REPLY),
+            crisis_reply=str(data.get("crisis_reply") or default_crisis_reply(str(data.get("country") or ""))),
+            country=normalise_country(str(data.get("country") or "")),
+            mode=str(data.get("mode") or "protect") if data.get("mode") in MODES else "protect",
+            extra_recipients=tuple(str(e) for e in data.get("extra_recipients") or ()),
+            weekly_digest=bool(data.get("weekly_digest", True)),
         )
 
 
@@ -87,6 +119,9 @@ class PagesConfig:
 
     def for_account(self, account_id: str) -> PageSettings | None:
         return self._by_account.get(account_id)
+
+    def with_prefs(self, prefs: Mapping[str, Mapping[str, Any]]) -> "PagesConfig":
+        return PagesConfig(pages=tuple(p.with_prefs(prefs[p.page_id]) if prefs.get(p.page_id) else p for p in self.pages))
 
     @classmethod
     def from_json(cls, text: str) -> "PagesConfig":
@@ -159,6 +194,10 @@ class Settings:
     local_queue_visibility_seconds: float = 30.0
     # how long an action step started by a worker that then died blocks a retry (the step's lease)
     step_lease_seconds: int = 120
+    # The console: its public base URL (the links in emails) and the key that signs links and sessions
+    # (on AWS "console_key" in the APP_SECRET_PARAMETER JSON, like the app secret)
+    console_url: str = ""
+    console_key: str = ""
 
     @property
     def is_local(self) -> bool:
@@ -189,9 +228,13 @@ class Settings:
             local_worker="process" if env.get("LOCAL_WORKER") == "process" else "thread",
             local_queue_visibility_seconds=_positive(env.get("LOCAL_QUEUE_VISIBILITY_SECONDS"), 30.0),
             step_lease_seconds=int(_positive(env.get("STEP_LEASE_SECONDS"), 120)),
+            console_url=(env.get("CONSOLE_URL") or (LOCAL_CONSOLE_URL if local else "")).rstrip("/"),
+            console_key=env.get("CONSOLE_KEY") or (LOCAL_CONSOLE_KEY if local else ""),
         )
 
     def dry_run_for(self, page: PageSettings) -> bool:
+        if page.observing:  # the practice is trying PageGuard: nothing is done on Meta, everything recorded
+            return True
         if self.dry_run is not None:
             return self.dry_run
         return not page.access_token

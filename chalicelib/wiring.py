@@ -10,21 +10,24 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Mapping
 
 from chalicelib.config import PagesConfig, Settings
 from chalicelib.errors import ConfigError, StoreError
-from chalicelib.ingest.queue import EventQueue, SqliteEventQueue, SqsEventQueue
+from chalicelib.ingest.queue import EventQueue, SqliteEventQueue, SqsEventQueue, handle_message
 from chalicelib.models import WebhookEvent
 
 if TYPE_CHECKING:
     from chalicelib.act.notifier import Notifier
     from chalicelib.act.pipeline import Pipeline
     from chalicelib.ingest.worker import VisibilitySetter
+    from chalicelib.console.web import Console
     from chalicelib.state.store import Store
 
+PREFS_MAX_AGE_S = 60  # a worker picks up settings saved in the console within a minute
 PARAMETER_MAX_AGE_S = 300  # re-read SSM parameters at most every 5 minutes (token rotation, new pages)
 
 
@@ -38,6 +41,8 @@ class Deps:
     _pipeline: Pipeline | None = None
     _store: Store | None = None
     _visibility: VisibilitySetter | None = None
+    _console: Console | None = None
+    _prefs: tuple[float, dict] | None = None
     _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     # --- secrets and pages ---------------------------------------------------------------
@@ -50,8 +55,24 @@ class Deps:
         return self.settings.verify_token or _secrets(self.settings).get("verify_token", "")
 
     @property
+    def console_key(self) -> str:
+        return self.settings.console_key or _secrets(self.settings).get("console_key", "")
+
+    @property
     def pages(self) -> PagesConfig:
-        return load_pages(self.settings)
+        """The configured pages with the professional's console settings on top (re-read every minute)."""
+        configured = load_pages(self.settings)
+        with self._lock:
+            now = time.monotonic()
+            if self._prefs is None or now - self._prefs[0] > PREFS_MAX_AGE_S:
+                self._prefs = (now, {p.page_id: prefs for p in configured.pages
+                                     if (prefs := self.store.get_page_prefs(p.page_id))})
+            return configured.with_prefs(self._prefs[1])
+
+    def forget_page_prefs(self) -> None:
+        """After the console saves settings, this process reads them at once."""
+        with self._lock:
+            self._prefs = None
 
     # --- parts, built once -----------------------------------------------------------------
     @property
@@ -74,6 +95,14 @@ class Deps:
             if self._pipeline is None:
                 self._pipeline = build_pipeline(self)
             return self._pipeline
+
+    @property
+    def console(self) -> Console:
+        """The professional's web console: reads the store, queues changes; never sees a page token."""
+        with self._lock:
+            if self._console is None:
+                self._console = build_console(self)
+            return self._console
 
     @property
     def redelivery_delay(self) -> VisibilitySetter | None:
@@ -110,7 +139,7 @@ def build_pipeline(deps: Deps) -> Pipeline:
         graph=HttpGraphClient.from_settings(settings),
         dry_run_graph=DryRunGraphClient(),
         settings=settings,
-        notifier=build_notifier(settings),
+        notifier=build_linking_notifier(deps, build_notifier(settings)),
         store=deps.store,
         lease_seconds=settings.step_lease_seconds,
     )
@@ -121,6 +150,22 @@ def build_notifier(settings: Settings) -> Notifier:
     from chalicelib.act.notifier import OutboxNotifier, SesNotifier
 
     return OutboxNotifier.from_settings(settings) if settings.is_local else SesNotifier.from_settings(settings)
+
+
+def build_console(deps: Deps) -> Console:
+    from chalicelib.console.directory import ConfiguredPages
+    from chalicelib.console.web import Console
+
+    return Console(key=lambda: deps.console_key, store=deps.store, queue=deps.queue,
+                   directory=ConfiguredPages(lambda: deps.pages, deps.store, deps.forget_page_prefs),
+                   secure_cookies=not deps.settings.is_local)
+
+
+def build_linking_notifier(deps: Deps, notifier: Notifier) -> Notifier:
+    """Every alert carries signed links to the console (review, and undo for a hidden comment)."""
+    from chalicelib.console.email_links import SignedLinkNotifier
+
+    return SignedLinkNotifier(notifier, key=lambda: deps.console_key, base_url=deps.settings.console_url)
 
 
 def build_store(settings: Settings) -> Store:
@@ -144,7 +189,7 @@ def build_queue(deps: Deps) -> EventQueue:
     if settings.is_local:
         return SqliteEventQueue(
             settings.store_path,
-            handler=lambda event: deps.pipeline.handle(event),
+            handler=lambda message: handle_message(message, deps.pipeline),
             on_dead_letter=deps.park_dead_letter,
             worker_thread=settings.local_worker == "thread",
             visibility_timeout=settings.local_queue_visibility_seconds,
@@ -193,7 +238,7 @@ def _secrets(settings: Settings) -> dict[str, str]:
         data = json.loads(str(raw))
     except ValueError as exc:
         raise ConfigError("APP_SECRET_PARAMETER must hold JSON with app_secret and verify_token") from exc
-    return {k: str(v) for k, v in data.items() if k in ("app_secret", "verify_token")}
+    return {k: str(v) for k, v in data.items() if k in ("app_secret", "verify_token", "console_key")}
 
 
 _deps: Deps | None = None

@@ -237,8 +237,10 @@ def test_policies_name_only_their_own_resources() -> None:
 
 def test_each_function_gets_only_what_it_needs() -> None:
     api, work, recon = _actions("api_handler"), _actions("worker"), _actions("reconcile")
-    assert api == {"logs:CreateLogStream", "logs:PutLogEvents", "sqs:SendMessage", "ssm:GetParameter"}
-    assert not any(a.startswith(("dynamodb:", "ses:")) for a in api)
+    # The console reads the audit log and keeps settings and used links: read and put, never update or delete.
+    assert api == {"logs:CreateLogStream", "logs:PutLogEvents", "sqs:SendMessage", "ssm:GetParameter",
+                   "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"}
+    assert not any(a.startswith("ses:") for a in api)
     assert {"sqs:ReceiveMessage", "sqs:DeleteMessage"} <= work and "sqs:SendMessage" not in work
     assert not any(a.startswith("sqs:") for a in recon)
     for actions in (work, recon):

@@ -10,7 +10,7 @@ import enum
 import html
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from email import policy
 from email.message import EmailMessage
@@ -28,6 +28,8 @@ class AlertKind(enum.StrEnum):
     OWN_CONTENT = "own_content"  # the page's own post or comment may identify a client
     RECONNECT = "reconnect"  # the page's token expired: reconnect it
     ACTION_FAILED = "action_failed"  # a hide or reply failed for good
+    QUIET = "quiet"  # a page that usually gets webhooks has had none for 72 hours
+    SIGN_IN = "sign_in"  # a fresh sign-in link to the console, asked for from an expired or used one
     UNSUPPORTED_LANGUAGE = "unsupported_language"  # a visitor wrote in a language PageGuard cannot check
 
 FACEBOOK_INBOX = "https://business.facebook.com/latest/inbox/all"
@@ -65,6 +67,17 @@ class Alert:
     item_link: str = ""
     urgent: bool = False
     language: str = ""  # the item's language when PageGuard could not check it ("fr")
+    # The console: where the links lead (set by the builders), and the signed links themselves (added by
+    # console.email_links.SignedLinkNotifier just before sending, so alerts stay free of secrets until then).
+    console_path: str = ""
+    review_link: str = ""
+    undo_link: str = ""
+
+    @property
+    def offers_undo(self) -> bool:
+        """An undo link makes sense only for a visitor's comment PageGuard hid."""
+        return self.kind is AlertKind.DETECTION and self.surface is Surface.COMMENT and any(
+            a.startswith("hid the") for a in self.actions_taken)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "kind", AlertKind(self.kind))  # ValueError for an unknown kind
@@ -130,7 +143,7 @@ def build_alert(
         kind=kind,
         page_id=page.page_id,
         page_name=page.name,
-        to=page.notify_email,
+        to=", ".join(page.recipients),
         platform=event.platform,
         surface=event.surface,
         severity=severity,
@@ -140,8 +153,16 @@ def build_alert(
         item_id=event.item_id,
         item_link=item_link(event),
         urgent=(severity == "crisis" and kind is AlertKind.DETECTION) if urgent is None else urgent,
+        console_path=f"/console/items/{event.item_id}" if event.item_id else "/console",
         language=verdict.language if verdict.unsupported_language else "",
     )
+
+
+def sign_in_alert(page: PageSettings, *, next_path: str = "/console", occurred_at: float | None = None) -> Alert:
+    """A fresh sign-in link for the page's own recipients (the link is added when it is sent)."""
+    return Alert(kind=AlertKind.SIGN_IN, page_id=page.page_id, page_name=page.name, to=", ".join(page.recipients),
+                 platform=Platform.FACEBOOK, surface=Surface.COMMENT,
+                 occurred_at=time.time() if occurred_at is None else occurred_at, console_path=next_path)
 
 
 def reconnect_alert(page: PageSettings, platform: Platform, *, occurred_at: float | None = None, detail: str = "") -> Alert:
@@ -150,13 +171,19 @@ def reconnect_alert(page: PageSettings, platform: Platform, *, occurred_at: floa
         kind=AlertKind.RECONNECT,
         page_id=page.page_id,
         page_name=page.name,
-        to=page.notify_email,
+        to=", ".join(page.recipients),
         platform=platform,
         surface=Surface.COMMENT,
         actions_taken=(detail,) if detail else (),
         occurred_at=time.time() if occurred_at is None else occurred_at,
         item_link="https://www.facebook.com/settings/?tab=business_tools",
+        console_path="/console/health",
     )
+
+
+def quiet_alert(page: PageSettings, *, occurred_at: float) -> Alert:
+    """No webhooks for 72 hours from a page that usually gets them: protection may have stopped silently."""
+    return replace(reconnect_alert(page, Platform.FACEBOOK, occurred_at=occurred_at), kind=AlertKind.QUIET)
 
 
 # --- rendering -----------------------------------------------------------------------------------
@@ -164,6 +191,8 @@ def reconnect_alert(page: PageSettings, platform: Platform, *, occurred_at: floa
 
 def render_email(alert: Alert, sender: str) -> EmailMessage:
     """The alert as a multipart/alternative email (plain text + HTML). Contains no item text, name or contacts."""
+    if hasattr(alert, "render"):  # the console's weekly digest renders itself and goes through the same notifiers
+        return alert.render(sender)
     facts = _facts(alert)
     msg = EmailMessage(policy=policy.SMTP)
     msg["Subject"] = _subject(alert)
@@ -188,7 +217,11 @@ def _subject(alert: Alert) -> str:
     page = _one_line(alert.page_name, 80)
     where = f"({_platform_name(alert.platform)})"
     noun = _noun(alert)
-    if alert.kind is AlertKind.RECONNECT:
+    if alert.kind is AlertKind.SIGN_IN:
+        text = f"Your sign-in link for {page}"
+    elif alert.kind is AlertKind.QUIET:
+        text = f"PageGuard has heard nothing from {page} for 3 days {where}"
+    elif alert.kind is AlertKind.RECONNECT:
         text = f"Action needed: reconnect {page} to PageGuard {where}"
     elif alert.kind is AlertKind.OWN_CONTENT:
         text = f"Your own {noun} on {page} may identify a client {where}"
@@ -206,13 +239,15 @@ def _subject(alert: Alert) -> str:
 
 
 def _facts(alert: Alert) -> list[tuple[str, str]]:
+    if alert.kind is AlertKind.SIGN_IN:
+        return [("Page", alert.page_name)]
     rows = [("Page", f"{alert.page_name} ({_platform_name(alert.platform)})")]
     if alert.kind is not AlertKind.RECONNECT:
         rows.append(("Where", "a comment" if alert.surface is Surface.COMMENT else "a direct message"))
     if alert.severity:
         rows.append(("Severity", _severity_text(alert.severity, alert.urgent)))
     if alert.entity_types:
-        rows.append(("What was found", "; ".join(_entity_label(t) for t in alert.entity_types)))
+        rows.append(("What was found", "; ".join(entity_label(t) for t in alert.entity_types)))
     if alert.occurred_at:
         when = datetime.fromtimestamp(alert.occurred_at, tz=timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
         rows.append(("When", when))
@@ -222,6 +257,14 @@ def _facts(alert: Alert) -> list[tuple[str, str]]:
 
 
 def _intro(alert: Alert) -> str:
+    if alert.kind is AlertKind.SIGN_IN:
+        return ("Someone asked for a new link to PageGuard's console for this page. It signs you in once and "
+                "expires in 7 days. If it was not you, ignore this email: the link only works for you.")
+    if alert.kind is AlertKind.QUIET:
+        return ("Your page usually sends PageGuard a few comments or messages a week, but nothing has arrived for "
+                "72 hours. Protection may have stopped: the page may have been disconnected from the app or its "
+                "webhook subscription removed. Open the health panel to check the token, then reconnect the page "
+                "in Facebook's business integrations if needed. If your page was simply quiet, ignore this email.")
     if alert.kind is AlertKind.RECONNECT:
         return (
             "PageGuard can no longer act on this page: Meta says its access token is invalid or has expired "
@@ -244,8 +287,8 @@ def _intro(alert: Alert) -> str:
     if alert.severity == "crisis":
         return (
             "Someone may be in crisis. PageGuard cannot judge risk: please look at this as soon as you can and "
-            "follow your own crisis protocol. PageGuard's crisis reply points to 988 (call or text, US) and 911 "
-            "in immediate danger; what it managed to do is listed below."
+            "follow your own crisis protocol. PageGuard's crisis reply points to the crisis line of your page's "
+            "country and the emergency number; what it managed to do is listed below."
         )
     return "A visitor may have shared health or identifying details publicly or in a message to your page."
 
@@ -255,9 +298,12 @@ def _plain(alert: Alert, facts: list[tuple[str, str]]) -> str:
     lines += [f"{label}: {value}" for label, value in facts]
     if alert.actions_taken:
         lines += ["", "What PageGuard did:"] + [f"  - {a}" for a in alert.actions_taken]
+    if _next_step(alert):
+        lines += ["", "What to do next: " + _next_step(alert)]
+    lines += [f"{label}: {url}" for label, url in _console_links(alert)]
     link = _safe_link(alert)
-    if link:
-        lines += ["", f"{'Reconnect' if alert.kind is AlertKind.RECONNECT else 'Open it'}: {link}"]
+    if link and alert.kind is not AlertKind.SIGN_IN:
+        lines += ["", f"{'Reconnect' if alert.kind is AlertKind.RECONNECT else 'Open it on Meta'}: {link}"]
     lines += ["", _FOOTER]
     return "\n".join(lines) + "\n"
 
@@ -274,12 +320,42 @@ def _html(alert: Alert, facts: list[tuple[str, str]]) -> str:
     ]
     if alert.actions_taken:
         parts += ["<p>What PageGuard did:</p><ul>", *[f"<li>{e(a)}</li>" for a in alert.actions_taken], "</ul>"]
+    if _next_step(alert):
+        parts.append(f"<p><strong>What to do next:</strong> {e(_next_step(alert))}</p>")
+    parts += [f"<p><a href=\"{e(url, quote=True)}\" style=\"display:inline-block;padding:10px 16px;"
+              f"background:#0b57d0;color:#fff;text-decoration:none;border-radius:6px\">{e(label)}</a></p>"
+              for label, url in _console_links(alert)]
     link = _safe_link(alert)
-    if link:
-        label = "Reconnect the page" if alert.kind is AlertKind.RECONNECT else "Open it"
+    if link and alert.kind is not AlertKind.SIGN_IN:
+        label = "Reconnect the page" if alert.kind is AlertKind.RECONNECT else "Open it on Meta"
         parts.append(f"<p><a href=\"{e(link, quote=True)}\">{label}</a></p>")
     parts += [f"<p style=\"color:#666\">{e(_FOOTER)}</p>", "</body></html>"]
     return "\n".join(p for p in parts if p) + "\n"
+
+
+def _console_links(alert: Alert) -> list[tuple[str, str]]:
+    """The signed console links, when the notifier added them (https, or http on a local run)."""
+    links = [("Sign in to PageGuard" if alert.kind is AlertKind.SIGN_IN else "Review it in PageGuard",
+              alert.review_link)]
+    if alert.offers_undo:
+        links.append(("This was fine: undo the hide", alert.undo_link))
+    return [(label, url) for label, url in links if re.fullmatch(r"https?://[^\s<>\"']+", url or "")]
+
+
+def _next_step(alert: Alert) -> str:
+    if alert.kind is AlertKind.DETECTION and alert.severity == "crisis":
+        return ("Open the item on Meta now and follow your crisis protocol; PageGuard's reply is not a "
+                "substitute for a person.")
+    if alert.offers_undo:
+        return ("Read the comment on Meta. If it was fine, undo the hide in one click (PageGuard also "
+                "removes its reply); if not, there is nothing more to do.")
+    if alert.kind is AlertKind.DETECTION:
+        return "Read the message on Meta and answer the person privately if needed; a message cannot be unsent."
+    if alert.kind is AlertKind.OWN_CONTENT:
+        return "Edit or delete your post on Meta if it identifies a client."
+    if alert.kind is AlertKind.ACTION_FAILED:
+        return "Check the item on Meta yourself and hide or answer it by hand."
+    return ""
 
 
 _FOOTER = (
@@ -321,7 +397,7 @@ def _severity_text(severity: str, urgent: bool) -> str:
     return severity
 
 
-def _entity_label(entity_type: str) -> str:
+def entity_label(entity_type: str) -> str:
     return ENTITY_LABELS.get(entity_type, entity_type.replace("_", " ").lower())
 
 

@@ -44,7 +44,7 @@ class SesNotifier:
     def send(self, alert: Alert) -> str:
         request: dict[str, Any] = {
             "FromEmailAddress": self._sender,
-            "Destination": {"ToAddresses": [alert.to]},
+            "Destination": {"ToAddresses": [a.strip() for a in alert.to.split(",") if a.strip()]},
             "Content": {"Raw": {"Data": email_bytes(alert, self._sender)}},
         }
         if self._configuration_set:

@@ -92,6 +92,15 @@ class Pipeline:
     def pages(self) -> PagesConfig:
         return self._pages() if callable(self._pages) else self._pages
 
+    @property
+    def live_graph(self) -> GraphClient:
+        """The real Graph client, whatever the page's mode (a token check must ask Meta)."""
+        return self._graph
+
+    @property
+    def notifier(self) -> Notifier:
+        return self._notifier
+
     def dry_run_for(self, page: PageSettings) -> bool:
         return self._settings.dry_run_for(page)
 

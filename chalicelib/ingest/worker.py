@@ -19,7 +19,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from chalicelib.act.graph import retry_after
 from chalicelib.act.pipeline import Pipeline
 from chalicelib.errors import error_summary
-from chalicelib.ingest.queue import backoff_delay, decode
+from chalicelib.ingest.queue import backoff_delay, decode, handle_message
 from chalicelib.models import WebhookEvent
 from chalicelib.state.store import Store
 
@@ -71,7 +71,7 @@ def handle_record(
         return
     receives = _receive_count(record)
     try:
-        pipeline.handle(event)
+        handle_message(event, pipeline)
     except Exception as exc:
         keys = {"item_id": event.item_id, "message_id": record.message_id, "receive_count": receives,
                 "error_type": type(exc).__name__}

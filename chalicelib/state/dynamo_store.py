@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Any
+from typing import Any, Mapping
 
 from aws_lambda_powertools.utilities.idempotency.persistence.base import BasePersistenceLayer
 
@@ -159,11 +159,37 @@ class DynamoStore:
     def claim_dm_reply(
         self, account_id: str, sender_id: str, now: float, window: float = DM_REPLY_WINDOW_SECONDS, owner: str = ""
     ) -> bool:
+        key = f"dm#{account_id}#{sender_id}"
+        if self._take(key, owner, now, window):
+            return True
+        if not owner:
+            return False
+        item = self._call(self._table.get_item, Key={TABLE_PARTITION_KEY: key}, ConsistentRead=True).get("Item")
+        return bool(item) and item.get("owner") == owner
+
+    def get_page_prefs(self, page_id: str) -> dict[str, Any] | None:
+        item = self._call(self._table.get_item, Key={TABLE_PARTITION_KEY: f"prefs#{page_id}"}, ConsistentRead=True)
+        return json.loads(item["Item"]["data"]) if "Item" in item else None
+
+    def save_page_prefs(self, page_id: str, prefs: Mapping[str, Any]) -> None:
+        # No TTL: a page's settings last as long as the page is protected.
+        self._call(self._table.put_item, Item={TABLE_PARTITION_KEY: f"prefs#{page_id}", "data": json.dumps(dict(prefs))})
+
+    def get_page_health(self, page_id: str) -> dict[str, Any] | None:
+        return self.get_page_prefs(f"health#{page_id}")
+
+    def save_page_health(self, page_id: str, health: Mapping[str, Any]) -> None:
+        self.save_page_prefs(f"health#{page_id}", health)
+
+    def claim_once(self, key: str, now: float, window: float) -> bool:
+        return self._take(f"once#{key}", "", now, window)
+
+    def _take(self, key: str, owner: str, now: float, window: float) -> bool:
+        """Take `key` when it is free or expired (a conditional put): True when taken."""
         from decimal import Decimal
 
-        key = f"dm#{account_id}#{sender_id}"
         try:
-            # Free, expired, or already ours: take it (only a fresh take moves `until`).
+            # Free or expired: take it (only a fresh take moves `until`).
             self._call(
                 self._table.put_item,
                 Item={
@@ -178,11 +204,7 @@ class DynamoStore:
             )
             return True
         except _ConditionFailed:
-            pass
-        if not owner:
             return False
-        item = self._call(self._table.get_item, Key={TABLE_PARTITION_KEY: key}, ConsistentRead=True).get("Item")
-        return bool(item) and item.get("owner") == owner
 
     def release_dm_reply(self, account_id: str, sender_id: str, owner: str) -> None:
         if not owner:  # an anonymous claim can't be told apart from another caller's: never released

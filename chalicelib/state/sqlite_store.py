@@ -8,7 +8,7 @@ import sqlite3
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 from aws_lambda_powertools.utilities.idempotency.persistence.base import BasePersistenceLayer
 
@@ -33,6 +33,7 @@ CREATE TABLE IF NOT EXISTS audit (
     data TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS audit_updated ON audit(updated_at);
+CREATE TABLE IF NOT EXISTS page_prefs (page_id TEXT PRIMARY KEY, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS claims (
     key TEXT PRIMARY KEY,
     owner TEXT NOT NULL,
@@ -138,6 +139,22 @@ class SqliteStore:
         self, account_id: str, sender_id: str, now: float, window: float = DM_REPLY_WINDOW_SECONDS, owner: str = ""
     ) -> bool:
         return self._claim(f"dm#{account_id}#{sender_id}", owner, now, window)
+
+    def get_page_prefs(self, page_id: str) -> dict[str, Any] | None:
+        row = self._exec("SELECT data FROM page_prefs WHERE page_id = ?", (page_id,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def save_page_prefs(self, page_id: str, prefs: Mapping[str, Any]) -> None:
+        self._exec("INSERT OR REPLACE INTO page_prefs (page_id, data) VALUES (?, ?)", (page_id, json.dumps(dict(prefs))))
+
+    def get_page_health(self, page_id: str) -> dict[str, Any] | None:
+        return self.get_page_prefs(f"health#{page_id}")
+
+    def save_page_health(self, page_id: str, health: Mapping[str, Any]) -> None:
+        self.save_page_prefs(f"health#{page_id}", health)
+
+    def claim_once(self, key: str, now: float, window: float) -> bool:
+        return self._claim(f"once#{key}", "", now, window)
 
     def release_dm_reply(self, account_id: str, sender_id: str, owner: str) -> None:
         if owner:  # an anonymous claim can't be told apart from another caller's: never released

@@ -51,6 +51,22 @@ class StoreContract:
         assert store.get_audit("c1") is not None
         assert store.get_audit("missing") is None
 
+    def test_claim_once_is_true_only_for_the_first_caller_until_it_expires(self, store: Store) -> None:
+        assert store.claim_once("link#n1", NOW, 60) is True
+        assert store.claim_once("link#n1", NOW + 1, 60) is False
+        assert store.claim_once("link#n2", NOW + 1, 60) is True
+        assert store.claim_once("link#n1", NOW + 61, 60) is True  # expired: the key may be taken again
+
+    def test_page_prefs_round_trip_and_replace(self, store: Store) -> None:
+        assert store.get_page_prefs("p1") is None
+        store.save_page_prefs("p1", {"country": "IE", "recipients": ["a@example.org", "b@example.org"]})
+        store.save_page_prefs("p1", {"country": "NZ", "mode": "observe"})
+        assert store.get_page_prefs("p1") == {"country": "NZ", "mode": "observe"}
+        assert store.get_page_prefs("p2") is None
+        store.save_page_health("p1", {"token_ok": False, "checked_at": NOW})
+        assert store.get_page_health("p1") == {"token_ok": False, "checked_at": NOW}
+        assert store.get_page_prefs("p1") == {"country": "NZ", "mode": "observe"}
+
     def test_list_audit_is_newest_first_and_limited(self, store: Store) -> None:
         for i in range(5):
             store.save_audit(AuditRecord(item_id=f"c{i}", account_id="p", platform="facebook", surface="comment",
