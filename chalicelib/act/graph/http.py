@@ -15,7 +15,7 @@ import requests
 from aws_lambda_powertools import Logger
 
 from chalicelib.act.graph.errors import classify_error
-from chalicelib.act.graph.requests import PlannedRequest, is_graph_id, plan_request
+from chalicelib.act.graph.requests import PlannedRequest, is_graph_id, message_path, plan_request
 from chalicelib.config import LOCAL_APP_SECRET, PageSettings, Settings
 from chalicelib.errors import GraphAmbiguousSendError, GraphPermanentError, GraphRetryableError, GraphTokenExpiredError
 from chalicelib.models import Platform, WebhookEvent, meta_time
@@ -82,6 +82,11 @@ class HttpGraphClient:
 
     def check_token(self, page: PageSettings) -> None:
         self.request(page, "GET", "/me", op="check_token", params={"fields": "id"})
+
+    def fetch_message_text(self, page: PageSettings, event: WebhookEvent) -> str:
+        body = self.request(page, "GET", message_path(event), op="fetch_message", params={"fields": "message"},
+                            log_keys={"platform": event.platform.value, "item_id": event.item_id})
+        return str(body.get("message") or "")
 
     def list_recent_comments(self, page: PageSettings, since: float) -> list[WebhookEvent]:
         """Comments created at or after `since` on the most recent posts (Facebook) and media (Instagram).
