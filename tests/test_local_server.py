@@ -119,7 +119,8 @@ def _private_strings(payload: object) -> set[str]:
     found: set[str] = set()
     if isinstance(payload, dict):
         for key, value in payload.items():
-            if key in ("message", "text", "name", "username") and isinstance(value, str):
+            if key in ("message", "text", "review_text", "name", "sender_name", "reviewer_name", "username") \
+                    and isinstance(value, str):
                 found.add(value)
             else:
                 found |= _private_strings(value)

@@ -139,7 +139,8 @@ class Pipeline:
         logger.info(
             "decision",
             extra={**keys, "label": verdict.label.value, "entity_types": list(verdict.entity_types),
-                   "actions": [a.kind.value for a in decision.actions]},
+                   "actions": [a.kind.value for a in decision.actions],
+                   "attachment_types": list(event.attachment_types)},
         )
 
         record = _with_decision(record, event, decision, now)
