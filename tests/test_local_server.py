@@ -146,6 +146,8 @@ def test_full_run_of_every_fixture_logs_and_emails_no_text_or_names(server: Loca
 
     assert wait_for(queue_empty, timeout=60)
     time.sleep(0.5)
+    # The page's own name (older feed shapes carry it as sender_name) is not a visitor's: emails name the page.
+    private.discard(json.loads((server.tmp / "pages.json").read_text())["pages"][0]["name"])
 
     # THEN alerts went out, and no log line or email carries a text, a name or a username
     emails = [_decoded_email(path) for path in server.outbox()]
