@@ -14,6 +14,11 @@ the page's own configured wording (contact_reply / crisis_reply), never the visi
 | DM or edit on standby (handover)   | nothing               | ALERT                               | ALERT(urgent)                                                    |
 | page's own comment/post/reply      | nothing               | ALERT ("own content may identify a client") | ALERT ("own content may identify a client")              |
 | comment/post/review with no text, only an image, GIF, sticker or video | not checked: recorded as "not checked: image only" (or "video only", "attachment only") |||
+
+An item in a language detection was not built for (not English or Spanish) is never judged "ok" in
+silence: its "ok" means "not checked", so a visitor comment, post or review gets an ALERT (nothing
+hidden or answered) and a visitor DM gets the contact reply (when a person typed it) plus an ALERT.
+Crisis wording in such a language still takes the crisis row.
 """
 
 from __future__ import annotations
@@ -53,7 +58,8 @@ def no_less_safe(verdict: Verdict, settled_label: str) -> Verdict:
     keeps its crisis handling; its steps already ran, so nothing new happens."""
     if _LABEL_RANK.get(settled_label, 0) <= _LABEL_RANK[verdict.label.value]:
         return verdict
-    return Verdict(Label(settled_label), verdict.entities, reason=f"settled earlier as {settled_label}")
+    return Verdict(Label(settled_label), verdict.entities, reason=f"settled earlier as {settled_label}",
+                   language=verdict.language)
 
 
 def person_wrote_text(event: WebhookEvent) -> bool:
@@ -102,12 +108,12 @@ def decide(page: PageSettings, event: WebhookEvent, verdict: Verdict) -> Decisio
     if event.verb not in ACTIONABLE_COMMENT_VERBS:
         return Decision(verdict=verdict, note=f"{event.surface.value} {event.verb}: nothing to do")
     if event.surface is Surface.REVIEW:
-        return _alert_only(verdict, f"review {summary}: alert only, never a public reply")
+        return _alert_only(verdict, f"review {_judged(verdict, summary)}: alert only, never a public reply")
     return _decide_comment(page, event, verdict, summary)
 
 
 def _alert_only(verdict: Verdict, note: str) -> Decision:
-    if verdict.label is Label.OK:
+    if not _needs_alert(verdict):
         return Decision(verdict=verdict, note=note)
     return Decision(verdict=verdict, actions=(Action(ActionKind.ALERT, urgent=verdict.label is Label.CRISIS),), note=note)
 
@@ -129,14 +135,17 @@ def _decide_comment(page: PageSettings, event: WebhookEvent, verdict: Verdict, s
             Action(ActionKind.ALERT, urgent=True),
         )
         return Decision(verdict=verdict, actions=actions, note=f"{where} {summary}")
+    if verdict.unsupported_language:
+        return Decision(verdict=verdict, actions=(Action(ActionKind.ALERT),), note=f"{where} {_not_checked(verdict)}")
     return Decision(verdict=verdict, note=f"{where} ok: nothing to do")
 
 
 def _decide_message(page: PageSettings, event: WebhookEvent, verdict: Verdict, summary: str) -> Decision:
     if event.standby:
-        return _alert_only(verdict, f"visitor DM on standby {summary}: the thread belongs to another app or agent")
+        return _alert_only(verdict, f"visitor DM on standby {_judged(verdict, summary)}: the thread belongs to "
+                                    "another app or agent")
     if event.verb == "edit" and verdict.label is not Label.CRISIS:
-        return _alert_only(verdict, f"visitor DM edit {summary}")
+        return _alert_only(verdict, f"visitor DM edit {_judged(verdict, summary)}")
     if verdict.label is Label.CRISIS:
         actions: tuple[Action, ...] = (
             Action(ActionKind.SEND_MESSAGE, text=page.crisis_reply),
@@ -144,10 +153,23 @@ def _decide_message(page: PageSettings, event: WebhookEvent, verdict: Verdict, s
         )
     else:
         contact = (Action(ActionKind.SEND_MESSAGE, text=page.contact_reply),) if person_wrote_text(event) else ()
-        alert = (Action(ActionKind.ALERT),) if verdict.label is Label.SENSITIVE else ()
+        alert = (Action(ActionKind.ALERT),) if _needs_alert(verdict) else ()
         actions = contact + alert
     what = "visitor DM edit" if event.verb == "edit" else "visitor DM" if person_wrote_text(event) else "visitor DM without text"
-    return Decision(verdict=verdict, actions=actions, note=f"{what} {summary}")
+    return Decision(verdict=verdict, actions=actions, note=f"{what} {_judged(verdict, summary)}")
+
+
+def _needs_alert(verdict: Verdict) -> bool:
+    """Sensitive or crisis, or an "ok" that only means "not checked" (a language detection was not built for)."""
+    return verdict.label is not Label.OK or verdict.unsupported_language
+
+
+def _judged(verdict: Verdict, summary: str) -> str:
+    return _not_checked(verdict) if verdict.label is Label.OK and verdict.unsupported_language else summary
+
+
+def _not_checked(verdict: Verdict) -> str:
+    return f"not checked: unsupported language ({verdict.language})"
 
 
 def _summary(verdict: Verdict) -> str:

@@ -114,3 +114,15 @@ def test_a_comment_settled_as_crisis_and_edited_to_sensitive_gets_no_contact_rep
     decision = decide(PAGE, event(Platform.FACEBOOK, verb="edited"), no_less_safe(SENSITIVE, "crisis"))
     replies = [a for a in decision.actions if a.kind is ActionKind.PUBLIC_REPLY]
     assert replies == [Action(ActionKind.PUBLIC_REPLY, text=PAGE.crisis_reply)]
+
+
+@pytest.mark.parametrize(
+    "item",
+    [event(Platform.FACEBOOK, Surface.POST, item_id="1048_1220"), event(Platform.FACEBOOK, Surface.REVIEW),
+     event(Platform.FACEBOOK, Surface.MESSAGE, standby=True), event(Platform.INSTAGRAM, Surface.MESSAGE, verb="edit")],
+    ids=["visitor post", "review", "standby", "dm edit"],
+)
+def test_an_ok_that_only_means_not_checked_language_alerts_on_every_new_surface(item) -> None:
+    decision = decide(PAGE, item, Verdict(Label.OK, language="fr"))
+    assert decision.actions == (ALERT,)
+    assert "not checked: unsupported language (fr)" in decision.note
