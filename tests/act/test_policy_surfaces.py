@@ -118,7 +118,8 @@ def test_a_comment_settled_as_crisis_and_edited_to_sensitive_gets_no_contact_rep
 
 @pytest.mark.parametrize(
     "item",
-    [event(Platform.FACEBOOK, Surface.POST, item_id="1048_1220"), event(Platform.FACEBOOK, Surface.REVIEW),
+    [event(Platform.FACEBOOK, Surface.POST, item_id="1048_1220", verb="add"),
+     event(Platform.FACEBOOK, Surface.REVIEW, verb="add"),
      event(Platform.FACEBOOK, Surface.MESSAGE, standby=True), event(Platform.INSTAGRAM, Surface.MESSAGE, verb="edit")],
     ids=["visitor post", "review", "standby", "dm edit"],
 )
