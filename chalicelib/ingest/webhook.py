@@ -220,6 +220,9 @@ def _parse_feed(account_id: str, value: dict, out: _Collector) -> None:
         ))
     elif item in _FEED_POST_ITEMS:
         _parse_feed_post(account_id, str(item), verb, author, value, out)
+    elif item == "rating":
+        # `rating` is in the feed item enum too (REFERENCE.md §3a): the same recommendation shape as `ratings`.
+        _parse_rating(account_id, value, out)
     else:
         out.skip("feed item not moderated", kind=f"feed:{item}:{verb}", account_id=account_id,
                  item_id=str(value.get("post_id") or value.get("comment_id") or ""))

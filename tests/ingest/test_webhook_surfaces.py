@@ -41,6 +41,13 @@ def test_a_recommendation_with_review_text_is_a_review() -> None:
     assert "PTSD" in review.text
 
 
+def test_a_recommendation_delivered_as_a_feed_item_is_a_review_too() -> None:
+    payload = fixture_json("fb_ratings_review.json")
+    payload["entry"][0]["changes"][0]["field"] = "feed"
+    (review,) = parse_events(payload).events
+    assert (review.surface, review.item_id) == (Surface.REVIEW, "4410000000000033")
+
+
 def test_a_comment_under_a_recommendation_is_a_review_item_too() -> None:
     comment = only("fb_ratings_review_comment_crisis.json")
     assert (comment.surface, comment.item_id, comment.parent_id) == (
