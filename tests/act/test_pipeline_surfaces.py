@@ -140,3 +140,12 @@ def test_a_story_mention_gets_no_contact_reply_but_a_typed_dm_does(fake_graph: F
     kit.pipeline.handle(dm(OK_TEXT, sender_id="psid-c"))
     (reply,) = messages(fake_graph)
     assert reply.json["recipient"] == {"id": "psid-c"}
+
+
+def test_an_edit_whose_id_is_not_a_graph_id_is_never_read(fake_graph: FakeGraph, tmp_path: Path) -> None:
+    kit = make_kit(fake_graph, tmp_path)
+    edit = WebhookEvent(Platform.FACEBOOK, Surface.MESSAGE, PAGE_ID, "../me/subscribed_apps", "psid-1", "", T0,
+                        verb="edit")
+    decision = kit.pipeline.handle(edit)
+    assert decision is not None and decision.note.startswith("not checked: edited message could not be read")
+    assert fake_graph.requests == []
