@@ -73,6 +73,7 @@ def receive_webhook() -> Response:
             "visitor_items": len(parsed.events),
             "own_items": len(parsed.own_content),
             "skipped": parsed.skipped,
+            "skipped_kinds": sorted(set(parsed.skipped_kinds)),
         },
     )
     return Response(body={"received": len(parsed.all_events)}, status_code=200)

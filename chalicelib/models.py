@@ -17,6 +17,8 @@ class Platform(str, enum.Enum):
 class Surface(str, enum.Enum):
     COMMENT = "comment"
     MESSAGE = "message"
+    POST = "post"  # a visitor's post on the page's timeline (feed item post/status/photo/... from a visitor)
+    REVIEW = "review"  # a recommendation (ratings review_text) or a comment on one: cannot be hidden
 
 
 class Label(str, enum.Enum):
@@ -69,24 +71,28 @@ class WebhookEvent:
     sender_id: str  # commenter id, PSID or IGSID
     text: str
     created_time: float  # Unix seconds
-    verb: str = "add"  # comments: add | edited; messages: message
+    verb: str = "add"  # comments, posts, reviews: add | edited; messages: message | edit (message_edit)
     post_id: str = ""  # Facebook post id or Instagram media id
     parent_id: str = ""
     permalink: str = ""
     attachment_types: tuple[str, ...] = ()
     authored_by_page: bool = False
-    field: str = ""  # Meta's webhook field: feed, comments, live_comments, messages
+    field: str = ""  # Meta's webhook field: feed, ratings, comments, live_comments, messages
+    # Messaging only. standby: the thread belongs to another app or a human agent (handover protocol), so
+    # PageGuard never answers it. meta_test: the App Dashboard's "Test" sample, which no person wrote.
+    standby: bool = False
+    meta_test: bool = False
 
     @classmethod
     def comment(
         cls, platform: Platform, *, account_id: str, item_id: str, sender_id: str, text: str, created_time: float,
         field: str, verb: str = "add", post_id: str = "", parent_id: str = "", permalink: str = "",
-        attachment_types: tuple[str, ...] = (),
+        attachment_types: tuple[str, ...] = (), surface: Surface = Surface.COMMENT,
     ) -> "WebhookEvent":
         """A comment (or the page's own post) as webhooks and Graph listings both describe it; written by
         the page itself when the author is the account it arrived for."""
         return cls(
-            platform=platform, surface=Surface.COMMENT, account_id=account_id, item_id=item_id, sender_id=sender_id,
+            platform=platform, surface=surface, account_id=account_id, item_id=item_id, sender_id=sender_id,
             text=text, created_time=created_time, verb=verb, post_id=post_id, parent_id=parent_id,
             permalink=permalink, attachment_types=attachment_types,
             authored_by_page=bool(sender_id) and sender_id == account_id, field=field,

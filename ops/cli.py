@@ -216,9 +216,18 @@ def format_audit(records: list[AuditRecord], *, as_json: bool = False) -> list[s
     for r in records:
         steps = " ".join(f"{a.step}:{a.status}" for a in r.actions) or "-"
         types = ",".join(r.entity_types) or "-"
-        lines.append(f"{_when(r.updated_at)}Z  {r.item_id}  {r.platform}/{r.surface}  {r.label or '-'}  [{types}]  "
+        lines.append(f"{_when(r.updated_at)}Z  {r.item_id}  {r.platform}/{r.surface}  {_label(r)}  [{types}]  "
                      f"{r.status}  {steps}")
     return lines or ["no decisions recorded yet"]
+
+
+def _label(record: AuditRecord) -> str:
+    """The label, or for an item nothing could be read from, why ("not checked: image only")."""
+    from chalicelib.state.records import ItemStatus
+
+    if record.status == ItemStatus.NOT_CHECKED:
+        return record.note or "not checked"
+    return record.label or "-"
 
 
 def _when(seconds: float) -> str:
@@ -231,7 +240,7 @@ def _audit_table(records: list[AuditRecord]) -> None:
 
     table = Table("updated (UTC)", "item", "where", "label", "entities", "status", "steps")
     for r in records:
-        table.add_row(_when(r.updated_at), r.item_id, f"{r.platform}/{r.surface}", r.label or "-",
+        table.add_row(_when(r.updated_at), r.item_id, f"{r.platform}/{r.surface}", _label(r),
                       ", ".join(r.entity_types) or "-", r.status,
                       "\n".join(f"{a.step}: {a.status}" for a in r.actions) or "-")
     Console().print(table)

@@ -96,11 +96,14 @@ def graph_calls_for(record: dict, received: list[dict]) -> list[str]:
             calls.append("unhide" if r["form"].get("is_hidden") == "false" else "hide")
         elif r["method"] == "POST" and segments[:1] == [item] and segments[1:] in (["comments"], ["replies"]):
             calls.append("public reply")
-        elif r["method"] == "POST" and segments[-1:] == ["messages"] and recipient.get("comment_id") == item:
+        elif r["method"] == "POST" and segments[-1:] == ["messages"] and item in (recipient.get("comment_id"),
+                                                                                  recipient.get("post_id")):
             calls.append("private reply")
         elif r["method"] == "POST" and segments[-1:] == ["messages"] and record["surface"] == "message" \
                 and sender and recipient.get("id") == sender:
             calls.append("DM reply")
+        elif r["method"] == "GET" and segments == [item]:
+            calls.append("read edited message")
         elif r["method"] == "DELETE" and segments[:1] == [item]:
             calls.append("delete")
     return calls
@@ -186,6 +189,8 @@ def main() -> int:
             verdict = record.get("label") or "-"
             if not record:
                 verdict = "not checked: page not configured"
+            elif record.get("status") == "not_checked":
+                verdict = record.get("note", "not checked")
             if item.own_content:
                 verdict = f"{verdict} (page's own)"
             rows.append([
@@ -198,7 +203,8 @@ def main() -> int:
         print()
         print_table(rows)
         if skipped:
-            print(f"\nnothing to check (echoes of the page's own messages, removals): {', '.join(skipped)}")
+            print(f"\nnothing to check (echoes, removals, reactions, reads, handovers; each logged by kind): "
+                  f"{', '.join(skipped)}")
         print(f"\n{len(received)} Graph API calls received by the fake Graph; "
               f"{len(list((DEMO_DIR / 'outbox').glob('*.eml')))} alert emails in {os.path.relpath(DEMO_DIR / 'outbox', ROOT)}/;"
               f" logs in {os.path.relpath(DEMO_DIR / 'app.log', ROOT)}")

@@ -66,6 +66,7 @@ class Alert:
     item_id: str = ""
     item_link: str = ""
     urgent: bool = False
+    guidance: str = ""  # what the professional should (not) do, for surfaces PageGuard cannot act on itself
     language: str = ""  # the item's language when PageGuard could not check it ("fr")
     # The console: where the links lead (set by the builders), and the signed links themselves (added by
     # console.email_links.SignedLinkNotifier just before sending, so alerts stay free of secrets until then).
@@ -87,11 +88,35 @@ class Alert:
 
 # --- building alerts -----------------------------------------------------------------------------
 
+REVIEW_GUIDANCE = (
+    "Meta does not let apps hide reviews or recommendations, so PageGuard did not hide or answer it. "
+    "Do not reply with anything that confirms a relationship, not even thanks for the care. Report the "
+    "review to Facebook if it breaks its rules, or respond privately."
+)
+STANDBY_GUIDANCE = (
+    "This conversation is on standby: another app or a person on your team handles it (Meta's handover "
+    "protocol), so PageGuard did not reply. Make sure whoever answers it sees this."
+)
+EDIT_GUIDANCE = "The person edited an earlier message; PageGuard checked the new text."
+_ITEM_NOUNS = {Surface.COMMENT: "comment", Surface.MESSAGE: "message", Surface.POST: "post", Surface.REVIEW: "review"}
+
+
+def guidance_for(event: WebhookEvent) -> str:
+    if event.surface is Surface.REVIEW:
+        return REVIEW_GUIDANCE
+    if event.surface is Surface.MESSAGE and event.standby:
+        return STANDBY_GUIDANCE
+    if event.surface is Surface.MESSAGE and event.verb == "edit":
+        return EDIT_GUIDANCE
+    return ""
+
 
 def item_link(event: WebhookEvent) -> str:
     """Where the professional can see the item: the comment's permalink, else the comment by id, else the inbox."""
     if event.surface is Surface.MESSAGE:
         return INSTAGRAM_INBOX if event.platform is Platform.INSTAGRAM else FACEBOOK_INBOX
+    if event.surface is Surface.REVIEW:
+        return f"https://www.facebook.com/{event.account_id}/reviews"
     if event.permalink.startswith("https://"):
         return event.permalink
     if event.platform is Platform.FACEBOOK and event.item_id:
@@ -102,7 +127,7 @@ def item_link(event: WebhookEvent) -> str:
 def describe_action(action: Action, event: WebhookEvent, page: PageSettings | None = None) -> str:
     """What PageGuard did, in the professional's words (no text of the reply beyond what kind it was)."""
     crisis = page is not None and action.text == page.crisis_reply
-    item = "comment" if event.surface is Surface.COMMENT else "message"
+    item = _ITEM_NOUNS[event.surface]
     if action.kind is ActionKind.HIDE:
         return f"hid the {item}"
     if action.kind is ActionKind.PUBLIC_REPLY:
@@ -116,7 +141,7 @@ def describe_action(action: Action, event: WebhookEvent, page: PageSettings | No
 
 def describe_failure(action: Action, event: WebhookEvent, error: GraphError) -> str:
     """'could not hide the comment: permission missing (code 10)'."""
-    item = "comment" if event.surface is Surface.COMMENT else "message"
+    item = _ITEM_NOUNS[event.surface]
     what = {
         ActionKind.HIDE: f"hide the {item}",
         ActionKind.PUBLIC_REPLY: "reply publicly",
@@ -154,6 +179,7 @@ def build_alert(
         item_link=item_link(event),
         urgent=(severity == "crisis" and kind is AlertKind.DETECTION) if urgent is None else urgent,
         console_path=f"/console/items/{event.item_id}" if event.item_id else "/console",
+        guidance=guidance_for(event) if kind is not AlertKind.OWN_CONTENT else "",
         language=verdict.language if verdict.unsupported_language else "",
     )
 
@@ -243,7 +269,7 @@ def _facts(alert: Alert) -> list[tuple[str, str]]:
         return [("Page", alert.page_name)]
     rows = [("Page", f"{alert.page_name} ({_platform_name(alert.platform)})")]
     if alert.kind is not AlertKind.RECONNECT:
-        rows.append(("Where", "a comment" if alert.surface is Surface.COMMENT else "a direct message"))
+        rows.append(("Where", _WHERE[alert.surface]))
     if alert.severity:
         rows.append(("Severity", _severity_text(alert.severity, alert.urgent)))
     if alert.entity_types:
@@ -295,6 +321,8 @@ def _intro(alert: Alert) -> str:
 
 def _plain(alert: Alert, facts: list[tuple[str, str]]) -> str:
     lines = ["URGENT" if alert.urgent else "PageGuard alert", "", _intro(alert), ""]
+    if alert.guidance:
+        lines += [f"What to do: {alert.guidance}", ""]
     lines += [f"{label}: {value}" for label, value in facts]
     if alert.actions_taken:
         lines += ["", "What PageGuard did:"] + [f"  - {a}" for a in alert.actions_taken]
@@ -314,6 +342,7 @@ def _html(alert: Alert, facts: list[tuple[str, str]]) -> str:
         "<!doctype html><html><body style=\"font-family: sans-serif\">",
         "<p><strong style=\"color:#b00020\">URGENT</strong></p>" if alert.urgent else "",
         f"<p>{e(_intro(alert))}</p>",
+        f"<p><strong>What to do:</strong> {e(alert.guidance)}</p>" if alert.guidance else "",
         "<table>",
         *[f"<tr><th align=\"left\">{e(label)}</th><td>{e(value)}</td></tr>" for label, value in facts],
         "</table>",
@@ -370,6 +399,8 @@ def _safe_link(alert: Alert) -> str:
         return link
     if alert.surface is Surface.MESSAGE:
         return INSTAGRAM_INBOX if alert.platform is Platform.INSTAGRAM else FACEBOOK_INBOX
+    if alert.surface is Surface.REVIEW and re.fullmatch(r"[\w-]+", alert.page_id or ""):
+        return f"https://www.facebook.com/{alert.page_id}/reviews"
     if alert.platform is Platform.FACEBOOK and re.fullmatch(r"[\w-]+", alert.item_id or ""):
         return f"https://www.facebook.com/{alert.item_id}"
     return ""
@@ -378,7 +409,13 @@ def _safe_link(alert: Alert) -> str:
 def _noun(alert: Alert) -> str:
     if alert.kind is AlertKind.OWN_CONTENT:
         return "post or reply"
-    return "comment" if alert.surface is Surface.COMMENT else "direct message"
+    return _NOUNS[alert.surface]
+
+
+_NOUNS = {Surface.COMMENT: "comment", Surface.MESSAGE: "direct message", Surface.POST: "post on your page",
+          Surface.REVIEW: "review"}
+_WHERE = {Surface.COMMENT: "a comment", Surface.MESSAGE: "a direct message", Surface.POST: "a visitor's post on your page",
+          Surface.REVIEW: "a review or recommendation (or a comment on one)"}
 
 
 def language_name(code: str) -> str:

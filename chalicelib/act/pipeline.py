@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from aws_lambda_powertools import Logger
 
-from chalicelib.act import policy
+from chalicelib.act import edits, policy
 from chalicelib.act.alerts import Alert, AlertKind, build_alert, describe_action, describe_failure, reconnect_alert
 from chalicelib.act.graph import GraphClient
 from chalicelib.act.notifier import Notifier
@@ -129,22 +129,29 @@ class Pipeline:
             logger.info("older version of an item after a newer one: skipped", extra=keys)
             return None
 
-        if event.surface is Surface.COMMENT and event.verb not in policy.ACTIONABLE_COMMENT_VERBS:
+        if event.surface is not Surface.MESSAGE and event.verb not in policy.ACTIONABLE_COMMENT_VERBS:
             # remove / hide / ...: no text to check, nothing to do; keep the earlier verdict in the audit.
             record = self.store.get_audit(event.item_id) or _new_record(event, page.page_id, now, status=ItemStatus.DONE)
             self.store.save_audit(_replace(record, verb=event.verb, updated_at=now, note=f"comment {event.verb}"))
             logger.info("comment change without text: recorded", extra=keys)
             return Decision(verdict=Verdict(Label.OK), note=f"comment {event.verb}: nothing to do")
 
+        event, unreadable = edits.with_edit_text(self.graph_for(page), page, event)
+        unchecked = unreadable or policy.not_checked_reason(event)
+        if unchecked:
+            return self._not_checked(event, page, now, unchecked, keys)
+
+        record = self.store.get_audit(event.item_id) or _new_record(event, page.page_id, now)
         verdict = self._detector.detect(event.text, allowed_contacts=page.allowed_contacts)
+        verdict = policy.no_less_safe(verdict, record.label)
         decision = policy.decide(page, event, verdict)
         logger.info(
             "decision",
             extra={**keys, "label": verdict.label.value, "entity_types": list(verdict.entity_types),
-                   "actions": [a.kind.value for a in decision.actions]},
+                   "actions": [a.kind.value for a in decision.actions],
+                   "attachment_types": list(event.attachment_types)},
         )
 
-        record = self.store.get_audit(event.item_id) or _new_record(event, page.page_id, now)
         record = _with_decision(record, event, decision, now)
         # Saved once when the run ends (or stops on a retryable error): a worker that dies mid-run leaves
         # its finished steps in the idempotency records, and the redelivery copies them into the audit.
@@ -154,6 +161,17 @@ class Pipeline:
                    self._dry_run_graph if dry_run else self._graph, dry_run=dry_run)
         run.execute()
         return decision
+
+    def _not_checked(self, event: WebhookEvent, page: PageSettings, now: float, reason: str, keys: dict) -> Decision:
+        """Recorded (and counted in the audit log the professional reads) instead of judged on an empty text."""
+        note = f"not checked: {reason}"
+        record = self.store.get_audit(event.item_id)
+        if record is None or not record.label:
+            record = _replace(record or _new_record(event, page.page_id, now), status=ItemStatus.NOT_CHECKED)
+        self.store.save_audit(_replace(record, verb=event.verb, created_time=event.created_time, note=note,
+                                       updated_at=now))
+        logger.info("not checked", extra={**keys, "reason": reason, "attachment_types": list(event.attachment_types)})
+        return Decision(verdict=Verdict(Label.OK), note=note)
 
 
 class _Run:

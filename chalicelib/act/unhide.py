@@ -41,8 +41,8 @@ def unhide(pipeline: Pipeline, item_id: str, *, dry_run: bool = False) -> Unhide
     record = pipeline.store.get_audit(item_id)
     if record is None:
         raise UnhideError(f"no audit record for {item_id}")
-    if record.surface != Surface.COMMENT:
-        raise UnhideError(f"{item_id} is a direct message: only comments can be hidden or unhidden")
+    if record.surface not in (Surface.COMMENT, Surface.POST):
+        raise UnhideError(f"{item_id} is a {record.surface}: only comments and visitor posts can be hidden or unhidden")
     if _status(record, UNHIDE_STEP) == StepStatus.DONE:
         raise UnhideError(f"{item_id} was already unhidden")
     if _status(record, ActionKind.HIDE) != StepStatus.DONE:

@@ -28,6 +28,7 @@ class ItemStatus(enum.StrEnum):
     FAILED = "failed"
     TOKEN_EXPIRED = "token_expired"
     UNKNOWN_ACCOUNT = "unknown_account"
+    NOT_CHECKED = "not_checked"  # nothing to read: an image-only comment, an edited DM whose text Meta would not give
 
 
 UNSETTLED_STATUSES = frozenset({ItemStatus.IN_PROGRESS, ItemStatus.TOKEN_EXPIRED, ItemStatus.UNKNOWN_ACCOUNT})

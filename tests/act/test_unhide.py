@@ -44,7 +44,7 @@ def test_a_direct_message_is_refused(fake_graph: FakeGraph, tmp_path: Path) -> N
     kit = make_kit(fake_graph, tmp_path)
     message = dm(SENSITIVE_TEXT)
     kit.pipeline.handle(message)
-    with pytest.raises(UnhideError, match="direct message"):
+    with pytest.raises(UnhideError, match="is a message: only comments and visitor posts"):
         unhide(kit.pipeline, message.item_id)
     assert "unhide" not in {a.step for a in kit.store.get_audit(message.item_id).actions}
 
@@ -61,3 +61,17 @@ def test_dry_run_says_what_it_would_do_and_records_nothing(fake_graph: FakeGraph
     assert result.dry_run and result.reply_id
     assert len(fake_graph.requests) == writes  # no Graph call at all
     assert kit.store.get_audit(event.item_id) == before
+
+
+def test_a_visitor_post_we_hid_is_unhidden_and_our_reply_deleted(fake_graph: FakeGraph, tmp_path: Path) -> None:
+    from tests.act.test_pipeline_surfaces import visitor_post
+
+    kit = make_kit(fake_graph, tmp_path)
+    post = visitor_post(SENSITIVE_TEXT)
+    kit.pipeline.handle(post)
+    reply_id = next(a.result_id for a in kit.store.get_audit(post.item_id).actions if a.step == "public_reply")
+
+    unhide(kit.pipeline, post.item_id)
+
+    assert fake_graph.requests_for("DELETE", f"/{reply_id}") != []
+    assert fake_graph.requests_for("POST", f"/{post.item_id}")[-1].form == {"is_hidden": "false"}

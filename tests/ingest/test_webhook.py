@@ -199,9 +199,11 @@ def test_messaging_attachments_and_other_messaging_events() -> None:
         }],
     }
     result = parse_events(payload)
-    (event,) = result.events
-    assert event.attachment_types == ("image",) and event.text == ""
-    assert result.skipped == 4
+    event, standby = result.events
+    assert event.attachment_types == ("photo",) and event.text == ""
+    assert standby.item_id == "m9" and standby.standby and not event.standby  # standby is checked, never answered
+    assert result.skipped == 3
+    assert sorted(result.skipped_kinds) == ["messaging:delivery", "messaging:reaction", "messaging:read"]
 
 
 @pytest.mark.parametrize(

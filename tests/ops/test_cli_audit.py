@@ -32,6 +32,14 @@ def test_audit_lists_recent_decisions_without_text(kit: Kit, capsys: pytest.Capt
     assert "Maria" not in out and "555-201" not in out
 
 
+def test_audit_shows_why_an_image_only_comment_was_not_checked(kit: Kit, capsys: pytest.CaptureFixture[str]) -> None:
+    photo = fb_comment("", attachment_types=("photo",))
+    kit.pipeline.handle(photo)
+    assert cli.main(["audit"]) == 0
+    (line,) = capsys.readouterr().out.strip().splitlines()
+    assert photo.item_id in line and "not checked: image only" in line and "not_checked" in line
+
+
 def test_audit_json(kit: Kit, capsys: pytest.CaptureFixture[str]) -> None:
     event = fb_comment(SENSITIVE_TEXT)
     kit.pipeline.handle(event)
