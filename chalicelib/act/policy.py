@@ -97,6 +97,11 @@ def decide(page: PageSettings, event: WebhookEvent, verdict: Verdict) -> Decisio
     label = verdict.label
     summary = _summary(verdict)
 
+    if event.meta_test:
+        # The App Dashboard's "Test" sample ("random_text"): no person wrote it, so nobody is answered or
+        # alerted, whatever detection makes of it; it is recorded, which shows the subscription works.
+        return Decision(verdict=verdict, note=f"Meta dashboard test: nothing to do ({summary})")
+
     if event.authored_by_page:
         if label in (Label.SENSITIVE, Label.CRISIS):
             return Decision(verdict=verdict, actions=(Action(ActionKind.ALERT),), note=f"{OWN_CONTENT_NOTE}; {summary}")

@@ -7,6 +7,7 @@ code, so Presidio never looks for, or downloads, a spaCy model. See docs/detecti
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from dataclasses import dataclass, field
 from typing import Mapping, Protocol, Sequence
@@ -245,7 +246,9 @@ class PresidioDetector:
         scores = None
         if self._classifier is not None and (always_score or label is not Label.CRISIS):
             scores = self._classifier.predict(norm, used_lang, assessment.features())
-            if label is not Label.CRISIS and scores.crisis and not _denied_crisis(assessment, scores):
+            if label is not Label.CRISIS and scores.crisis and (
+                    scores.crisis_p >= self._classifier.thresholds["crisis"]  # the n-gram head agrees
+                    or not (_denied_crisis(assessment) or _too_few_words(norm))):
                 label, learned = Label.CRISIS, True
             elif label is not Label.CRISIS and self._classifier.stacked:
                 # The model (with the rules' findings among its features) decides ok vs sensitive,
@@ -285,11 +288,20 @@ class PresidioDetector:
         return Explanation(normalized.text, language.code, True, assessment, None, {}, verdict)
 
 
-def _denied_crisis(assessment: disclosure.Assessment, scores: Scores) -> bool:
+ENCODER_MIN_WORDS = 3
+_LETTER_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def _too_few_words(text: str) -> bool:
+    """The sentence encoder reads one or two words ("ok", "done.", a keyboard smash) as crisis-like far
+    too often; below three words its crisis head alone does not make a crisis (the rules and the n-gram
+    head still can)."""
+    return len(_LETTER_WORD.findall(text)) < ENCODER_MIN_WORDS
+
+
+def _denied_crisis(assessment: disclosure.Assessment) -> bool:
     """The sentence encoder reads "I am not suicidal" much like "I am suicidal": when its head alone
     says crisis and the rules found the crisis explicitly denied (and nothing anchored), the denial wins."""
-    if scores.crisis_p >= 0.5 or scores.encoder_crisis_p is None:
-        return False
     crisis_findings = [f for f in assessment.findings if f.hit.type in _CRISIS_NAMES]
     return bool(crisis_findings) and all(f.status is disclosure.Status.NEGATED for f in crisis_findings)
 

@@ -63,13 +63,21 @@ def test_a_dm_edit_gets_the_crisis_path_or_an_alert_never_a_second_contact_reply
 @pytest.mark.parametrize(
     "what",
     [dict(text="", attachment_types=("story_mention",)), dict(text="", attachment_types=("photo", "sticker")),
-     dict(text="", attachment_types=("ig_reel",)), dict(text="  "), dict(text="random_text", meta_test=True)],
-    ids=["story mention", "like sticker", "reel share", "blank", "dashboard test"],
+     dict(text="", attachment_types=("ig_reel",)), dict(text="  ")],
+    ids=["story mention", "like sticker", "reel share", "blank"],
 )
 def test_no_contact_reply_when_no_person_wrote_text(verdict: Verdict, expected: tuple, what: dict) -> None:
     dm = event(Platform.INSTAGRAM, Surface.MESSAGE, **what)
     assert not person_wrote_text(dm)
     assert decide(PAGE, dm, verdict).actions == expected
+
+
+@pytest.mark.parametrize("verdict", [OK, *[v for v, _ in NO_TEXT_DM_ROWS]], ids=["ok", *IDS])
+def test_the_dashboard_test_sample_is_recorded_and_nothing_else(verdict: Verdict) -> None:
+    # "random_text" reads as a crisis to the learned stage; no person wrote it, so nobody is answered or alerted.
+    dm = event(Platform.INSTAGRAM, Surface.MESSAGE, text="random_text", meta_test=True)
+    assert not person_wrote_text(dm)
+    assert decide(PAGE, dm, verdict).actions == ()
 
 
 def test_a_dm_a_person_typed_still_gets_the_contact_reply() -> None:
