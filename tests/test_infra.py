@@ -130,6 +130,17 @@ def test_functions_get_the_table_and_queue_through_the_variables_the_code_reads(
     assert RESOURCES["APIHandler"]["Properties"]["Environment"]["Variables"]["QUEUE_URL"] == {"Ref": "EventsQueue"}
 
 
+def test_functions_and_api_are_named_after_the_stack() -> None:
+    # Named for operators (console, `aws lambda`, log groups) and because moto's CloudFormation needs a
+    # FunctionName (tests/deploy/test_deploy_moto.py says why this lives in the production template).
+    suffixes = {"APIHandler": "api", "Worker": "worker", "Reconcile": "reconcile"}
+    for logical, suffix in suffixes.items():
+        assert RESOURCES[logical]["Properties"]["FunctionName"] == {"Fn::Sub": f"${{AWS::StackName}}-{suffix}"}
+        group = RESOURCES[logical]["Properties"]["LoggingConfig"]["LogGroup"]["Ref"]
+        assert RESOURCES[group]["Properties"]["LogGroupName"]["Fn::Sub"].endswith(f"${{AWS::StackName}}-{suffix}")
+    assert RESOURCES["RestAPI"]["Properties"]["Name"] == {"Ref": "AWS::StackName"}
+
+
 def test_functions_are_pinned_to_python312_with_their_own_retained_log_groups() -> None:
     for logical in FUNCTIONS.values():
         props = RESOURCES[logical]["Properties"]
@@ -237,8 +248,10 @@ def test_policies_name_only_their_own_resources() -> None:
 
 def test_each_function_gets_only_what_it_needs() -> None:
     api, work, recon = _actions("api_handler"), _actions("worker"), _actions("reconcile")
-    assert api == {"logs:CreateLogStream", "logs:PutLogEvents", "sqs:SendMessage", "ssm:GetParameter"}
-    assert not any(a.startswith(("dynamodb:", "ses:")) for a in api)
+    # The data-deletion callback (POST /data-deletion) erases a user's records and keeps a receipt.
+    assert api == {"logs:CreateLogStream", "logs:PutLogEvents", "sqs:SendMessage", "ssm:GetParameter",
+                   "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:Query"}
+    assert not any(a.startswith("ses:") for a in api)
     assert {"sqs:ReceiveMessage", "sqs:DeleteMessage"} <= work and "sqs:SendMessage" not in work
     assert not any(a.startswith("sqs:") for a in recon)
     for actions in (work, recon):
