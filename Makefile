@@ -76,6 +76,7 @@ package: install
 deploy: package
 	$(PY) scripts/deploy.py --stage $(STAGE) \
 	  $(if $(SENDER_EMAIL),--sender-email $(SENDER_EMAIL)) \
+	  $(if $(SENDER_DOMAIN),--sender-domain $(SENDER_DOMAIN)) \
 	  $(if $(ALARM_EMAIL),--alarm-email $(ALARM_EMAIL)) \
 	  $(if $(DEPLOY_BUCKET),--bucket $(DEPLOY_BUCKET)) $(DEPLOY_FLAGS)
 

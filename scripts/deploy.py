@@ -258,6 +258,19 @@ def outputs(cfn: Any, stack_name: str) -> dict[str, str]:
     return {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
 
 
+def check_sender_on_domain(sender_email: str | None, sender_domain: str | None) -> None:
+    """DKIM and MAIL FROM only help alerts sent from an address on the verified domain."""
+    if sender_email and sender_domain and sender_email.rpartition("@")[2].lower() != sender_domain.lower():
+        raise DeployError(f"--sender-email {sender_email} is not on --sender-domain {sender_domain}: "
+                          "use an address at that domain (alerts@{sender_domain})")
+
+
+def dns_records(stack_outputs: dict[str, str]) -> list[str]:
+    """The DKIM CNAMEs and MAIL FROM records the stack asks for, as `name TYPE value` lines."""
+    names = sorted(k for k in stack_outputs if k.startswith("DkimRecord")) + ["MailFromMxRecord", "MailFromSpfRecord"]
+    return [stack_outputs[k] for k in names if k in stack_outputs]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--stage", choices=("dev", "prod", "ci"), default=os.environ.get("STAGE", "dev"))
@@ -267,6 +280,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="S3 bucket for the zip (default: pageguard-artifacts-ACCOUNT-REGION, created if missing)")
     parser.add_argument("--sender-email", default=os.environ.get("SENDER_EMAIL") or None,
                         help="address alert emails come from (required the first time)")
+    parser.add_argument("--sender-domain", default=os.environ.get("SENDER_DOMAIN") or None,
+                        help="verify this whole domain with Easy DKIM and a custom MAIL FROM (the sender's domain)")
     parser.add_argument("--sender-already-verified", action="store_true",
                         help="do not create the SES identity (the address or its domain is already verified)")
     parser.add_argument("--alarm-email", default=os.environ.get("ALARM_EMAIL") or None)
@@ -287,10 +302,12 @@ def main(argv: list[str] | None = None) -> int:
         given = {
             "Stage": args.stage,
             "SenderEmail": args.sender_email,
+            "SenderDomain": args.sender_domain.lower() if args.sender_domain else None,
             "CreateSenderIdentity": "false" if args.sender_already_verified else None,
             "AlarmEmail": args.alarm_email,
             "AuditRetentionDays": args.audit_retention_days,
         }
+        check_sender_on_domain(args.sender_email, args.sender_domain)
         for item in args.parameter:
             name, sep, value = item.partition("=")
             if not sep or name not in template.get("Parameters", {}):
@@ -337,6 +354,12 @@ def main(argv: list[str] | None = None) -> int:
     log("stack outputs:")
     for name, value in sorted(result.items()):
         log(f"  {name}: {value}")
+    dns = dns_records(result)
+    if dns:
+        log("")
+        log("DNS records to add at the sender domain's DNS host (then `python -m ops.cli doctor` checks them):")
+        for record in dns:
+            log(f"  {record}")
     if "WebhookUrl" in result:
         log("")
         log(f"Webhook callback URL for the Meta App Dashboard: {result['WebhookUrl']}")

@@ -445,3 +445,30 @@ def test_a_webhook_flood_is_throttled_and_cannot_starve_the_worker(merged: dict[
         reserved = resources[function]["Properties"]["ReservedConcurrentExecutions"]
         assert reserved["Fn::If"][1] == {"Ref": parameter}
         assert merged["template"]["Parameters"][parameter]["Default"] > 0
+
+
+# --- SES sender domain ----------------------------------------------------------------------------
+
+
+def test_a_sender_domain_gets_easy_dkim_a_custom_mail_from_and_replaces_the_address_identity() -> None:
+    identity = RESOURCES["SenderDomainIdentity"]
+    assert identity["Condition"] == "HasSenderDomain"
+    props = identity["Properties"]
+    assert props["DkimSigningAttributes"] == {"NextSigningKeyLength": "RSA_2048_BIT"}
+    assert props["MailFromAttributes"]["MailFromDomain"] == {"Fn::Sub": "bounce.${SenderDomain}"}
+    # Never refuse an alert because a DNS record is missing: fall back to amazonses.com.
+    assert props["MailFromAttributes"]["BehaviorOnMxFailure"] == "USE_DEFAULT_VALUE"
+    address_condition = TEMPLATE["Conditions"]["ShouldCreateSenderIdentity"]["Fn::And"]
+    assert {"Fn::Equals": [{"Ref": "SenderDomain"}, ""]} in address_condition
+    for i in (1, 2, 3):
+        assert TEMPLATE["Outputs"][f"DkimRecord{i}"]["Condition"] == "HasSenderDomain"
+
+
+def test_deploy_refuses_a_sender_off_its_domain_and_lists_the_dns_records() -> None:
+    deploy.check_sender_on_domain("alerts@harbor.example", "harbor.example")
+    deploy.check_sender_on_domain("alerts@harbor.example", None)
+    with pytest.raises(deploy.DeployError, match="not on --sender-domain"):
+        deploy.check_sender_on_domain("alerts@gmail.com", "harbor.example")
+    outputs = {"DkimRecord2": "b CNAME y", "DkimRecord1": "a CNAME x", "MailFromMxRecord": "m MX 10 f",
+               "WebhookUrl": "https://x"}
+    assert deploy.dns_records(outputs) == ["a CNAME x", "b CNAME y", "m MX 10 f"]

@@ -19,6 +19,7 @@ SKIPPED_BY_MOTO; the deployment test checks those in the processed template inst
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from moto.apigateway import models as apigateway_models
@@ -28,6 +29,7 @@ from moto.cloudwatch.models import cloudwatch_backends
 from moto.core.common_models import CloudFormationModel
 from moto.dynamodb.models import dynamodb_backends
 from moto.dynamodb.models.table import Table
+from moto.ses.models import ses_backends
 from moto.sesv2.models import sesv2_backends
 
 SKIPPED_BY_MOTO = frozenset({"AWS::SNS::Subscription", "AWS::SQS::QueuePolicy", "AWS::Logs::MetricFilter"})
@@ -91,6 +93,9 @@ class CloudWatchAlarm(CloudFormationModel):
     def physical_resource_id(self) -> str:
         return self.alarm.name
 
+    def delete(self, account_id: str, region_name: str) -> None:
+        cloudwatch_backends[account_id][region_name].delete_alarms([self.alarm.name])
+
     @classmethod
     def create_from_cloudformation_json(cls, resource_name: str, cloudformation_json: dict[str, Any],  # type: ignore[override]
                                         account_id: str, region_name: str, **kwargs: Any) -> "CloudWatchAlarm":
@@ -140,6 +145,9 @@ class SesEmailIdentity(CloudFormationModel):
     def physical_resource_id(self) -> str:
         return self.identity
 
+    def delete(self, account_id: str, region_name: str) -> None:
+        sesv2_backends[account_id][region_name].delete_email_identity(self.identity)
+
     def get_cfn_attribute(self, attribute_name: str) -> str:
         # DkimDNSTokenName1..3 / DkimDNSTokenValue1..3, the CNAMEs Easy DKIM asks for.
         index = int(attribute_name[-1]) - 1
@@ -152,17 +160,18 @@ class SesEmailIdentity(CloudFormationModel):
     def create_from_cloudformation_json(cls, resource_name: str, cloudformation_json: dict[str, Any],  # type: ignore[override]
                                         account_id: str, region_name: str, **kwargs: Any) -> "SesEmailIdentity":
         p = cloudformation_json["Properties"]
-        backend = sesv2_backends[account_id][region_name]
-        identity = backend.create_email_identity(p["EmailIdentity"], tags=None, dkim_signing_attributes=None,
-                                                 configuration_set_name=p.get("ConfigurationSetAttributes", {})
-                                                 .get("ConfigurationSetName"))
-        mail_from = p.get("MailFromAttributes", {}).get("MailFromDomain")
-        if mail_from and hasattr(backend, "put_email_identity_mail_from_attributes"):
-            backend.put_email_identity_mail_from_attributes(p["EmailIdentity"], mail_from,
-                                                            p["MailFromAttributes"].get("BehaviorOnMxFailure",
-                                                                                        "USE_DEFAULT_VALUE"))
-        tokens = list(getattr(identity, "dkim_attributes", {}).get("Tokens", []) or [])
-        return cls(p["EmailIdentity"], tokens)
+        name = p["EmailIdentity"]
+        sesv2_backends[account_id][region_name].create_email_identity(
+            name, tags=None, dkim_signing_attributes=p.get("DkimSigningAttributes"), configuration_set_name=None)
+        mail_from = p.get("MailFromAttributes")
+        if mail_from:
+            # SES v2's USE_DEFAULT_VALUE is SES v1's UseDefaultValue; moto keeps MAIL FROM in its v1 backend.
+            behavior = {"USE_DEFAULT_VALUE": "UseDefaultValue", "REJECT_MESSAGE": "RejectMessage"}
+            ses_backends[account_id][region_name].set_identity_mail_from_domain(
+                name, mail_from["MailFromDomain"], behavior[mail_from.get("BehaviorOnMxFailure", "USE_DEFAULT_VALUE")])
+        # SES makes three random selector tokens per domain for Easy DKIM; moto makes none.
+        tokens = [hashlib.sha1(f"{name}#{i}".encode()).hexdigest()[:32] for i in range(3)] if "@" not in name else []
+        return cls(name, tokens)
 
     @classmethod
     def update_from_cloudformation_json(cls, original_resource: Any, new_resource_name: str,  # type: ignore[override]

@@ -34,6 +34,7 @@ REPO = Path(__file__).resolve().parents[2]
 STAGE = "ci"
 STACK = f"pageguard-{STAGE}"
 SENDER = "alerts@pageguard.test"
+SENDER_DOMAIN = "pageguard.test"
 ALARM_EMAIL = "ops@pageguard.test"
 CONFIG = json.loads((REPO / ".chalice" / "config.json").read_text())["stages"][STAGE]["lambda_functions"]
 FUNCTIONS = {"api_handler": f"{STACK}-api", "worker": f"{STACK}-worker", "reconcile": f"{STACK}-reconcile"}
@@ -83,7 +84,7 @@ def client(endpoint: str, service: str) -> Any:
 
 @pytest.fixture(scope="module")
 def deployed(endpoint: str) -> dict[str, Any]:
-    out = make_deploy(endpoint, f"SENDER_EMAIL={SENDER}", f"ALARM_EMAIL={ALARM_EMAIL}")
+    out = make_deploy(endpoint, f"SENDER_EMAIL={SENDER}", f"SENDER_DOMAIN={SENDER_DOMAIN}", f"ALARM_EMAIL={ALARM_EMAIL}")
     cfn = client(endpoint, "cloudformation")
     stack = cfn.describe_stacks(StackName=STACK)["Stacks"][0]
     assert "Outputs" in stack, (stack, out[-3000:])
@@ -165,9 +166,25 @@ def test_alarms_notify_the_alarm_topic(endpoint: str, deployed: dict[str, Any]) 
     assert params["AlarmEmail"] == ALARM_EMAIL
 
 
-def test_the_sender_identity_exists(endpoint: str, deployed: dict[str, Any]) -> None:
-    identity = client(endpoint, "sesv2").get_email_identity(EmailIdentity=SENDER)
-    assert identity["IdentityType"] == "EMAIL_ADDRESS"
+def test_the_sender_domain_is_verified_with_easy_dkim_and_a_custom_mail_from(endpoint: str,
+                                                                           deployed: dict[str, Any]) -> None:
+    identity = client(endpoint, "sesv2").get_email_identity(EmailIdentity=SENDER_DOMAIN)
+    assert identity["IdentityType"] == "DOMAIN"
+    assert identity["DkimAttributes"]["NextSigningKeyLength"] == "RSA_2048_BIT"
+    mail_from = client(endpoint, "ses").get_identity_mail_from_domain_attributes(Identities=[SENDER_DOMAIN])
+    attributes = mail_from["MailFromDomainAttributes"][SENDER_DOMAIN]
+    assert (attributes["MailFromDomain"], attributes["BehaviorOnMXFailure"]) == (f"bounce.{SENDER_DOMAIN}",
+                                                                                 "UseDefaultValue")
+    # The domain covers the address: no separate address identity.
+    names = [i["IdentityName"] for i in client(endpoint, "sesv2").list_email_identities()["EmailIdentities"]]
+    assert names == [SENDER_DOMAIN]
+    # The DNS records to add, as outputs and as deploy printed them.
+    outputs = deployed["outputs"]
+    dkim = [outputs[f"DkimRecord{i}"] for i in (1, 2, 3)]
+    assert all(r.endswith(".dkim.amazonses.com") and f"._domainkey.{SENDER_DOMAIN} CNAME " in r for r in dkim)
+    assert outputs["MailFromMxRecord"] == f"bounce.{SENDER_DOMAIN} MX 10 feedback-smtp.us-east-1.amazonses.com"
+    for record in dkim + [outputs["MailFromMxRecord"], outputs["MailFromSpfRecord"]]:
+        assert f"[deploy]   {record}" in deployed["stdout"]
 
 
 def test_a_changed_parameter_changes_only_what_reads_it_then_deleting_keeps_the_table(
