@@ -5,19 +5,15 @@ from __future__ import annotations
 
 import io
 import json
-import threading
 from typing import Iterator
 
 import pytest
-from chalice.config import Config
-from chalice.local import create_local_server
-
-import app as pageguard
 from chalicelib import wiring
 from chalicelib.act.graph import HttpGraphClient
 from chalicelib.config import PagesConfig, Settings
 from ops import doctor
 from tests.aws_fixtures import aws_client
+from tests.chalice_server import serve_app
 from tests.conftest import TEST_SECRET, TEST_VERIFY_TOKEN
 from tests.fake_graph import FakeGraph, ScriptedResponse
 
@@ -31,16 +27,8 @@ def webhook_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     settings = Settings.from_env({"PAGEGUARD_STAGE": "local", "APP_SECRET": TEST_SECRET,
                                   "VERIFY_TOKEN": TEST_VERIFY_TOKEN,
                                   "STORE_PATH": str(tmp_path_factory.mktemp("doctor") / "s.sqlite3")})
-    wiring.use(wiring.Deps(settings=settings))
-    app_class = pageguard.app.__class__  # create_local_server swaps the app's class; put it back afterwards
-    server = create_local_server(pageguard.app, Config(chalice_stage="local"), "127.0.0.1", 0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    host, port = server.server.server_address[:2]
-    yield f"http://{host}:{port}/webhook"
-    server.shutdown()
-    pageguard.app.__class__ = app_class
-    wiring.use(None)
+    with serve_app(wiring.Deps(settings=settings)) as base:
+        yield f"{base}/webhook"
 
 
 def _stack(moto_server: str, name: str, webhook_url: str, *, alarm_email: str) -> None:
