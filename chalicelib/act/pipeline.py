@@ -201,7 +201,7 @@ class _Run:
         """
         kind, now = action.kind, self.clock()
         if kind is ActionKind.ALERT:
-            alert_kind = AlertKind.OWN_CONTENT if self.event.authored_by_page else AlertKind.DETECTION
+            alert_kind = _alert_kind(self.event, self.decision.verdict)
             message_id = self.notifier.send(self._alert(alert_kind, urgent=action.urgent))
             return {"status": DONE, "at": now, "result_id": str(message_id or "")}
         claimed_dm_slot = False
@@ -328,6 +328,14 @@ def _replace(record: AuditRecord, **changes: Any) -> AuditRecord:
     return replace(record, **changes)
 
 
+def _alert_kind(event: WebhookEvent, verdict: Verdict) -> AlertKind:
+    if event.authored_by_page:
+        return AlertKind.OWN_CONTENT
+    if verdict.unsupported_language and verdict.label is Label.OK:
+        return AlertKind.UNSUPPORTED_LANGUAGE
+    return AlertKind.DETECTION
+
+
 def _new_record(event: WebhookEvent, page_id: str, now: float, *, status: ItemStatus = ItemStatus.IN_PROGRESS,
                 note: str = "") -> AuditRecord:
     return AuditRecord(
@@ -356,6 +364,7 @@ def _with_decision(record: AuditRecord, event: WebhookEvent, decision: Decision,
         label=decision.verdict.label.value,
         entity_types=tuple(decision.verdict.entity_types),
         note=decision.note,
+        language=decision.verdict.language,
         status=ItemStatus.IN_PROGRESS if decision.actions else ItemStatus.DONE,
         updated_at=now,
     )
