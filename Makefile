@@ -16,7 +16,7 @@ PORT ?= 8000
 PYTHON312 := $(shell for p in "$$(command -v python3.12)" $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.12.*/bin/python3.12 /root/.pyenv/versions/3.12.*/bin/python3.12; do \
   [ -x "$$p" ] && "$$p" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 12))' >/dev/null 2>&1 && { echo "$$p"; break; }; done)
 
-.PHONY: help install browser run demo test train eval bench bench-webhook package deploy clean
+.PHONY: help install browser run demo test train eval bench bench-webhook package deploy deploy-test clean
 
 help:
 	@echo "make install        create .venv (Python 3.12) with runtime and dev dependencies"
@@ -85,5 +85,11 @@ package: install
 deploy: package
 	$(PY) scripts/deploy.py --stage $(STAGE) \
 	  $(if $(SENDER_EMAIL),--sender-email $(SENDER_EMAIL)) \
+	  $(if $(SENDER_DOMAIN),--sender-domain $(SENDER_DOMAIN)) \
 	  $(if $(ALARM_EMAIL),--alarm-email $(ALARM_EMAIL)) \
-	  $(if $(DEPLOY_BUCKET),--bucket $(DEPLOY_BUCKET))
+	  $(if $(DEPLOY_BUCKET),--bucket $(DEPLOY_BUCKET)) $(DEPLOY_FLAGS)
+
+# The whole stack created, updated and deleted on moto's server mode through `make deploy STAGE=ci`
+# (tests/deploy/; .ci/run runs it after `make test`).
+deploy-test: install
+	PAGEGUARD_DEPLOY_TEST=1 $(PY) -m pytest -q tests/deploy

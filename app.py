@@ -157,6 +157,52 @@ def console_sign_out() -> Response:
 @app.route("/console/signed-out", methods=["GET"])
 def console_signed_out() -> Response:
     return _html(deps().console.signed_out())
+@app.route("/data-deletion", methods=["GET"])
+def data_deletion_status() -> Response:
+    """The status page the callback's answer points at (?code=)."""
+    from chalicelib.ingest import data_deletion as deletion
+    from chalicelib.ingest.public_pages import deletion_status_html
+
+    code = (app.current_request.query_params or {}).get("code", "")
+    receipt = deps().store.get_deletion_receipt(code) if deletion.is_confirmation_code(code) else None
+    return Response(body=deletion_status_html(receipt, code), status_code=200 if receipt else 404,
+                    headers={"Content-Type": "text/html; charset=utf-8"})
+
+
+@app.route("/data-deletion", methods=["POST"], content_types=["application/x-www-form-urlencoded"])
+def data_deletion() -> Response:
+    """Meta's data-deletion callback: a signed_request naming the user whose data must go."""
+    import time
+
+    from chalicelib.ingest import data_deletion as deletion
+
+    request = app.current_request
+    try:
+        signed = deletion.parse_signed_request(deletion.signed_request_from_form(request.raw_body or b""),
+                                               deps().app_secret)
+    except WebhookSignatureError as exc:
+        logger.warning("data-deletion request refused", extra={"why": str(exc)})
+        raise ForbiddenError("invalid signed_request") from exc
+    except WebhookPayloadError as exc:
+        logger.warning("data-deletion request malformed", extra={"why": str(exc)})
+        raise BadRequestError(str(exc)) from exc
+    receipt = deletion.erase_user(deps().store, signed.user_id, time.time())
+    context = request.context or {}
+    base = (f"https://{context['domainName']}/{context.get('stage', 'api')}" if context.get("domainName")
+            else f"http://{request.headers.get('host', 'localhost')}")
+    logger.info("data-deletion request done", extra={"audit_records": receipt.audit_records,
+                                                     "dm_reply_slots": receipt.dm_reply_slots,
+                                                     "dead_letters": receipt.dead_letters})
+    return Response(body={"url": f"{base}/data-deletion?code={receipt.code}", "confirmation_code": receipt.code},
+                    status_code=200)
+
+
+@app.route("/privacy", methods=["GET"])
+def privacy() -> Response:
+    from chalicelib.ingest.public_pages import privacy_policy_html
+
+    return Response(body=privacy_policy_html(deps().settings.audit_retention_days), status_code=200,
+                    headers={"Content-Type": "text/html; charset=utf-8"})
 
 
 @app.lambda_function(name=WORKER_FUNCTION)

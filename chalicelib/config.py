@@ -19,7 +19,10 @@ LOCAL_APP_SECRET = "pageguard-local-app-secret"
 LOCAL_VERIFY_TOKEN = "pageguard-local-verify-token"
 LOCAL_CONSOLE_KEY = "pageguard-local-console-key"
 LOCAL_CONSOLE_URL = "http://127.0.0.1:8000"
-DEFAULT_GRAPH_API_URL = "https://graph.facebook.com/v25.0"
+# The one Graph API version PageGuard calls (docs/deploy.md, "Moving to a newer Graph API version"): the
+# stages, the fake Graph API and the fixtures follow it; tests/test_graph_version.py checks they agree.
+GRAPH_API_VERSION = "v25.0"
+DEFAULT_GRAPH_API_URL = f"https://graph.facebook.com/{GRAPH_API_VERSION}"
 DEFAULT_AUDIT_RETENTION_DAYS = 90.0
 DEFAULT_NOTIFY_FROM = "PageGuard <alerts@pageguard.invalid>"
 # How often the reconcile sweep runs (app.py's schedule; reconcile.py looks back further than this).

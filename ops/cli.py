@@ -363,6 +363,42 @@ def subscribe_command(
         check=check, app_id=app_id))
 
 
+@app.command("doctor")
+def doctor_command(
+    stage: Annotated[StageName, typer.Option(help="the deployed stage to check")],
+    app_id: Annotated[str, typer.Option(help="your Meta app id: also checks each Page token's permissions")] = "",
+    send_test_alert: Annotated[bool, typer.Option("--send-test-alert", help="email each page's notify_email once")] = False,
+    graph_api_url: GraphApiUrl = None,
+    stack_name: StackName = None,
+    region: Region = None,
+) -> int:
+    """Check a deployment end to end and say what to fix: stack, webhook, each Page's subscription, token and
+    permissions, SES identity, sandbox, DKIM, alarm subscribers, dead letters. Exit code 1 when anything fails."""
+    import boto3
+
+    from chalicelib.act.graph import HttpGraphClient
+    from chalicelib.config import DEFAULT_GRAPH_API_URL
+    from ops import doctor
+    from ops.provision import load_pages, parameter_names, read_app_secret
+    from ops.stage import StageTarget, deps_for, stage_environment
+
+    name = _value(stage) or "prod"
+    session = boto3.session.Session(region_name=region)
+    ssm = session.client("ssm")
+    secrets = read_app_secret(ssm, parameter_names(name).app_secret)
+    base = graph_api_url or stage_environment(name).get("GRAPH_API_URL") or DEFAULT_GRAPH_API_URL
+    deployment = doctor.Deployment(
+        stack_name=stack_name or f"pageguard-{name}", cloudformation=session.client("cloudformation"),
+        sesv2=session.client("sesv2"), sns=session.client("sns"), sqs=session.client("sqs"),
+        pages=lambda: load_pages(ssm, name), app_secret=secrets.get("app_secret", ""),
+        verify_token=secrets.get("verify_token", ""),
+        graph=HttpGraphClient(base, app_secret=secrets.get("app_secret", "")), app_id=app_id)
+    target = StageTarget(stage=name, stack_name=stack_name, region=region)
+    findings = doctor.run_checks(
+        deployment, parked=lambda: len(deps_for(target).store.list_dead_letters(limit=1000)), test_alert=send_test_alert)
+    return doctor.report(findings, sys.stdout)
+
+
 @app.command("scan")
 def scan_command(
     stage: Stage = None,

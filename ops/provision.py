@@ -37,8 +37,8 @@ class ParameterNames:
 
 
 def parameter_names(stage: str) -> ParameterNames:
-    if stage not in ("dev", "prod"):
-        raise ConfigError(f"stage must be dev or prod, not {stage!r}")
+    if stage not in ("dev", "prod", "ci"):
+        raise ConfigError(f"stage must be dev, prod or ci, not {stage!r}")
     return ParameterNames(pages=f"{PARAMETER_PREFIX}/{stage}/pages", app_secret=f"{PARAMETER_PREFIX}/{stage}/app-secret")
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from chalicelib import wiring
 from chalicelib.config import REPO_ROOT
 
-STAGES = ("dev", "prod")
+STAGES = ("dev", "prod", "ci")  # ci: the deployment test's stage (tests/test_deploy_moto.py)
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from chalicelib.config import LOCAL_APP_SECRET  # noqa: E402
+from chalicelib.config import GRAPH_API_VERSION, LOCAL_APP_SECRET  # noqa: E402
 from chalicelib.ingest.webhook import SIGNATURE_HEADER, parse_body, parse_events, sign  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures" / "meta"
@@ -139,7 +139,7 @@ def main() -> int:
         **os.environ,
         "PAGEGUARD_STAGE": "local",
         "APP_SECRET": LOCAL_APP_SECRET,
-        "GRAPH_API_URL": f"{graph_url}/v25.0",
+        "GRAPH_API_URL": f"{graph_url}/{GRAPH_API_VERSION}",
         "PAGES_FILE": str(DEMO_DIR / "pages.json"),
         "STORE_PATH": str(store),
         "OUTBOX_DIR": str(DEMO_DIR / "outbox"),

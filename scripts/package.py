@@ -34,7 +34,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 BUILD = REPO / "build"
-STAGES = ("dev", "prod")
+STAGES = ("dev", "prod", "ci")  # ci: the deployment test's stage (tests/test_deploy_moto.py)
 LAMBDA_PYTHON = (3, 12)
 LAMBDA_RUNTIME = "python3.12"
 # Lambda counts function + layers, unzipped: 250 MiB. Fail well before it so a new dependency shows up here.

@@ -37,12 +37,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Iterator
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
+from chalicelib.config import GRAPH_API_VERSION
+
 try:
     import pytest
 except ImportError:  # standalone use without pytest
     pytest = None  # type: ignore[assignment]
 
-DEFAULT_VERSION = "v25.0"
+DEFAULT_VERSION = GRAPH_API_VERSION  # follows the app (tests/test_graph_version.py)
 _VERSION_RE = re.compile(r"^/v\d+\.\d+(?=/|$)")
 
 

@@ -130,6 +130,17 @@ def test_functions_get_the_table_and_queue_through_the_variables_the_code_reads(
     assert RESOURCES["APIHandler"]["Properties"]["Environment"]["Variables"]["QUEUE_URL"] == {"Ref": "EventsQueue"}
 
 
+def test_functions_and_api_are_named_after_the_stack() -> None:
+    # Named for operators (console, `aws lambda`, log groups) and because moto's CloudFormation needs a
+    # FunctionName (tests/deploy/test_deploy_moto.py says why this lives in the production template).
+    suffixes = {"APIHandler": "api", "Worker": "worker", "Reconcile": "reconcile"}
+    for logical, suffix in suffixes.items():
+        assert RESOURCES[logical]["Properties"]["FunctionName"] == {"Fn::Sub": f"${{AWS::StackName}}-{suffix}"}
+        group = RESOURCES[logical]["Properties"]["LoggingConfig"]["LogGroup"]["Ref"]
+        assert RESOURCES[group]["Properties"]["LogGroupName"]["Fn::Sub"].endswith(f"${{AWS::StackName}}-{suffix}")
+    assert RESOURCES["RestAPI"]["Properties"]["Name"] == {"Ref": "AWS::StackName"}
+
+
 def test_functions_are_pinned_to_python312_with_their_own_retained_log_groups() -> None:
     for logical in FUNCTIONS.values():
         props = RESOURCES[logical]["Properties"]
@@ -237,9 +248,10 @@ def test_policies_name_only_their_own_resources() -> None:
 
 def test_each_function_gets_only_what_it_needs() -> None:
     api, work, recon = _actions("api_handler"), _actions("worker"), _actions("reconcile")
-    # The console reads the audit log and keeps settings and used links: read and put, never update or delete.
+    # The console reads the audit log and keeps settings and used links; the data-deletion callback
+    # (POST /data-deletion) erases a user's records and keeps a receipt.
     assert api == {"logs:CreateLogStream", "logs:PutLogEvents", "sqs:SendMessage", "ssm:GetParameter",
-                   "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"}
+                   "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:Query"}
     assert not any(a.startswith("ses:") for a in api)
     assert {"sqs:ReceiveMessage", "sqs:DeleteMessage"} <= work and "sqs:SendMessage" not in work
     assert not any(a.startswith("sqs:") for a in recon)
@@ -434,3 +446,30 @@ def test_a_webhook_flood_is_throttled_and_cannot_starve_the_worker(merged: dict[
         reserved = resources[function]["Properties"]["ReservedConcurrentExecutions"]
         assert reserved["Fn::If"][1] == {"Ref": parameter}
         assert merged["template"]["Parameters"][parameter]["Default"] > 0
+
+
+# --- SES sender domain ----------------------------------------------------------------------------
+
+
+def test_a_sender_domain_gets_easy_dkim_a_custom_mail_from_and_replaces_the_address_identity() -> None:
+    identity = RESOURCES["SenderDomainIdentity"]
+    assert identity["Condition"] == "HasSenderDomain"
+    props = identity["Properties"]
+    assert props["DkimSigningAttributes"] == {"NextSigningKeyLength": "RSA_2048_BIT"}
+    assert props["MailFromAttributes"]["MailFromDomain"] == {"Fn::Sub": "bounce.${SenderDomain}"}
+    # Never refuse an alert because a DNS record is missing: fall back to amazonses.com.
+    assert props["MailFromAttributes"]["BehaviorOnMxFailure"] == "USE_DEFAULT_VALUE"
+    address_condition = TEMPLATE["Conditions"]["ShouldCreateSenderIdentity"]["Fn::And"]
+    assert {"Fn::Equals": [{"Ref": "SenderDomain"}, ""]} in address_condition
+    for i in (1, 2, 3):
+        assert TEMPLATE["Outputs"][f"DkimRecord{i}"]["Condition"] == "HasSenderDomain"
+
+
+def test_deploy_refuses_a_sender_off_its_domain_and_lists_the_dns_records() -> None:
+    deploy.check_sender_on_domain("alerts@harbor.example", "harbor.example")
+    deploy.check_sender_on_domain("alerts@harbor.example", None)
+    with pytest.raises(deploy.DeployError, match="not on --sender-domain"):
+        deploy.check_sender_on_domain("alerts@gmail.com", "harbor.example")
+    outputs = {"DkimRecord2": "b CNAME y", "DkimRecord1": "a CNAME x", "MailFromMxRecord": "m MX 10 f",
+               "WebhookUrl": "https://x"}
+    assert deploy.dns_records(outputs) == ["a CNAME x", "b CNAME y", "m MX 10 f"]

@@ -13,10 +13,11 @@ from typing import Any, Mapping
 from aws_lambda_powertools.utilities.idempotency.persistence.base import BasePersistenceLayer
 
 from chalicelib.errors import StoreError
-from chalicelib.state.records import DAY, AuditRecord, DeadLetter, version_of
+from chalicelib.state.records import DAY, AuditRecord, DeadLetter, DeletionReceipt, version_of
 from chalicelib.state.store import (
     DEAD_LETTER_RETENTION_SECONDS,
     DEFAULT_RETENTION_DAYS,
+    DELETION_RECEIPT_RETENTION_SECONDS,
     DM_REPLY_WINDOW_SECONDS,
     capped_reason,
     event_dict,
@@ -283,6 +284,58 @@ class DynamoStore:
     def delete_dead_letter(self, letter_id: str) -> None:
         self._call(self._table.delete_item, Key={TABLE_PARTITION_KEY: f"dlq#{letter_id}"})
 
+    # data deletion
+    def _of_kind_mentioning(self, kind: str, attribute: str, needle: str) -> list[dict[str, Any]]:
+        """Every item of one kind whose JSON `attribute` contains `needle`. DynamoDB still reads each page
+        (1 MB), but sends back only the matches, so erasing one sender over 90 days of a busy practice's
+        records stays within the API function's time; callers check the match exactly."""
+        from boto3.dynamodb.conditions import Attr, Key
+
+        items: list[dict[str, Any]] = []
+        kwargs: dict[str, Any] = {"IndexName": LIST_INDEX_NAME, "KeyConditionExpression": Key(LIST_INDEX_PARTITION_KEY).eq(kind),
+                                  "FilterExpression": Attr(attribute).contains(needle)}
+        while True:
+            page = self._call(self._table.query, **kwargs)
+            items.extend(page.get("Items", []))
+            if "LastEvaluatedKey" not in page:
+                return items
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    def forget_sender(self, sender_id: str) -> dict[str, int]:
+        """Finds the sender's audit records and dead letters through the listing index (a practice keeps at
+        most AUDIT_RETENTION_DAYS of them); a DM slot's key needs the account, taken from those audit records."""
+        accounts: set[str] = set()
+        audit = letters = slots = 0
+        needle = json.dumps({"sender_id": sender_id})[1:-1]  # '"sender_id": "123"', as json.dumps wrote it
+        for item in self._of_kind_mentioning("audit", "record", needle):
+            record = json.loads(item["record"])
+            if record.get("sender_id") == sender_id:
+                accounts.add(str(record.get("account_id", "")))
+                self._call(self._table.delete_item, Key={TABLE_PARTITION_KEY: item[TABLE_PARTITION_KEY]})
+                audit += 1
+        for item in self._of_kind_mentioning("dlq", "event", needle):
+            if json.loads(item["event"]).get("sender_id") == sender_id:
+                self._call(self._table.delete_item, Key={TABLE_PARTITION_KEY: item[TABLE_PARTITION_KEY]})
+                letters += 1
+        for account in sorted(accounts - {""}):
+            gone = self._call(self._table.delete_item, Key={TABLE_PARTITION_KEY: f"dm#{account}#{sender_id}"},
+                              ReturnValues="ALL_OLD")
+            slots += 1 if gone.get("Attributes") else 0
+        return {"audit_records": audit, "dm_reply_slots": slots, "dead_letters": letters}
+
+    def save_deletion_receipt(self, receipt: DeletionReceipt) -> None:
+        self._call(self._table.put_item, Item={
+            TABLE_PARTITION_KEY: f"deletion#{receipt.code}",
+            TTL_ATTRIBUTE: int(receipt.requested_at + DELETION_RECEIPT_RETENTION_SECONDS),
+            "receipt": json.dumps(receipt.to_dict()),
+        })
+
+    def get_deletion_receipt(self, code: str) -> DeletionReceipt | None:
+        item = self._call(self._table.get_item, Key={TABLE_PARTITION_KEY: f"deletion#{code}"}, ConsistentRead=True)
+        data = item.get("Item")
+        return DeletionReceipt.from_dict(json.loads(data["receipt"])) if data else None
+
 
 class _ConditionFailed(Exception):
     """A DynamoDB conditional write lost: translated to a bool by the caller."""
+

@@ -15,10 +15,11 @@ from aws_lambda_powertools.utilities.idempotency.persistence.base import BasePer
 from chalicelib.errors import StoreError
 from chalicelib.state.idempotency import SQLITE_SCHEMA as IDEMPOTENCY_SCHEMA
 from chalicelib.state.idempotency import SqlitePersistenceLayer
-from chalicelib.state.records import DAY, AuditRecord, DeadLetter, version_of
+from chalicelib.state.records import DAY, AuditRecord, DeadLetter, DeletionReceipt, version_of
 from chalicelib.state.store import (
     DEAD_LETTER_RETENTION_SECONDS,
     DEFAULT_RETENTION_DAYS,
+    DELETION_RECEIPT_RETENTION_SECONDS,
     DM_REPLY_WINDOW_SECONDS,
     capped_reason,
     event_dict,
@@ -48,6 +49,11 @@ CREATE TABLE IF NOT EXISTS versions (
     item_id TEXT PRIMARY KEY,
     version INTEGER NOT NULL,
     expires_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS deletion_receipts (
+    code TEXT PRIMARY KEY,
+    expires_at INTEGER NOT NULL,
+    data TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS dead_letters (
     letter_id TEXT PRIMARY KEY,
@@ -111,7 +117,7 @@ class SqliteStore:
         """Delete every expired row; returns how many went."""
         now = time.time() if now is None else now
         removed = 0
-        for table in ("audit", "claims", "ours", "versions", "dead_letters"):
+        for table in ("audit", "claims", "ours", "versions", "dead_letters", "deletion_receipts"):
             removed += self._exec(f"DELETE FROM {table} WHERE expires_at < ?", (int(now),)).rowcount
         removed += self._persistence.purge(now)
         return removed
@@ -224,3 +230,21 @@ class SqliteStore:
 
     def delete_dead_letter(self, letter_id: str) -> None:
         self._exec("DELETE FROM dead_letters WHERE letter_id = ?", (letter_id,))
+
+    # data deletion
+    def forget_sender(self, sender_id: str) -> dict[str, int]:
+        audit = self._exec("DELETE FROM audit WHERE json_extract(data, '$.sender_id') = ?", (sender_id,)).rowcount
+        slots = self._exec("DELETE FROM claims WHERE key LIKE 'dm#%' AND substr(key, -length(?) - 1) = ?",
+                           (sender_id, f"#{sender_id}")).rowcount
+        letters = self._exec("DELETE FROM dead_letters WHERE json_extract(event, '$.sender_id') = ?",
+                             (sender_id,)).rowcount
+        return {"audit_records": audit, "dm_reply_slots": slots, "dead_letters": letters}
+
+    def save_deletion_receipt(self, receipt: DeletionReceipt) -> None:
+        self._exec("INSERT OR REPLACE INTO deletion_receipts (code, expires_at, data) VALUES (?, ?, ?)",
+                   (receipt.code, int(receipt.requested_at + DELETION_RECEIPT_RETENTION_SECONDS),
+                    json.dumps(receipt.to_dict())))
+
+    def get_deletion_receipt(self, code: str) -> DeletionReceipt | None:
+        row = self._exec("SELECT data FROM deletion_receipts WHERE code = ?", (code,)).fetchone()
+        return DeletionReceipt.from_dict(json.loads(row[0])) if row else None

@@ -13,10 +13,12 @@ from typing import Any, Mapping, Protocol
 from aws_lambda_powertools.utilities.idempotency.persistence.base import BasePersistenceLayer
 
 from chalicelib.config import DEFAULT_AUDIT_RETENTION_DAYS
-from chalicelib.state.records import DAY, AuditRecord, DeadLetter
+from chalicelib.state.records import DAY, AuditRecord, DeadLetter, DeletionReceipt
 
 DEFAULT_RETENTION_DAYS = int(DEFAULT_AUDIT_RETENTION_DAYS)
 DM_REPLY_WINDOW_SECONDS = DAY
+# Meta's status page for a data-deletion request must stay reachable; a year covers any follow-up question.
+DELETION_RECEIPT_RETENTION_SECONDS = 365 * DAY
 # SQS keeps a message at most 14 days; a parked event (which holds the text) lives no longer.
 DEAD_LETTER_RETENTION_SECONDS = 14 * DAY
 
@@ -79,6 +81,14 @@ class Store(Protocol):
         """Oldest first; letters past their `expires_at` are left out even before the backend deletes them."""
         ...
     def delete_dead_letter(self, letter_id: str) -> None: ...
+
+    # data deletion (Meta's callback)
+    def forget_sender(self, sender_id: str) -> dict[str, int]:
+        """Delete the audit records, DM reply slots and dead letters carrying this sender id. Returns counts
+        under audit_records, dm_reply_slots, dead_letters."""
+        ...
+    def save_deletion_receipt(self, receipt: DeletionReceipt) -> None: ...
+    def get_deletion_receipt(self, code: str) -> DeletionReceipt | None: ...
 
 
 def event_dict(event: Any) -> dict[str, Any]:
