@@ -18,6 +18,8 @@ LOCAL_APP_SECRET = "pageguard-local-app-secret"
 LOCAL_VERIFY_TOKEN = "pageguard-local-verify-token"
 DEFAULT_GRAPH_API_URL = "https://graph.facebook.com/v25.0"
 DEFAULT_AUDIT_RETENTION_DAYS = 90.0
+# Webhook items older than this are skipped at intake (ingest/replay.py): Meta retries for 36 hours at most.
+DEFAULT_REPLAY_WINDOW_DAYS = 3.0
 DEFAULT_NOTIFY_FROM = "PageGuard <alerts@pageguard.invalid>"
 # How often the reconcile sweep runs (app.py's schedule; reconcile.py looks back further than this).
 RECONCILE_EVERY_MINUTES = 15
@@ -45,7 +47,7 @@ class PageSettings:
 
     page_id: str
     name: str
-    access_token: str
+    access_token: str = field(repr=False)  # a page token: never printed
     notify_email: str
     contact_reply: str
     instagram_id: str = ""
@@ -130,13 +132,23 @@ def _bool(value: str | None, default: bool | None) -> bool | None:
     return value.strip().lower() in ("1", "true", "yes", "on")
 
 
+def _stage(env: Mapping[str, str]) -> str:
+    """PAGEGUARD_STAGE, failing closed: on Lambda a missing stage (or "local", whose secret is published in
+    the README) is a deployment error, never a reason to accept webhooks signed with the local secret."""
+    stage = (env.get("PAGEGUARD_STAGE") or "").strip()
+    on_lambda = bool(env.get("AWS_LAMBDA_FUNCTION_NAME"))
+    if on_lambda and stage in ("", "local"):
+        raise ConfigError(f"PAGEGUARD_STAGE is {stage or 'not set'} on AWS Lambda: set dev or prod (.chalice/config.json)")
+    return stage or "local"
+
+
 @dataclass(frozen=True)
 class Settings:
     """Process-wide settings. Only wiring.py calls from_env(); ops/ passes it a deployed stage's environment."""
 
     stage: str
-    app_secret: str
-    verify_token: str
+    app_secret: str = field(repr=False)  # secrets never appear in a repr (logs, tracebacks)
+    verify_token: str = field(repr=False)
     graph_api_url: str
     pages_file: str  # local: path to the pages JSON
     pages_parameter: str  # AWS: the SSM SecureString parameter holding the same JSON
@@ -159,6 +171,8 @@ class Settings:
     local_queue_visibility_seconds: float = 30.0
     # how long an action step started by a worker that then died blocks a retry (the step's lease)
     step_lease_seconds: int = 120
+    # webhook items created longer ago than this are not acted on at intake (ingest/replay.py); scan is for those
+    replay_window_days: float = DEFAULT_REPLAY_WINDOW_DAYS
 
     @property
     def is_local(self) -> bool:
@@ -167,7 +181,7 @@ class Settings:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
         env = os.environ if env is None else env
-        stage = env.get("PAGEGUARD_STAGE", "local")
+        stage = _stage(env)
         local = stage == "local"
         return cls(
             stage=stage,
@@ -189,6 +203,7 @@ class Settings:
             local_worker="process" if env.get("LOCAL_WORKER") == "process" else "thread",
             local_queue_visibility_seconds=_positive(env.get("LOCAL_QUEUE_VISIBILITY_SECONDS"), 30.0),
             step_lease_seconds=int(_positive(env.get("STEP_LEASE_SECONDS"), 120)),
+            replay_window_days=_positive(env.get("REPLAY_WINDOW_DAYS"), DEFAULT_REPLAY_WINDOW_DAYS),
         )
 
     def dry_run_for(self, page: PageSettings) -> bool:
