@@ -28,7 +28,7 @@ from chalicelib.errors import (
 )
 from chalicelib.models import Action, ActionKind, Decision, Label, Surface, Verdict, WebhookEvent
 from chalicelib.state.idempotency import StepRunner
-from chalicelib.state.records import DAY, ActionRecord, AuditRecord, ItemStatus, StepStatus
+from chalicelib.state.records import DAY, ActionRecord, AuditRecord, ItemStatus, StepStatus, version_of
 from chalicelib.state.store import Store
 
 if TYPE_CHECKING:  # the engine module loads Presidio and numpy; the pipeline needs only the protocol
@@ -40,6 +40,11 @@ GRAPH_STEPS = frozenset({ActionKind.HIDE, ActionKind.PUBLIC_REPLY, ActionKind.PR
 # Steps whose wording or urgency depends on the severity: a crisis gets its own step key, so a comment
 # edited from sensitive into a crisis still gets the crisis reply and the urgent alert.
 SEVERITY_STEPS = frozenset({ActionKind.PUBLIC_REPLY, ActionKind.SEND_MESSAGE, ActionKind.ALERT})
+# Comment steps keyed by the comment's version (created_time and verb) when it was edited.
+VERSIONED_STEPS = frozenset({ActionKind.HIDE, ActionKind.ALERT})
+# Steps keyed by the time of the professional's last unhide: `unhide` deleted our public reply.
+UNHIDE_EPOCH_STEPS = frozenset({ActionKind.PUBLIC_REPLY})
+UNHIDE_STEP = "unhide"  # the audit step act/unhide.py records
 
 # Step results are StepStatus values (stored by the idempotency layer, copied into the audit record);
 # item statuses are ItemStatus values.
@@ -183,13 +188,33 @@ class _Run:
                                                  "detail": type(exc).__name__})
                 raise
             self._record(action.kind.value, result)
+            self._remember_ours(action, result)
             self._after(action, result)
         self._finish()
+
+    def _remember_ours(self, action: Action, result: dict[str, Any]) -> None:
+        """Remember the id of our reply or message so its webhook never loops. Outside the step: if this write
+        fails, the step's result is already stored, so the redelivery replays it and only writes again."""
+        result_id = str(result.get("result_id") or "")
+        if action.kind in GRAPH_STEPS and result_id and result.get("status") == DONE:
+            try:
+                self.store.remember_ours(result_id, self.clock())
+            except Exception as exc:
+                self._record(action.kind.value, {**result, "status": RETRYING, "detail": type(exc).__name__})
+                raise
 
     def _step_key(self, action: Action) -> str:
         key = f"{self.event.item_id}#{action.kind.value}"
         if action.kind in SEVERITY_STEPS and self.decision.verdict.label is Label.CRISIS:
             key += "#crisis"
+        if self.event.surface is Surface.COMMENT:
+            if action.kind in VERSIONED_STEPS and self.event.verb != "add":
+                # An edit is a new text: hidden again (harmless if it still is) and alerted again, so a
+                # sensitive edit made after an unhide does not go unseen.
+                key += f"#v{version_of(self.event.created_time, self.event.verb)}"
+            unhidden_at = _unhidden_at(self.record)
+            if action.kind in UNHIDE_EPOCH_STEPS and unhidden_at:
+                key += f"#u{int(unhidden_at * 1000)}"  # our earlier reply was deleted by the unhide
         return key + "#dry" if self.dry_run else key
 
     # one step ---------------------------------------------------------------------------------------
@@ -230,8 +255,8 @@ class _Run:
             self._release_dm_slot(claimed_dm_slot)
             return {"status": FAILED, "at": now, "detail": _code(exc, "permanent"),
                     "summary": describe_failure(action, self.event, exc)}
-        if result_id:
-            self.store.remember_ours(result_id, now)
+        # Nothing that can fail runs here, after the send: an error inside the step would delete its record
+        # and the retry would send again. Our reply's id is remembered after the step (execute).
         summary = describe_action(action, self.event, self.page) + (" (dry run: not sent)" if self.dry_run else "")
         return {"status": DRY_RUN if self.dry_run else DONE, "at": now, "result_id": result_id, "summary": summary}
 
@@ -316,6 +341,10 @@ class _Run:
 
 
 _ACTION_STEPS = frozenset(k.value for k in ActionKind)
+
+
+def _unhidden_at(record: AuditRecord) -> float:
+    return next((a.at for a in record.actions if a.step == UNHIDE_STEP and a.status == DONE), 0.0)
 
 
 def _code(exc: Exception, what: str) -> str:

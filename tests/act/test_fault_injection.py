@@ -234,8 +234,9 @@ def test_comment_edited_into_a_crisis_gets_the_crisis_reply_and_an_urgent_alert(
     edited = fb_comment(CRISIS_TEXT, item_id=first.item_id, verb="edited", created_time=first.created_time + 60)
     kit.pipeline.handle(edited)
 
-    # THEN no second hide, but the crisis reply, the private reply and an urgent alert go out
-    assert len(hides(fake_graph, first.item_id)) == 1
+    # THEN the edit is hidden again (a no-op for a hidden comment, but an unhidden one must not stay visible),
+    # and the crisis reply, the private reply and an urgent alert go out
+    assert len(hides(fake_graph, first.item_id)) == 2
     assert [r.form.get("message") for r in replies(fake_graph, first.item_id)] == [
         PAGE.contact_reply, PAGE.crisis_reply]
     assert len(messages(fake_graph)) == 1  # the private reply with the crisis resources
