@@ -242,8 +242,9 @@ def test_each_function_gets_only_what_it_needs() -> None:
     assert {"sqs:ReceiveMessage", "sqs:DeleteMessage"} <= work and "sqs:SendMessage" not in work
     assert not any(a.startswith("sqs:") for a in recon)
     for actions in (work, recon):
+        # No Query: only the operator's CLI lists the table (audit, replay-dlq).
         assert {a for a in actions if a.startswith("dynamodb:")} == {
-            "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query"}
+            "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"}
     # The API handler can read the app secret but not the pages (with their access tokens).
     api_ssm = [st for st in _statements("api_handler") if st["Action"] == ["ssm:GetParameter"]][0]
     assert api_ssm["Resource"]["Fn::Sub"].endswith("/pageguard/${Stage}/app-secret")
@@ -432,3 +433,37 @@ def test_a_webhook_flood_is_throttled_and_cannot_starve_the_worker(merged: dict[
         reserved = resources[function]["Properties"]["ReservedConcurrentExecutions"]
         assert reserved["Fn::If"][1] == {"Ref": parameter}
         assert merged["template"]["Parameters"][parameter]["Default"] > 0
+
+
+def test_functions_reach_only_the_keys_they_use(moto_server: str, tmp_path: Path, fake_graph: Any) -> None:
+    """dynamodb:LeadingKeys: the worker and reconcile may touch only PageGuard's own key prefixes. Every key a
+    full pipeline run writes on DynamoDB (moto) must match the worker's patterns, and nothing else may."""
+    import fnmatch
+    import uuid
+
+    import boto3
+
+    from tests.aws_fixtures import aws_client
+    from tests.pipeline_kit import CRISIS_TEXT, SENSITIVE_TEXT, dm, fb_comment, make_kit
+
+    patterns = {}
+    for function in ("worker", "reconcile"):
+        [st] = [st for st in _statements(function) if st["Sid"] == "StoreAuditAndIdempotency"]
+        assert st["Resource"] == {"Fn::GetAtt": ["StoreTable", "Arn"]}  # the table only, no index
+        patterns[function] = st["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"]
+        assert all(p.endswith("#*") and "*" not in p[:-1] for p in patterns[function])
+    resource = boto3.resource("dynamodb", endpoint_url=moto_server, region_name="us-east-1")
+    table = store.DynamoStore.create_table(resource, f"pageguard-{uuid.uuid4().hex[:8]}")
+    dynamo = store.DynamoStore(table, client=aws_client("dynamodb", moto_server))
+    kit = make_kit(fake_graph, tmp_path, store=dynamo)
+    for event in (fb_comment(SENSITIVE_TEXT), fb_comment(CRISIS_TEXT), dm(SENSITIVE_TEXT)):
+        kit.pipeline.handle(event)
+    dynamo.park(dm(SENSITIVE_TEXT), "NotifierError", 5)
+    keys = [item[store.TABLE_PARTITION_KEY] for item in table.scan()["Items"]]
+    table.delete()
+    prefixes = {k.split("#", 1)[0] for k in keys}
+    assert prefixes == {"audit", "dm", "ours", "ver", "dlq", "pageguard.step"}
+    for key in keys:
+        assert any(fnmatch.fnmatchcase(key, p) for p in patterns["worker"]), key
+    assert not any(fnmatch.fnmatchcase("anything-else", p) for p in patterns["worker"])
+    assert "dlq#*" not in patterns["reconcile"]  # reconcile never parks

@@ -16,6 +16,7 @@ from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from typing import Iterable
+from urllib.parse import urlsplit
 
 from chalicelib.act.graph import describe_graph_error
 from chalicelib.config import PageSettings
@@ -76,11 +77,26 @@ def item_link(event: WebhookEvent) -> str:
     """Where the professional can see the item: the comment's permalink, else the comment by id, else the inbox."""
     if event.surface is Surface.MESSAGE:
         return INSTAGRAM_INBOX if event.platform is Platform.INSTAGRAM else FACEBOOK_INBOX
-    if event.permalink.startswith("https://"):
+    if is_meta_link(event.permalink):
         return event.permalink
     if event.platform is Platform.FACEBOOK and event.item_id:
         return f"https://www.facebook.com/{event.item_id}"
     return "https://www.instagram.com/"
+
+
+META_HOSTS = ("facebook.com", "instagram.com")
+
+
+def is_meta_link(link: str) -> bool:
+    """An https link to facebook.com or instagram.com (or a subdomain): the only links an alert carries, so a
+    forged or odd permalink in a payload can never point the professional somewhere else."""
+    if not re.fullmatch(r"https://[^\s<>\"'\\]+", link):
+        return False
+    parts = urlsplit(link)
+    host = (parts.hostname or "").lower()
+    if parts.username or parts.password or parts.port is not None:
+        return False
+    return any(host == h or host.endswith("." + h) for h in META_HOSTS)
 
 
 def describe_action(action: Action, event: WebhookEvent, page: PageSettings | None = None) -> str:
@@ -278,7 +294,7 @@ _FOOTER = (
 
 def _safe_link(alert: Alert) -> str:
     link = alert.item_link.strip()
-    if re.fullmatch(r"https://[^\s<>\"']+", link):
+    if is_meta_link(link):
         return link
     if alert.surface is Surface.MESSAGE:
         return INSTAGRAM_INBOX if alert.platform is Platform.INSTAGRAM else FACEBOOK_INBOX

@@ -185,6 +185,29 @@ def test_links_other_than_https_are_not_rendered() -> None:
     assert "javascript:" not in html and 'href="https://www.facebook.com/122098765432101_987654321098765"' in html
 
 
+@pytest.mark.parametrize("permalink", [
+    "https://evil.example/phish?facebook.com",
+    "https://facebook.com.evil.example/104857600123456/posts/1",
+    "https://www.facebook.com@evil.example/x",
+    "https://notfacebook.com/x",
+    "https://www.facebook.com:8443/x",
+    "http://www.facebook.com/x",
+])
+def test_alert_links_only_to_facebook_or_instagram(permalink: str) -> None:
+    # A payload's permalink is signed by Meta, but an alert must never point the professional elsewhere.
+    alert = build_alert(PAGE, comment(permalink=permalink), SENSITIVE, [])
+    assert alert.item_link == "https://www.facebook.com/122098765432101_987654321098765"
+    rendered = everything(render_email(replace(alert, item_link=permalink), SENDER))
+    assert permalink not in rendered and "evil.example" not in rendered
+
+
+@pytest.mark.parametrize("permalink", ["https://www.facebook.com/104857600123456/posts/pfbid0FAKE?comment_id=1",
+                                       "https://facebook.com/x", "https://www.instagram.com/p/C0FAKE/c/17890000000000009"])
+def test_meta_permalinks_are_kept(permalink: str) -> None:
+    alert = build_alert(PAGE, comment(permalink=permalink), SENSITIVE, [])
+    assert alert.item_link == permalink and permalink in parts(render_email(alert, SENDER))["text/plain"]
+
+
 def test_unknown_alert_kind_is_refused() -> None:
     with pytest.raises(ValueError):
         replace(build_alert(PAGE, comment(), SENSITIVE, []), kind="gossip")
