@@ -171,6 +171,8 @@ class Settings:
     local_queue_visibility_seconds: float = 30.0
     # how long an action step started by a worker that then died blocks a retry (the step's lease)
     step_lease_seconds: int = 120
+    # AWS: the SES configuration set alerts are sent with (its bounces and complaints come back to the worker)
+    ses_configuration_set: str = ""
     # webhook items created longer ago than this are not acted on at intake (ingest/replay.py); scan is for those
     replay_window_days: float = DEFAULT_REPLAY_WINDOW_DAYS
 
@@ -203,6 +205,7 @@ class Settings:
             local_worker="process" if env.get("LOCAL_WORKER") == "process" else "thread",
             local_queue_visibility_seconds=_positive(env.get("LOCAL_QUEUE_VISIBILITY_SECONDS"), 30.0),
             step_lease_seconds=int(_positive(env.get("STEP_LEASE_SECONDS"), 120)),
+            ses_configuration_set=env.get("SES_CONFIGURATION_SET", ""),
             replay_window_days=_positive(env.get("REPLAY_WINDOW_DAYS"), DEFAULT_REPLAY_WINDOW_DAYS),
         )
 

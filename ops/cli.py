@@ -305,6 +305,31 @@ def replay_dlq_command(
     return 0 if report.failed == 0 else 1
 
 
+@app.command("recipient")
+def recipient_command(
+    address: Annotated[str, typer.Argument(help="an alert address (a page's notify_email)")],
+    clear: Annotated[bool, typer.Option("--clear", help="forget the bounce or complaint: alerts go to it again")] = False,
+    stage: Stage = None,
+    stack_name: StackName = None,
+    region: Region = None,
+) -> int:
+    """Show whether alerts to ADDRESS are stopped because SES reported a bounce or a complaint; --clear resumes them.
+
+    Exit code 1 while the address stays marked.
+    """
+    store = _deps(stage, stack_name, region).store
+    mark = store.recipient_mark(address)
+    if mark and clear:
+        store.clear_recipient(address)
+        print(f"cleared: alerts go to {address} again (it had a {mark})")
+        return 0
+    if mark:
+        print(f"{address}: alerts stopped after a {mark}; fix the address or the mailbox, then --clear")
+        return 1
+    print(f"{address}: alerts are sent")
+    return 0
+
+
 # --- deployment (docs/deploy.md) -----------------------------------------------------------------------
 
 

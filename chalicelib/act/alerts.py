@@ -10,6 +10,7 @@ import enum
 import html
 import re
 import time
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email import policy
@@ -179,8 +180,8 @@ def render_email(alert: Alert, sender: str) -> EmailMessage:
     facts = _facts(alert)
     msg = EmailMessage(policy=policy.SMTP)
     msg["Subject"] = _subject(alert)
-    msg["From"] = sender
-    msg["To"] = alert.to
+    msg["From"] = header_value(sender)
+    msg["To"] = header_value(alert.to)
     msg["Date"] = format_datetime(datetime.now(timezone.utc))
     msg["Message-ID"] = make_msgid(domain="pageguard.invalid")
     msg["X-PageGuard-Alert"] = alert.kind
@@ -216,7 +217,7 @@ def _subject(alert: Alert) -> str:
 
 
 def _facts(alert: Alert) -> list[tuple[str, str]]:
-    rows = [("Page", f"{alert.page_name} ({_platform_name(alert.platform)})")]
+    rows = [("Page", f"{_one_line(alert.page_name, 200)} ({_platform_name(alert.platform)})")]
     if alert.kind is not AlertKind.RECONNECT:
         rows.append(("Where", "a comment" if alert.surface is Surface.COMMENT else "a direct message"))
     if alert.severity:
@@ -326,6 +327,16 @@ def _entity_label(entity_type: str) -> str:
 
 
 def _one_line(value: str, limit: int) -> str:
-    """Header-safe: no line breaks or control characters, bounded length."""
-    cleaned = re.sub(r"[\x00-\x1f\x7f]+", " ", value).strip()
+    """Header-safe: bounded length, and none of the characters Python's email package (or a mail client) reads as
+    a line break or hides: controls (incl. U+0085), line and paragraph separators (U+2028, U+2029), format
+    characters, lone surrogates. A page name holding one used to raise ValueError on every alert for it."""
+    cleaned = " ".join("".join(" " if unicodedata.category(c) in _UNSAFE_IN_HEADERS else c for c in value).split())
     return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
+
+
+_UNSAFE_IN_HEADERS = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
+
+
+def header_value(value: str) -> str:
+    """Any configured value that goes into a header (To, From): one line, nothing hidden."""
+    return _one_line(value, 998)

@@ -18,13 +18,14 @@ from aws_lambda_powertools import Logger
 from chalicelib.act import policy
 from chalicelib.act.alerts import Alert, AlertKind, build_alert, describe_action, describe_failure, reconnect_alert
 from chalicelib.act.graph import GraphClient
-from chalicelib.act.notifier import Notifier
+from chalicelib.act.notifier import EMAIL_REFUSED_LOG, Notifier
 from chalicelib.config import PagesConfig, PageSettings, Settings
 from chalicelib.errors import (
     GraphAmbiguousSendError,
     GraphPermanentError,
     GraphRetryableError,
     GraphTokenExpiredError,
+    NotifierRejectedError,
 )
 from chalicelib.models import Action, ActionKind, Decision, Label, Surface, Verdict, WebhookEvent
 from chalicelib.state.idempotency import StepRunner
@@ -227,8 +228,7 @@ class _Run:
         kind, now = action.kind, self.clock()
         if kind is ActionKind.ALERT:
             alert_kind = AlertKind.OWN_CONTENT if self.event.authored_by_page else AlertKind.DETECTION
-            message_id = self.notifier.send(self._alert(alert_kind, urgent=action.urgent))
-            return {"status": DONE, "at": now, "result_id": str(message_id or "")}
+            return self._email(self._alert(alert_kind, urgent=action.urgent))
         claimed_dm_slot = False
         if kind is ActionKind.SEND_MESSAGE and self.decision.verdict.label is not Label.CRISIS:
             # Contact reply: at most once per sender per 24 h. A crisis reply is never rate-limited.
@@ -283,8 +283,8 @@ class _Run:
         if action.kind is not ActionKind.ALERT and result.get("summary"):
             self.summaries.append(str(result["summary"]))
         status, detail = result.get("status"), str(result.get("detail", ""))
-        if status not in (FAILED, UNKNOWN):
-            return
+        if status not in (FAILED, UNKNOWN) or action.kind is ActionKind.ALERT:
+            return  # (an alert refused for good is not followed by another email about it)
         summary = str(result.get("summary", ""))
         if detail.startswith("token_expired"):
             self.token_expired = True
@@ -298,10 +298,25 @@ class _Run:
             self._send_alert(f"{self.event.item_id}#action_failed#{action.kind.value}", alert,
                              record_step=f"action_failed_alert:{action.kind.value}")
 
+    def _email(self, alert: Alert) -> dict[str, Any]:
+        """Send one alert inside its step. A refusal for good (SES MessageRejected, quota, a recipient that
+        bounced or complained) is the step's final result `failed`: not retried, not parked with the event's
+        text; the log line raises the EmailRefused alarm. Transient errors (NotifierError) propagate."""
+        now = self.clock()
+        mark = self.store.recipient_mark(alert.to)
+        if mark:
+            logger.error(EMAIL_REFUSED_LOG, extra={"kind": alert.kind, "page_id": alert.page_id,
+                                                   "error_code": f"recipient_{mark}"})
+            return {"status": FAILED, "at": now, "detail": f"email_refused:recipient_{mark}"}
+        try:
+            message_id = self.notifier.send(alert)
+        except NotifierRejectedError as exc:
+            return {"status": FAILED, "at": now, "detail": f"email_refused:{exc.code or 'rejected'}"}
+        return {"status": DONE, "at": now, "result_id": str(message_id or "")}
+
     def _send_alert(self, key: str, alert: Alert, *, record_step: str) -> None:
         def send() -> dict[str, Any]:
-            message_id = self.notifier.send(alert)
-            return {"status": DONE, "at": self.clock(), "result_id": str(message_id or "")}
+            return self._email(alert)
 
         try:
             result = self.steps.run(key, send)

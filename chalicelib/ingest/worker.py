@@ -19,6 +19,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from chalicelib.act.graph import retry_after
 from chalicelib.act.pipeline import Pipeline
 from chalicelib.errors import error_summary
+from chalicelib.ingest import email_feedback
 from chalicelib.ingest.queue import backoff_delay, decode
 from chalicelib.models import WebhookEvent
 from chalicelib.state.store import Store
@@ -87,6 +88,10 @@ def handle_record(
 
     Before raising, `visibility` (when given) delays the redelivery with exponential backoff.
     """
+    feedback = email_feedback.parse(record.body)
+    if feedback is not None:  # SES bounce or complaint about an alert email, not a webhook event
+        email_feedback.handle(feedback, store, lambda: pipeline.pages)
+        return
     try:
         event = decode(record.body)
     except (ValueError, KeyError, TypeError) as exc:
