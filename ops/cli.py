@@ -339,7 +339,8 @@ def setup_command(
     pages_file: Annotated[Optional[Path], typer.Option(help="pages JSON (see pages.example.json); keep it outside the repo")] = None,
     pages_only: Annotated[bool, typer.Option("--pages-only", help="update the pages only; keep the stored app secret")] = False,
     region: Region = None,
-    kms_key_id: Annotated[str, typer.Option(help="customer-managed KMS key (default: the account's aws/ssm key)")] = "",
+    kms_key_id: Annotated[str, typer.Option(help="refused: the functions can only decrypt the account's aws/ssm key",
+                                            hidden=True)] = "",
     check: Annotated[bool, typer.Option("--check", help="validate the pages file and stop; no AWS calls")] = False,
 ) -> int:
     """Store a stage's pages configuration and Meta app secret in SSM Parameter Store (SecureString).
