@@ -42,10 +42,16 @@ class Verdict:
     label: Label
     entities: tuple[Entity, ...] = ()
     reason: str = ""
+    language: str = ""  # "en", "es", or another language PageGuard detected but cannot judge ("fr")
 
     @property
     def entity_types(self) -> tuple[str, ...]:
         return tuple(sorted({e.type for e in self.entities}))
+
+    @property
+    def unsupported_language(self) -> bool:
+        """Written in a language detection was not built for: an "ok" here means "not checked"."""
+        return bool(self.language) and self.language not in ("en", "es")
 
 
 @dataclass(frozen=True)

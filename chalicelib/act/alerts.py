@@ -20,6 +20,7 @@ from typing import Iterable
 from urllib.parse import urlsplit
 
 from chalicelib.act.graph import describe_graph_error
+from chalicelib.detect.language import LANGUAGE_NAMES
 from chalicelib.config import PageSettings
 from chalicelib.errors import GraphError
 from chalicelib.models import Action, ActionKind, Platform, Surface, Verdict, WebhookEvent
@@ -29,6 +30,7 @@ class AlertKind(enum.StrEnum):
     OWN_CONTENT = "own_content"  # the page's own post or comment may identify a client
     RECONNECT = "reconnect"  # the page's token expired: reconnect it
     ACTION_FAILED = "action_failed"  # a hide or reply failed for good
+    UNSUPPORTED_LANGUAGE = "unsupported_language"  # a visitor wrote in a language PageGuard cannot check
 
 FACEBOOK_INBOX = "https://business.facebook.com/latest/inbox/all"
 INSTAGRAM_INBOX = "https://www.instagram.com/direct/inbox/"
@@ -64,6 +66,7 @@ class Alert:
     item_id: str = ""
     item_link: str = ""
     urgent: bool = False
+    language: str = ""  # the item's language when PageGuard could not check it ("fr")
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "kind", AlertKind(self.kind))  # ValueError for an unknown kind
@@ -154,6 +157,7 @@ def build_alert(
         item_id=event.item_id,
         item_link=item_link(event),
         urgent=(severity == "crisis" and kind is AlertKind.DETECTION) if urgent is None else urgent,
+        language=verdict.language if verdict.unsupported_language else "",
     )
 
 
@@ -207,6 +211,8 @@ def _subject(alert: Alert) -> str:
         text = f"Your own {noun} on {page} may identify a client {where}"
     elif alert.kind is AlertKind.ACTION_FAILED:
         text = f"PageGuard could not finish acting on a {noun} on {page} {where}"
+    elif alert.kind is AlertKind.UNSUPPORTED_LANGUAGE:
+        text = f"A {noun} on {page} in {language_name(alert.language)} that PageGuard cannot check {where}"
     elif alert.severity == "crisis":
         text = f"possible crisis in a {noun} on {page} {where}"
     else:
@@ -246,6 +252,12 @@ def _intro(alert: Alert) -> str:
         )
     if alert.kind is AlertKind.ACTION_FAILED:
         return "PageGuard caught an item that needs attention but could not complete every step. Please check it yourself."
+    if alert.kind is AlertKind.UNSUPPORTED_LANGUAGE:
+        return (
+            f"A visitor wrote in {language_name(alert.language)}. PageGuard checks English and Spanish only, so it "
+            "did not hide or answer this item (it does still react to crisis wording in other languages). "
+            "Please read it yourself, and hide it or reply privately if it shares health details."
+        )
     if alert.severity == "crisis":
         return (
             "Someone may be in crisis. PageGuard cannot judge risk: please look at this as soon as you can and "
@@ -308,6 +320,10 @@ def _noun(alert: Alert) -> str:
     if alert.kind is AlertKind.OWN_CONTENT:
         return "post or reply"
     return "comment" if alert.surface is Surface.COMMENT else "direct message"
+
+
+def language_name(code: str) -> str:
+    return LANGUAGE_NAMES.get(code, code or "another language")
 
 
 def _platform_name(platform: Platform) -> str:

@@ -227,7 +227,7 @@ class _Run:
         """
         kind, now = action.kind, self.clock()
         if kind is ActionKind.ALERT:
-            alert_kind = AlertKind.OWN_CONTENT if self.event.authored_by_page else AlertKind.DETECTION
+            alert_kind = _alert_kind(self.event, self.decision.verdict)
             return self._email(self._alert(alert_kind, urgent=action.urgent))
         claimed_dm_slot = False
         if kind is ActionKind.SEND_MESSAGE and self.decision.verdict.label is not Label.CRISIS:
@@ -372,6 +372,14 @@ def _replace(record: AuditRecord, **changes: Any) -> AuditRecord:
     return replace(record, **changes)
 
 
+def _alert_kind(event: WebhookEvent, verdict: Verdict) -> AlertKind:
+    if event.authored_by_page:
+        return AlertKind.OWN_CONTENT
+    if verdict.unsupported_language and verdict.label is Label.OK:
+        return AlertKind.UNSUPPORTED_LANGUAGE
+    return AlertKind.DETECTION
+
+
 def _new_record(event: WebhookEvent, page_id: str, now: float, *, status: ItemStatus = ItemStatus.IN_PROGRESS,
                 note: str = "") -> AuditRecord:
     return AuditRecord(
@@ -400,6 +408,7 @@ def _with_decision(record: AuditRecord, event: WebhookEvent, decision: Decision,
         label=decision.verdict.label.value,
         entity_types=tuple(decision.verdict.entity_types),
         note=decision.note,
+        language=decision.verdict.language,
         status=ItemStatus.IN_PROGRESS if decision.actions else ItemStatus.DONE,
         updated_at=now,
     )

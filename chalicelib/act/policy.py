@@ -9,6 +9,11 @@ the page's own configured wording (contact_reply / crisis_reply), never the visi
 | visitor comment          | nothing            | HIDE, PUBLIC_REPLY(contact), ALERT      | HIDE, PUBLIC_REPLY(crisis), PRIVATE_REPLY(crisis), ALERT(urgent) |
 | visitor DM               | SEND_MESSAGE(contact) | SEND_MESSAGE(contact), ALERT         | SEND_MESSAGE(crisis), ALERT(urgent)                           |
 | page's own comment/post  | nothing            | ALERT ("own content may identify a client") | ALERT ("own content may identify a client")               |
+
+An item in a language detection was not built for (not English or Spanish) is never judged "ok" in
+silence: its "ok" means "not checked", so a visitor comment gets an ALERT (nothing hidden or answered)
+and a visitor DM gets the contact reply plus an ALERT. Crisis wording in such a language still takes
+the crisis row.
 """
 
 from __future__ import annotations
@@ -73,6 +78,8 @@ def _decide_comment(page: PageSettings, verdict: Verdict, summary: str) -> Decis
             Action(ActionKind.ALERT, urgent=True),
         )
         return Decision(verdict=verdict, actions=actions, note=f"visitor comment {summary}")
+    if verdict.unsupported_language:
+        return Decision(verdict=verdict, actions=(Action(ActionKind.ALERT),), note=f"visitor comment {_not_checked(verdict)}")
     return Decision(verdict=verdict, note="visitor comment ok: nothing to do")
 
 
@@ -84,9 +91,16 @@ def _decide_message(page: PageSettings, verdict: Verdict, summary: str) -> Decis
         )
     elif verdict.label is Label.SENSITIVE:
         actions = (Action(ActionKind.SEND_MESSAGE, text=page.contact_reply), Action(ActionKind.ALERT))
+    elif verdict.unsupported_language:
+        actions = (Action(ActionKind.SEND_MESSAGE, text=page.contact_reply), Action(ActionKind.ALERT))
+        return Decision(verdict=verdict, actions=actions, note=f"visitor DM {_not_checked(verdict)}")
     else:
         actions = (Action(ActionKind.SEND_MESSAGE, text=page.contact_reply),)
     return Decision(verdict=verdict, actions=actions, note=f"visitor DM {summary}")
+
+
+def _not_checked(verdict: Verdict) -> str:
+    return f"not checked: unsupported language ({verdict.language})"
 
 
 def _summary(verdict: Verdict) -> str:

@@ -7,7 +7,6 @@ code, so Presidio never looks for, or downloads, a spaCy model. See docs/detecti
 from __future__ import annotations
 
 import logging
-import re
 import threading
 from dataclasses import dataclass, field
 from typing import Mapping, Protocol, Sequence
@@ -17,7 +16,8 @@ from chalicelib.detect.classifier import LinearClassifier, Scores, load_classifi
 from chalicelib.config import CONTACT_RE
 from chalicelib.models import Entity, Label, Verdict
 from chalicelib.detect.bounded import cap_hits, judged_view
-from chalicelib.detect.normalize import normalize
+from chalicelib.detect.normalize import Normalized, normalize
+from chalicelib.detect.language import Language, has_other_language_crisis_wording, identify
 from chalicelib.detect.vocab import SUPPORTED_LANGUAGES
 
 _CRISIS_NAMES = {
@@ -50,31 +50,10 @@ class Explanation:
 
 # --- language ------------------------------------------------------------------------------------
 
-_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
-_ES_WORDS = frozenset(
-    """de la que el en los las del se por un una con es para mi mis muy pero como más mas está esta
-    estoy tengo hace desde porque cuando todo también tambien hola gracias yo me lo le les ya sus su
-    al son hay fue era tiene nos soy qué cómo sí bien mucho ella él ellos quiero puedo hijo hija mamá
-    sesión terapia ansiedad años dias días semana ahora nada algo otra otro eso esto ese buenas buen y
-    pienso""".split()
-)
-_EN_WORDS = frozenset(
-    """the and to of a i is in it you that my for on was with me this have be are so but just not
-    at your he she they we our what do can if about it's i'm im been like how from all love had has
-    get got would will one when out up there thank thanks really much session therapy anxiety years
-    week now""".split()
-)
-
-
 def detect_language(text: str) -> str:
-    """'es' or 'en' from stopword counts, accents and ¿¡ — cheap, and good enough to pick a recognizer set."""
-    words = [w.lower() for w in _WORD.findall(text)]
-    es = sum(w in _ES_WORDS for w in words)
-    en = sum(w in _EN_WORDS for w in words)
-    if any(ch in text for ch in "¿¡ñÑ"):
-        es += 2
-    es += sum(ch in "áéíóú" for ch in text.lower()) * 0.5
-    return "es" if es > en else "en"
+    """'en' or 'es' for choosing a recognizer set: a text in another language is read with English's."""
+    found = identify(text)
+    return found.code if found.supported else "en"
 
 
 # --- contacts -----------------------------------------------------------------------------------
@@ -252,9 +231,13 @@ class PresidioDetector:
     def _run(self, text: str, lang: str | None, allowed_contacts: Sequence[str], *, always_score: bool) -> Explanation:
         """The rules' label, raised by the classifier (never lowered): a crisis needs no second opinion."""
         normalized = judged_view(normalize(text or ""))
+        language = Language(lang) if lang in SUPPORTED_LANGUAGES else identify(normalized.text)
         norm, used_lang, hits, assessment = self._assess(normalized.text, lang, allowed_contacts)
+        if not language.supported:
+            return self._unsupported(normalized, language, hits, assessment)
         label = assessment.label
         learned = False
+        other_language_crisis = False
         scores = None
         if self._classifier is not None and (always_score or label is not Label.CRISIS):
             scores = self._classifier.predict(norm, used_lang, assessment.features())
@@ -262,11 +245,32 @@ class PresidioDetector:
                 label, learned = Label.CRISIS, True
             elif label is Label.OK and scores.protect:
                 label, learned = Label.SENSITIVE, True
+        if label is not Label.CRISIS and has_other_language_crisis_wording(norm):
+            # A short crisis line in French or German reads as English or Spanish to the language guess.
+            label, learned = Label.CRISIS, False
+            other_language_crisis = True
         # Spans point into the text as it arrived, not into the normalised copy detection read.
         entities = tuple(Entity(h.type, *normalized.to_original(h.start, h.end), h.score) for h in hits)
-        verdict = Verdict(label=label, entities=entities, reason=build_reason(label, assessment, learned))
+        reason = build_reason(label, assessment, learned)
+        if other_language_crisis:
+            reason = "crisis: crisis wording in a language PageGuard does not otherwise check"
+        verdict = Verdict(label=label, entities=entities, reason=reason, language=language.code)
         thresholds = dict(self._classifier.thresholds) if self._classifier is not None else {}
         return Explanation(norm, used_lang, lang not in SUPPORTED_LANGUAGES, assessment, scores, thresholds, verdict)
+
+    def _unsupported(self, normalized: Normalized, language: Language, hits: list[Entity],
+                     assessment: disclosure.Assessment) -> Explanation:
+        """A language detection was not built for: no disclosure judgement (the rules and the classifier
+        would guess), but crisis wording that works across languages still makes it a crisis."""
+        counted = (disclosure.Status.DIRECT, disclosure.Status.ANCHORED)
+        crisis_hits = [f.hit for f in assessment.findings if f.hit.type in _CRISIS_NAMES and f.status in counted]
+        crisis = assessment.label is Label.CRISIS or has_other_language_crisis_wording(normalized.text)
+        label = Label.CRISIS if crisis else Label.OK
+        reason = (f"crisis: crisis wording in {language.name}, a language PageGuard does not otherwise check"
+                  if crisis else f"ok: not checked, written in {language.name} (unsupported language)")
+        entities = tuple(Entity(h.type, *normalized.to_original(h.start, h.end), h.score) for h in crisis_hits)
+        verdict = Verdict(label=label, entities=entities, reason=reason, language=language.code)
+        return Explanation(normalized.text, language.code, True, assessment, None, {}, verdict)
 
 
 def _outside_contacts(hits: list[Entity]) -> list[Entity]:

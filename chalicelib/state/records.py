@@ -80,6 +80,7 @@ class AuditRecord:
     label: str = ""
     entity_types: tuple[str, ...] = ()
     note: str = ""
+    language: str = ""  # detected language; one PageGuard cannot judge means the label is "not checked"
     status: str = ItemStatus.IN_PROGRESS  # an ItemStatus value
     actions: tuple[ActionRecord, ...] = ()
     first_seen_at: float = 0.0
