@@ -47,7 +47,7 @@ $(STAMP): requirements.txt requirements-dev.txt $(DEV_LOCK)
 	@if [ ! -x $(PY) ] || ! $(PY) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 12))'; then \
 	  rm -rf $(VENV) && $(PYTHON312) -m venv $(VENV); fi
 	@if ! grep -q '^pip==' $(DEV_LOCK); then echo "$(DEV_LOCK) is out of date: run make lock"; exit 1; fi
-	# pip first (the venv's bundled one is old), hash-checked against the lock, then everything else
+	@# pip first (the venv's bundled one is old), hash-checked against the lock, then everything else
 	awk '/^pip==/{p=1} p{print} p&&!/\\$$/{exit}' $(DEV_LOCK) > $(VENV)/pip.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r $(VENV)/pip.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r $(DEV_LOCK)
