@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
+
 from chalice import BadRequestError, Chalice, ForbiddenError, Rate, Response
 from aws_lambda_powertools.logging import correlation_paths
 from chalice.app import ConvertToMiddleware
 
 from chalicelib import __version__
-from chalicelib.ingest import webhook
+from chalicelib.ingest import replay, webhook
 from chalicelib.config import RECONCILE_EVERY_MINUTES
 from chalicelib.console.web import WebReply, parse_form
 from chalicelib.errors import WebhookPayloadError, WebhookSignatureError
@@ -61,6 +63,7 @@ def receive_webhook() -> Response:
     except WebhookPayloadError as exc:
         logger.warning("webhook payload refused", extra={"why": str(exc)})
         raise BadRequestError(str(exc)) from exc
+    parsed = replay.drop_stale(parsed, now=time.time(), window_seconds=deps().settings.replay_window_days * 86400)
     try:
         deps().queue.send_all(parsed.all_events)
     except QueueError:

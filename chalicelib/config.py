@@ -24,6 +24,8 @@ LOCAL_CONSOLE_URL = "http://127.0.0.1:8000"
 GRAPH_API_VERSION = "v25.0"
 DEFAULT_GRAPH_API_URL = f"https://graph.facebook.com/{GRAPH_API_VERSION}"
 DEFAULT_AUDIT_RETENTION_DAYS = 90.0
+# Webhook items older than this are skipped at intake (ingest/replay.py): Meta retries for 36 hours at most.
+DEFAULT_REPLAY_WINDOW_DAYS = 3.0
 DEFAULT_NOTIFY_FROM = "PageGuard <alerts@pageguard.invalid>"
 # How often the reconcile sweep runs (app.py's schedule; reconcile.py looks back further than this).
 RECONCILE_EVERY_MINUTES = 15
@@ -49,7 +51,7 @@ class PageSettings:
 
     page_id: str
     name: str
-    access_token: str
+    access_token: str = field(repr=False)  # a page token: never printed
     notify_email: str
     contact_reply: str
     instagram_id: str = ""
@@ -168,13 +170,23 @@ def _bool(value: str | None, default: bool | None) -> bool | None:
     return value.strip().lower() in ("1", "true", "yes", "on")
 
 
+def _stage(env: Mapping[str, str]) -> str:
+    """PAGEGUARD_STAGE, failing closed: on Lambda a missing stage (or "local", whose secret is published in
+    the README) is a deployment error, never a reason to accept webhooks signed with the local secret."""
+    stage = (env.get("PAGEGUARD_STAGE") or "").strip()
+    on_lambda = bool(env.get("AWS_LAMBDA_FUNCTION_NAME"))
+    if on_lambda and stage in ("", "local"):
+        raise ConfigError(f"PAGEGUARD_STAGE is {stage or 'not set'} on AWS Lambda: set dev or prod (.chalice/config.json)")
+    return stage or "local"
+
+
 @dataclass(frozen=True)
 class Settings:
     """Process-wide settings. Only wiring.py calls from_env(); ops/ passes it a deployed stage's environment."""
 
     stage: str
-    app_secret: str
-    verify_token: str
+    app_secret: str = field(repr=False)  # secrets never appear in a repr (logs, tracebacks)
+    verify_token: str = field(repr=False)
     graph_api_url: str
     pages_file: str  # local: path to the pages JSON
     pages_parameter: str  # AWS: the SSM SecureString parameter holding the same JSON
@@ -201,6 +213,10 @@ class Settings:
     # (on AWS "console_key" in the APP_SECRET_PARAMETER JSON, like the app secret)
     console_url: str = ""
     console_key: str = ""
+    # AWS: the SES configuration set alerts are sent with (its bounces and complaints come back to the worker)
+    ses_configuration_set: str = ""
+    # webhook items created longer ago than this are not acted on at intake (ingest/replay.py); scan is for those
+    replay_window_days: float = DEFAULT_REPLAY_WINDOW_DAYS
 
     @property
     def is_local(self) -> bool:
@@ -209,7 +225,7 @@ class Settings:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
         env = os.environ if env is None else env
-        stage = env.get("PAGEGUARD_STAGE", "local")
+        stage = _stage(env)
         local = stage == "local"
         return cls(
             stage=stage,
@@ -233,6 +249,8 @@ class Settings:
             step_lease_seconds=int(_positive(env.get("STEP_LEASE_SECONDS"), 120)),
             console_url=(env.get("CONSOLE_URL") or (LOCAL_CONSOLE_URL if local else "")).rstrip("/"),
             console_key=env.get("CONSOLE_KEY") or (LOCAL_CONSOLE_KEY if local else ""),
+            ses_configuration_set=env.get("SES_CONFIGURATION_SET", ""),
+            replay_window_days=_positive(env.get("REPLAY_WINDOW_DAYS"), DEFAULT_REPLAY_WINDOW_DAYS),
         )
 
     def dry_run_for(self, page: PageSettings) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -69,7 +69,7 @@ class WebhookEvent:
     account_id: str  # entry.id: the Facebook Page id or the Instagram professional account id
     item_id: str  # comment id or message mid
     sender_id: str  # commenter id, PSID or IGSID
-    text: str
+    text: str = field(repr=False)  # the visitor's words: never in a repr (logs, tracebacks)
     created_time: float  # Unix seconds
     verb: str = "add"  # comments, posts, reviews: add | edited; messages: message | edit (message_edit)
     post_id: str = ""  # Facebook post id or Instagram media id
@@ -149,10 +149,10 @@ def meta_time(value: Any) -> float | None:
     """Meta's times in Unix seconds: feed sends seconds, messaging milliseconds, Graph listings ISO 8601."""
     if isinstance(value, bool) or value is None or value == "":
         return None
-    if isinstance(value, (int, float)) or (isinstance(value, str) and value.replace(".", "", 1).isdigit()):
+    if isinstance(value, (int, float)) or (isinstance(value, str) and value.isascii() and value.replace(".", "", 1).isdigit()):
         try:
             number = float(value)
-        except OverflowError:  # an integer too large for a float
+        except (OverflowError, ValueError):  # too large for a float; or digits float() refuses, like "²"
             return None
         if not math.isfinite(number) or number < 0:
             return None

@@ -314,6 +314,31 @@ def replay_dlq_command(
     return 0 if report.failed == 0 else 1
 
 
+@app.command("recipient")
+def recipient_command(
+    address: Annotated[str, typer.Argument(help="an alert address (a page's notify_email)")],
+    clear: Annotated[bool, typer.Option("--clear", help="forget the bounce or complaint: alerts go to it again")] = False,
+    stage: Stage = None,
+    stack_name: StackName = None,
+    region: Region = None,
+) -> int:
+    """Show whether alerts to ADDRESS are stopped because SES reported a bounce or a complaint; --clear resumes them.
+
+    Exit code 1 while the address stays marked.
+    """
+    store = _deps(stage, stack_name, region).store
+    mark = store.recipient_mark(address)
+    if mark and clear:
+        store.clear_recipient(address)
+        print(f"cleared: alerts go to {address} again (it had a {mark})")
+        return 0
+    if mark:
+        print(f"{address}: alerts stopped after a {mark}; fix the address or the mailbox, then --clear")
+        return 1
+    print(f"{address}: alerts are sent")
+    return 0
+
+
 # --- deployment (docs/deploy.md) -----------------------------------------------------------------------
 
 
@@ -323,7 +348,8 @@ def setup_command(
     pages_file: Annotated[Optional[Path], typer.Option(help="pages JSON (see pages.example.json); keep it outside the repo")] = None,
     pages_only: Annotated[bool, typer.Option("--pages-only", help="update the pages only; keep the stored app secret")] = False,
     region: Region = None,
-    kms_key_id: Annotated[str, typer.Option(help="customer-managed KMS key (default: the account's aws/ssm key)")] = "",
+    kms_key_id: Annotated[str, typer.Option(help="refused: the functions can only decrypt the account's aws/ssm key",
+                                            hidden=True)] = "",
     check: Annotated[bool, typer.Option("--check", help="validate the pages file and stop; no AWS calls")] = False,
 ) -> int:
     """Store a stage's pages configuration and Meta app secret in SSM Parameter Store (SecureString).

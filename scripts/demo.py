@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from chalicelib.config import GRAPH_API_VERSION, LOCAL_APP_SECRET  # noqa: E402
 from chalicelib.ingest.webhook import SIGNATURE_HEADER, parse_body, parse_events, sign  # noqa: E402
+from scripts.retime import retime  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures" / "meta"
 DEMO_DIR = ROOT / ".local" / "demo"
@@ -162,7 +163,7 @@ def main() -> int:
         items: list[Item] = []
         skipped: list[str] = []
         for path in sorted(FIXTURES.glob("*.json")):
-            body = path.read_bytes()
+            body = retime(path.read_bytes())  # the fixtures are from 2025: inside the replay window only as of now
             parsed = parse_events(parse_body(body))
             status, _ = http(f"{app_url}/webhook", body,
                              {"Content-Type": "application/json", SIGNATURE_HEADER: sign(body, LOCAL_APP_SECRET)})

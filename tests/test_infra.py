@@ -256,8 +256,9 @@ def test_each_function_gets_only_what_it_needs() -> None:
     assert {"sqs:ReceiveMessage", "sqs:DeleteMessage"} <= work and "sqs:SendMessage" not in work
     assert not any(a.startswith("sqs:") for a in recon)
     for actions in (work, recon):
+        # No Query: only the operator's CLI lists the table (audit, replay-dlq).
         assert {a for a in actions if a.startswith("dynamodb:")} == {
-            "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query"}
+            "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"}
     # The API handler can read the app secret but not the pages (with their access tokens).
     api_ssm = [st for st in _statements("api_handler") if st["Action"] == ["ssm:GetParameter"]][0]
     assert api_ssm["Resource"]["Fn::Sub"].endswith("/pageguard/${Stage}/app-secret")
@@ -473,3 +474,78 @@ def test_deploy_refuses_a_sender_off_its_domain_and_lists_the_dns_records() -> N
     outputs = {"DkimRecord2": "b CNAME y", "DkimRecord1": "a CNAME x", "MailFromMxRecord": "m MX 10 f",
                "WebhookUrl": "https://x"}
     assert deploy.dns_records(outputs) == ["a CNAME x", "b CNAME y", "m MX 10 f"]
+
+
+def test_functions_reach_only_the_keys_they_use(moto_server: str, tmp_path: Path, fake_graph: Any) -> None:
+    """dynamodb:LeadingKeys: the worker and reconcile may touch only PageGuard's own key prefixes. Every key a
+    full pipeline run writes on DynamoDB (moto) must match the worker's patterns, and nothing else may."""
+    import fnmatch
+    import time
+    import uuid
+
+    import boto3
+
+    from tests.aws_fixtures import aws_client
+    from tests.pipeline_kit import CRISIS_TEXT, SENSITIVE_TEXT, dm, fb_comment, make_kit
+
+    patterns = {}
+    for function in ("worker", "reconcile"):
+        [st] = [st for st in _statements(function) if st["Sid"] == "StoreAuditAndIdempotency"]
+        assert st["Resource"] == {"Fn::GetAtt": ["StoreTable", "Arn"]}  # the table only, no index
+        patterns[function] = st["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"]
+        assert all(p.endswith("#*") and "*" not in p[:-1] for p in patterns[function])
+    resource = boto3.resource("dynamodb", endpoint_url=moto_server, region_name="us-east-1")
+    table = store.DynamoStore.create_table(resource, f"pageguard-{uuid.uuid4().hex[:8]}")
+    dynamo = store.DynamoStore(table, client=aws_client("dynamodb", moto_server))
+    kit = make_kit(fake_graph, tmp_path, store=dynamo)
+    for event in (fb_comment(SENSITIVE_TEXT), fb_comment(CRISIS_TEXT), dm(SENSITIVE_TEXT)):
+        kit.pipeline.handle(event)
+    dynamo.park(dm(SENSITIVE_TEXT), "NotifierError", 5)
+    dynamo.mark_recipient("dr@example.test", "bounce", time.time())  # SES feedback, handled by the worker
+    keys = [item[store.TABLE_PARTITION_KEY] for item in table.scan()["Items"]]
+    table.delete()
+    prefixes = {k.split("#", 1)[0] for k in keys}
+    assert prefixes == {"audit", "dm", "ours", "ver", "dlq", "rcpt", "pageguard.step"}
+    for key in keys:
+        assert any(fnmatch.fnmatchcase(key, p) for p in patterns["worker"]), key
+    assert not any(fnmatch.fnmatchcase("anything-else", p) for p in patterns["worker"])
+    assert "dlq#*" not in patterns["reconcile"]  # reconcile never parks
+
+
+def test_alert_bounces_and_complaints_reach_the_worker_and_raise_an_alarm() -> None:
+    from chalicelib.act.notifier import EMAIL_REFUSED_LOG
+    from chalicelib.ingest.email_feedback import RECIPIENT_MARKED_LOG
+
+    # SES publishes the alert configuration set's bounces and complaints to the feedback topic...
+    destination = RESOURCES["AlertsFeedbackDestination"]["Properties"]
+    assert destination["ConfigurationSetName"] == {"Ref": "AlertsConfigurationSet"}
+    assert sorted(destination["EventDestination"]["MatchingEventTypes"]) == ["bounce", "complaint"]
+    assert destination["EventDestination"]["SnsDestination"] == {"TopicARN": {"Ref": "EmailFeedbackTopic"}}
+    # ...which delivers them, raw, onto the events queue the worker drains, with the queue's permission
+    subscription = RESOURCES["EmailFeedbackSubscription"]["Properties"]
+    assert subscription["TopicArn"] == {"Ref": "EmailFeedbackTopic"} and subscription["Protocol"] == "sqs"
+    assert subscription["Endpoint"] == {"Fn::GetAtt": ["EventsQueue", "Arn"]} and subscription["RawMessageDelivery"]
+    [allow] = [st for st in RESOURCES["EventsQueuePolicy"]["Properties"]["PolicyDocument"]["Statement"]
+               if st["Effect"] == "Allow"]
+    assert allow["Principal"] == {"Service": "sns.amazonaws.com"} and allow["Action"] == "sqs:SendMessage"
+    assert allow["Condition"] == {"ArnEquals": {"aws:SourceArn": {"Ref": "EmailFeedbackTopic"}}}
+    # every function that sends alerts sends them through that configuration set, and may
+    for logical, function in (("Worker", "worker"), ("Reconcile", "reconcile")):
+        env = RESOURCES[logical]["Properties"]["Environment"]["Variables"]
+        assert env["SES_CONFIGURATION_SET"] == {"Ref": "AlertsConfigurationSet"}
+        [ses] = [st for st in _statements(function) if st["Sid"] == "SendAlertsFromSenderOnly"]
+        assert any("configuration-set/${AlertsConfigurationSet}" in json.dumps(r) for r in ses["Resource"])
+    # and the alarm counts the lines the code logs
+    assert EMAIL_REFUSED_LOG in RESOURCES["EmailProblemsMetric"]["Properties"]["FilterPattern"]
+    assert RECIPIENT_MARKED_LOG in RESOURCES["EmailProblemsMetric"]["Properties"]["FilterPattern"]
+    assert EMAIL_REFUSED_LOG in RESOURCES["ReconcileEmailProblemsMetric"]["Properties"]["FilterPattern"]
+    assert RESOURCES["EmailProblemsAlarm"]["Properties"]["MetricName"] == "EmailProblems"
+
+
+def test_the_configuration_set_reaches_ses(moto_server: str) -> None:
+    from chalicelib.act.notifier import SesNotifier
+    from chalicelib.config import Settings
+
+    settings = Settings.from_env({"PAGEGUARD_STAGE": "prod", "SES_CONFIGURATION_SET": "pageguard-prod-alerts"})
+    notifier = SesNotifier.from_settings(settings)
+    assert notifier._configuration_set == "pageguard-prod-alerts"

@@ -10,12 +10,14 @@ import enum
 import html
 import re
 import time
+import unicodedata
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from typing import Iterable
+from urllib.parse import urlsplit
 
 from chalicelib.act.graph import describe_graph_error
 from chalicelib.detect.language import LANGUAGE_NAMES
@@ -117,11 +119,26 @@ def item_link(event: WebhookEvent) -> str:
         return INSTAGRAM_INBOX if event.platform is Platform.INSTAGRAM else FACEBOOK_INBOX
     if event.surface is Surface.REVIEW:
         return f"https://www.facebook.com/{event.account_id}/reviews"
-    if event.permalink.startswith("https://"):
+    if is_meta_link(event.permalink):
         return event.permalink
     if event.platform is Platform.FACEBOOK and event.item_id:
         return f"https://www.facebook.com/{event.item_id}"
     return "https://www.instagram.com/"
+
+
+META_HOSTS = ("facebook.com", "instagram.com")
+
+
+def is_meta_link(link: str) -> bool:
+    """An https link to facebook.com or instagram.com (or a subdomain): the only links an alert carries, so a
+    forged or odd permalink in a payload can never point the professional somewhere else."""
+    if not re.fullmatch(r"https://[^\s<>\"'\\]+", link):
+        return False
+    parts = urlsplit(link)
+    host = (parts.hostname or "").lower()
+    if parts.username or parts.password or parts.port is not None:
+        return False
+    return any(host == h or host.endswith("." + h) for h in META_HOSTS)
 
 
 def describe_action(action: Action, event: WebhookEvent, page: PageSettings | None = None) -> str:
@@ -222,8 +239,8 @@ def render_email(alert: Alert, sender: str) -> EmailMessage:
     facts = _facts(alert)
     msg = EmailMessage(policy=policy.SMTP)
     msg["Subject"] = _subject(alert)
-    msg["From"] = sender
-    msg["To"] = alert.to
+    msg["From"] = header_value(sender)
+    msg["To"] = header_value(alert.to)
     msg["Date"] = format_datetime(datetime.now(timezone.utc))
     msg["Message-ID"] = make_msgid(domain="pageguard.invalid")
     msg["X-PageGuard-Alert"] = alert.kind
@@ -267,7 +284,7 @@ def _subject(alert: Alert) -> str:
 def _facts(alert: Alert) -> list[tuple[str, str]]:
     if alert.kind is AlertKind.SIGN_IN:
         return [("Page", alert.page_name)]
-    rows = [("Page", f"{alert.page_name} ({_platform_name(alert.platform)})")]
+    rows = [("Page", f"{_one_line(alert.page_name, 200)} ({_platform_name(alert.platform)})")]
     if alert.kind is not AlertKind.RECONNECT:
         rows.append(("Where", _WHERE[alert.surface]))
     if alert.severity:
@@ -395,7 +412,7 @@ _FOOTER = (
 
 def _safe_link(alert: Alert) -> str:
     link = alert.item_link.strip()
-    if re.fullmatch(r"https://[^\s<>\"']+", link):
+    if is_meta_link(link):
         return link
     if alert.surface is Surface.MESSAGE:
         return INSTAGRAM_INBOX if alert.platform is Platform.INSTAGRAM else FACEBOOK_INBOX
@@ -439,6 +456,16 @@ def entity_label(entity_type: str) -> str:
 
 
 def _one_line(value: str, limit: int) -> str:
-    """Header-safe: no line breaks or control characters, bounded length."""
-    cleaned = re.sub(r"[\x00-\x1f\x7f]+", " ", value).strip()
+    """Header-safe: bounded length, and none of the characters Python's email package (or a mail client) reads as
+    a line break or hides: controls (incl. U+0085), line and paragraph separators (U+2028, U+2029), format
+    characters, lone surrogates. A page name holding one used to raise ValueError on every alert for it."""
+    cleaned = " ".join("".join(" " if unicodedata.category(c) in _UNSAFE_IN_HEADERS else c for c in value).split())
     return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
+
+
+_UNSAFE_IN_HEADERS = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
+
+
+def header_value(value: str) -> str:
+    """Any configured value that goes into a header (To, From): one line, nothing hidden."""
+    return _one_line(value, 998)

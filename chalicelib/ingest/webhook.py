@@ -17,9 +17,12 @@ logger = Logger(service="pageguard", child=True)
 
 SIGNATURE_HEADER = "X-Hub-Signature-256"
 SIGNATURE_PREFIX = "sha256="
-# API Gateway refuses larger bodies itself; never cap lower, because Meta batches up to 1,000
-# changes in one POST and retries a refused batch until it drops it (REFERENCE.md §2, §4).
-MAX_BODY_BYTES = 10 * 1024 * 1024
+# What can reach the function at all: API Gateway (REST) takes bodies up to 10 MB, but Lambda's synchronous
+# invocation payload is 6 MB (6,291,456 bytes) for the whole proxy event, so a larger body never reaches
+# us on AWS (API Gateway answers 5xx itself). The check matters locally and keeps the two in line; never
+# cap lower, because Meta batches up to 1,000 changes in one POST and retries a refused batch until it
+# drops it (REFERENCE.md §2, §4).
+MAX_BODY_BYTES = 6 * 1024 * 1024
 
 # Meta sends `edited` for comment edits and has been seen sending `edit` for post edits (REFERENCE.md §3a).
 _FEED_VERBS = {"add": "add", "edited": "edited", "edit": "edited"}
@@ -108,6 +111,8 @@ def parse_body(body: bytes) -> dict[str, Any]:
         payload = json.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
         raise WebhookPayloadError("body is not valid JSON") from exc
+    except RecursionError as exc:  # thousands of nested arrays: a 400, not a 500 that Meta retries for 36 h
+        raise WebhookPayloadError("body is nested too deeply") from exc
     if not isinstance(payload, dict):
         raise WebhookPayloadError("body must be a JSON object")
     if payload.get("object") not in ("page", "instagram"):

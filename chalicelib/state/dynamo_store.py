@@ -22,6 +22,7 @@ from chalicelib.state.store import (
     capped_reason,
     event_dict,
     new_letter_id,
+    recipient_key,
 )
 
 TABLE_PARTITION_KEY = "pk"
@@ -51,7 +52,7 @@ class DynamoStore:
     """AWS store: one DynamoDB table (TABLE_PARTITION_KEY, TTL on TTL_ATTRIBUTE, LIST_INDEX_NAME for listings).
 
     Powertools' DynamoDBPersistenceLayer shares the table: its keys start with `pageguard.step#`,
-    ours with `audit#`, `dm#`, `ours#`, `ver#`, `dlq#`.
+    ours with `audit#`, `dm#`, `ours#`, `ver#`, `dlq#`, `rcpt#`.
     """
 
     def __init__(
@@ -232,6 +233,21 @@ class DynamoStore:
     def is_ours(self, object_id: str) -> bool:
         item = self._call(self._table.get_item, Key={TABLE_PARTITION_KEY: f"ours#{object_id}"}, ConsistentRead=True)
         return "Item" in item
+
+    # recipients
+    def mark_recipient(self, address: str, kind: str, now: float) -> None:
+        self._call(self._table.put_item, Item={TABLE_PARTITION_KEY: f"rcpt#{recipient_key(address)}", "kind": kind,
+                                              "marked_at": str(now), TTL_ATTRIBUTE: self._expires(now)})
+
+    def recipient_mark(self, address: str) -> str:
+        item = self._call(self._table.get_item, Key={TABLE_PARTITION_KEY: f"rcpt#{recipient_key(address)}"},
+                          ConsistentRead=True).get("Item")
+        if not item or int(item.get(TTL_ATTRIBUTE, 0)) < time.time():  # TTL deletes late
+            return ""
+        return str(item.get("kind", ""))
+
+    def clear_recipient(self, address: str) -> None:
+        self._call(self._table.delete_item, Key={TABLE_PARTITION_KEY: f"rcpt#{recipient_key(address)}"})
 
     # ordering
     def record_version(self, item_id: str, created_time: float, verb: str, now: float) -> bool:

@@ -24,6 +24,7 @@ from chalicelib.state.store import (
     capped_reason,
     event_dict,
     new_letter_id,
+    recipient_key,
 )
 
 _SQLITE_SCHEMA = """
@@ -43,6 +44,12 @@ CREATE TABLE IF NOT EXISTS claims (
 );
 CREATE TABLE IF NOT EXISTS ours (
     object_id TEXT PRIMARY KEY,
+    expires_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS recipients (
+    address TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    marked_at REAL NOT NULL,
     expires_at INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS versions (
@@ -117,7 +124,7 @@ class SqliteStore:
         """Delete every expired row; returns how many went."""
         now = time.time() if now is None else now
         removed = 0
-        for table in ("audit", "claims", "ours", "versions", "dead_letters", "deletion_receipts"):
+        for table in ("audit", "claims", "ours", "versions", "dead_letters", "deletion_receipts", "recipients"):
             removed += self._exec(f"DELETE FROM {table} WHERE expires_at < ?", (int(now),)).rowcount
         removed += self._persistence.purge(now)
         return removed
@@ -195,6 +202,19 @@ class SqliteStore:
 
     def is_ours(self, object_id: str) -> bool:
         return self._exec("SELECT 1 FROM ours WHERE object_id = ?", (object_id,)).fetchone() is not None
+
+    # recipients
+    def mark_recipient(self, address: str, kind: str, now: float) -> None:
+        self._exec("INSERT OR REPLACE INTO recipients (address, kind, marked_at, expires_at) VALUES (?, ?, ?, ?)",
+                   (recipient_key(address), kind, now, self._expires(now)))
+
+    def recipient_mark(self, address: str) -> str:
+        row = self._exec("SELECT kind FROM recipients WHERE address = ? AND expires_at >= ?",
+                         (recipient_key(address), int(time.time()))).fetchone()
+        return str(row[0]) if row else ""
+
+    def clear_recipient(self, address: str) -> None:
+        self._exec("DELETE FROM recipients WHERE address = ?", (recipient_key(address),))
 
     # ordering
     def record_version(self, item_id: str, created_time: float, verb: str, now: float) -> bool:

@@ -68,6 +68,17 @@ class Store(Protocol):
     def remember_ours(self, object_id: str, now: float) -> None: ...
     def is_ours(self, object_id: str) -> bool: ...
 
+    # alert recipients that bounced for good or complained (SES feedback): no more email to them
+    def mark_recipient(self, address: str, kind: str, now: float) -> None:
+        """Remember that `address` bounced (kind "bounce") or complained ("complaint")."""
+        ...
+    def recipient_mark(self, address: str) -> str:
+        """"bounce", "complaint", or "" when the address may be emailed."""
+        ...
+    def clear_recipient(self, address: str) -> None:
+        """Forget a mark (the operator fixed the address or the professional asked for alerts again)."""
+        ...
+
     # ordering
     def record_version(self, item_id: str, created_time: float, verb: str, now: float) -> bool:
         """Record this version of an item; False when a newer version was already recorded."""
@@ -103,3 +114,8 @@ def capped_reason(reason: str) -> str:
 def new_letter_id(event: Mapping[str, Any], now: float) -> str:
     # Sortable by time, unique per parking.
     return f"{now:017.6f}-{event.get('item_id', '')}-{uuid.uuid4().hex[:8]}"
+
+
+def recipient_key(address: str) -> str:
+    """One spelling per mailbox: addresses compare case-insensitively, surrounding blanks ignored."""
+    return address.strip().lower()

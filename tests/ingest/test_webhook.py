@@ -240,6 +240,7 @@ def test_event_round_trips_through_dict() -> None:
     ("2025-10-25T16:02:01+00:00", 1761408121.0),
     ("yesterday", None), ("", None), (None, None), (True, None), ({"when": 1}, None),
     (float("inf"), None), (10**400, None), (-5, None),
+    ("²", None), ("1²", None), ("١٢٣", None), ("１２３", None),  # digits float() refuses or reads as non-ASCII
 ])
 def test_meta_time_reads_every_format_meta_uses(value: object, seconds: float | None) -> None:
     assert meta_time(value) == (pytest.approx(seconds) if seconds is not None else None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Iterator
 
@@ -83,3 +84,13 @@ def test_replay_dlq_reports_undecodable_letters(kit: Kit, capsys: pytest.Capture
     kit.store.park({"undecodable_body": True, "message_id": "msg-1", "body": "{not json"}, "JSONDecodeError", 1)
     assert cli.main(["replay-dlq"]) == 1
     assert "still failing 1 (1 undecodable" in capsys.readouterr().out
+
+
+def test_recipient_shows_and_clears_a_bounce_mark(kit: Kit, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["recipient", "dr@example.test"]) == 0
+    assert "alerts are sent" in capsys.readouterr().out
+    kit.store.mark_recipient("dr@example.test", "bounce", time.time())
+    assert cli.main(["recipient", "dr@example.test"]) == 1
+    assert "alerts stopped after a bounce" in capsys.readouterr().out
+    assert cli.main(["recipient", "DR@example.test", "--clear"]) == 0
+    assert kit.store.recipient_mark("dr@example.test") == ""

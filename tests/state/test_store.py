@@ -258,6 +258,23 @@ class StoreContract:
         assert store.get_deletion_receipt("unknown-code-0000000") is None
 
 
+    # alert recipients ------------------------------------------------------------------------------
+
+    def test_recipient_marks_are_per_mailbox_and_can_be_cleared(self, store: Store) -> None:
+        assert store.recipient_mark("dr@example.test") == ""
+        store.mark_recipient(" Dr@Example.test ", "bounce", time.time())
+        assert store.recipient_mark("dr@example.test") == "bounce"
+        assert store.recipient_mark("other@example.test") == ""
+        store.mark_recipient("dr@example.test", "complaint", time.time())
+        assert store.recipient_mark("DR@example.test") == "complaint"
+        store.clear_recipient("dr@example.test")
+        assert store.recipient_mark("dr@example.test") == ""
+
+    def test_an_expired_recipient_mark_no_longer_counts(self, store: Store) -> None:
+        store.mark_recipient("old@example.test", "bounce", time.time() - store.retention_seconds - 10)
+        assert store.recipient_mark("old@example.test") == ""
+
+
 class TestSqliteStore(StoreContract):
     @pytest.fixture
     def store(self, tmp_path: Any) -> Iterator[Store]:
