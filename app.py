@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
 
 from chalice import BadRequestError, Chalice, ForbiddenError, Rate, Response
@@ -9,8 +10,9 @@ from aws_lambda_powertools.logging import correlation_paths
 from chalice.app import ConvertToMiddleware
 
 from chalicelib import __version__
-from chalicelib.ingest import webhook
+from chalicelib.ingest import replay, webhook
 from chalicelib.config import RECONCILE_EVERY_MINUTES
+from chalicelib.console.web import WebReply, parse_form
 from chalicelib.errors import ConfigError, WebhookPayloadError, WebhookSignatureError
 from chalicelib.logs import logger
 from chalicelib.ingest.queue import QueueError
@@ -29,6 +31,7 @@ app.register_middleware(
 WORKER_FUNCTION = "worker"
 RECONCILE_FUNCTION = "reconcile"
 JSON_TYPES = ["application/json", "application/json; charset=utf-8"]
+FORM_TYPES = ["application/x-www-form-urlencoded"]
 
 
 @app.route("/health", methods=["GET"])
@@ -64,6 +67,7 @@ def receive_webhook() -> Response:
     except WebhookPayloadError as exc:
         logger.warning("webhook payload refused", extra={"why": str(exc)})
         raise BadRequestError(str(exc)) from exc
+    parsed = replay.drop_stale(parsed, now=time.time(), window_seconds=deps().settings.replay_window_days * 86400)
     try:
         deps().queue.send_all(parsed.all_events)
     except QueueError:
@@ -76,26 +80,148 @@ def receive_webhook() -> Response:
             "visitor_items": len(parsed.events),
             "own_items": len(parsed.own_content),
             "skipped": parsed.skipped,
+            "skipped_kinds": sorted(set(parsed.skipped_kinds)),
         },
     )
     return Response(body={"received": len(parsed.all_events)}, status_code=200)
 
 
+# --- the professional's console (chalicelib/console/): GET reads, POST (with a CSRF token) queues ------
+
+
+def _html(reply: WebReply | WebAnswer) -> Response:
+    return Response(body=reply.body, status_code=reply.status, headers=reply.headers)
+
+
+def _cookie() -> str | None:
+    return app.current_request.headers.get("cookie")
+
+
+def _form() -> dict[str, str]:
+    return parse_form(app.current_request.raw_body)
+
+
+@app.route("/console", methods=["GET"])
+def console_decisions() -> Response:
+    return _html(deps().console.decisions(_cookie(), app.current_request.query_params))
+
+
+@app.route("/console/items/{item_id}", methods=["GET"])
+def console_item(item_id: str) -> Response:
+    return _html(deps().console.item(_cookie(), item_id, app.current_request.query_params))
+
+
+@app.route("/console/items/{item_id}/undo", methods=["POST"], content_types=FORM_TYPES)
+def console_undo(item_id: str) -> Response:
+    return _html(deps().console.act(_cookie(), item_id, "undo", _form()))
+
+
+@app.route("/console/items/{item_id}/keep", methods=["POST"], content_types=FORM_TYPES)
+def console_keep(item_id: str) -> Response:
+    return _html(deps().console.act(_cookie(), item_id, "keep", _form()))
+
+
+@app.route("/console/health", methods=["GET"])
+def console_health() -> Response:
+    return _html(deps().console.health(_cookie(), app.current_request.query_params))
+
+
+@app.route("/console/health/{page_id}/check-token", methods=["POST"], content_types=FORM_TYPES)
+def console_check_token(page_id: str) -> Response:
+    return _html(deps().console.check_token(_cookie(), page_id, _form()))
+
+
+@app.route("/console/settings", methods=["GET"])
+def console_settings() -> Response:
+    return _html(deps().console.settings(_cookie(), app.current_request.query_params))
+
+
+@app.route("/console/settings/{page_id}", methods=["POST"], content_types=FORM_TYPES)
+def console_save_settings(page_id: str) -> Response:
+    return _html(deps().console.save_settings(_cookie(), page_id, _form()))
+
+
+@app.route("/console/sign-in", methods=["GET"])
+def console_sign_in_page() -> Response:
+    return _html(deps().console.sign_in_page((app.current_request.query_params or {}).get("t", "")))
+
+
+@app.route("/console/sign-in", methods=["POST"], content_types=FORM_TYPES)
+def console_sign_in() -> Response:
+    return _html(deps().console.sign_in(_form()))
+
+
+@app.route("/console/fresh-link", methods=["POST"], content_types=FORM_TYPES)
+def console_fresh_link() -> Response:
+    return _html(deps().console.fresh_link(_form()))
+
+
+@app.route("/console/sign-out", methods=["POST"], content_types=FORM_TYPES)
+def console_sign_out() -> Response:
+    return _html(deps().console.sign_out(_cookie(), _form()))
+
+
+@app.route("/console/signed-out", methods=["GET"])
+def console_signed_out() -> Response:
+    return _html(deps().console.signed_out())
+
+
+@app.route("/data-deletion", methods=["GET"])
+def data_deletion_status() -> Response:
+    """The status page the callback's answer points at (?code=)."""
+    from chalicelib.ingest import data_deletion as deletion
+    from chalicelib.ingest.public_pages import deletion_status_html
+
+    code = (app.current_request.query_params or {}).get("code", "")
+    receipt = deps().store.get_deletion_receipt(code) if deletion.is_confirmation_code(code) else None
+    return Response(body=deletion_status_html(receipt, code), status_code=200 if receipt else 404,
+                    headers={"Content-Type": "text/html; charset=utf-8"})
+
+
+@app.route("/data-deletion", methods=["POST"], content_types=["application/x-www-form-urlencoded"])
+def data_deletion() -> Response:
+    """Meta's data-deletion callback: a signed_request naming the user whose data must go."""
+    import time
+
+    from chalicelib.ingest import data_deletion as deletion
+
+    request = app.current_request
+    try:
+        signed = deletion.parse_signed_request(deletion.signed_request_from_form(request.raw_body or b""),
+                                               deps().app_secret)
+    except WebhookSignatureError as exc:
+        logger.warning("data-deletion request refused", extra={"why": str(exc)})
+        raise ForbiddenError("invalid signed_request") from exc
+    except WebhookPayloadError as exc:
+        logger.warning("data-deletion request malformed", extra={"why": str(exc)})
+        raise BadRequestError(str(exc)) from exc
+    receipt = deletion.erase_user(deps().store, signed.user_id, time.time())
+    context = request.context or {}
+    base = (f"https://{context['domainName']}/{context.get('stage', 'api')}" if context.get("domainName")
+            else f"http://{request.headers.get('host', 'localhost')}")
+    logger.info("data-deletion request done", extra={"audit_records": receipt.audit_records,
+                                                     "dm_reply_slots": receipt.dm_reply_slots,
+                                                     "dead_letters": receipt.dead_letters})
+    return Response(body={"url": f"{base}/data-deletion?code={receipt.code}", "confirmation_code": receipt.code},
+                    status_code=200)
+
+
+@app.route("/privacy", methods=["GET"])
+def privacy() -> Response:
+    from chalicelib.ingest.public_pages import privacy_policy_html
+
+    return Response(body=privacy_policy_html(deps().settings.audit_retention_days), status_code=200,
+                    headers={"Content-Type": "text/html; charset=utf-8"})
+
+
 # --- connect a page with Facebook Login (chalicelib/connect/) ---------------------------------------
-FORM_TYPES = ["application/x-www-form-urlencoded"]
-
-
-def _web(answer: "WebAnswer") -> Response:
-    return Response(body=answer.body, status_code=answer.status, headers=answer.headers)
-
-
 @app.route("/connect", methods=["GET"])
 def connect_start() -> Response:
     from chalicelib.connect import web
 
     request = app.current_request
     d = deps()
-    return _web(web.start(d.connect_flow, d.settings, request.query_params or {}, request.headers.get("host", "")))
+    return _html(web.start(d.connect_flow, d.settings, request.query_params or {}, request.headers.get("host", "")))
 
 
 @app.route("/connect/callback", methods=["GET"])
@@ -104,7 +230,8 @@ def connect_callback() -> Response:
 
     request = app.current_request
     d = deps()
-    return _web(web.callback(d.connect_flow, d.settings, request.query_params or {}, request.headers.get("host", "")))
+    return _html(web.callback(d.connect_flow, d.settings, request.query_params or {}, request.headers.get("host", ""),
+                              console_key=d.console_key))
 
 
 @app.route("/connect/pages", methods=["POST"], content_types=FORM_TYPES)
@@ -113,7 +240,8 @@ def connect_pages() -> Response:
 
     request = app.current_request
     d = deps()
-    return _web(web.choose_pages(d.connect_flow, d.settings, request.raw_body or b"", request.headers.get("cookie", "")))
+    return _html(web.choose_pages(d.connect_flow, d.settings, request.raw_body or b"", request.headers.get("cookie", ""),
+                                  console_key=d.console_key))
 
 
 @app.lambda_function(name=WORKER_FUNCTION)
@@ -128,12 +256,14 @@ def worker(event: dict, context: object) -> dict:
 
 @app.schedule(Rate(RECONCILE_EVERY_MINUTES, unit=Rate.MINUTES), name=RECONCILE_FUNCTION)
 def reconcile(event: object) -> None:
+    from chalicelib.console.watch import watch_pages
     from chalicelib.ingest.reconcile import run_scheduled
 
     from chalicelib.connect.token_health import check_tokens_daily
 
     d = deps()
     run_scheduled(d.pipeline, d.store)
+    watch_pages(d.pipeline)  # tell the professional when their token stops working or webhooks stop
     # The daily token check rides on this schedule (the first run of each UTC day does it).
     try:
         login = d.facebook_login

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping, Protocol
 
+from chalicelib.crisis_lines import GENERIC_REPLY, default_crisis_reply, normalise_country
 from chalicelib.errors import ConfigError
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -16,20 +17,25 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 # Local development defaults: printed in the README, never used on AWS (stages dev/prod set real values).
 LOCAL_APP_SECRET = "pageguard-local-app-secret"
 LOCAL_VERIFY_TOKEN = "pageguard-local-verify-token"
-DEFAULT_GRAPH_API_URL = "https://graph.facebook.com/v25.0"
-DEFAULT_LOGIN_DIALOG_URL = "https://www.facebook.com/v25.0/dialog/oauth"
+LOCAL_CONSOLE_KEY = "pageguard-local-console-key"
+LOCAL_CONSOLE_URL = "http://127.0.0.1:8000"
+# The one Graph API version PageGuard calls (docs/deploy.md, "Moving to a newer Graph API version"): the
+# stages, the fake Graph API and the fixtures follow it; tests/test_graph_version.py checks they agree.
+GRAPH_API_VERSION = "v25.0"
+DEFAULT_GRAPH_API_URL = f"https://graph.facebook.com/{GRAPH_API_VERSION}"
+DEFAULT_LOGIN_DIALOG_URL = f"https://www.facebook.com/{GRAPH_API_VERSION}/dialog/oauth"
 LOCAL_META_APP_ID = "1234567890123456"  # the fake Graph's app (tests/fake_graph.py)
 DEFAULT_AUDIT_RETENTION_DAYS = 90.0
+# Webhook items older than this are skipped at intake (ingest/replay.py): Meta retries for 36 hours at most.
+DEFAULT_REPLAY_WINDOW_DAYS = 3.0
 DEFAULT_NOTIFY_FROM = "PageGuard <alerts@pageguard.invalid>"
 # How often the reconcile sweep runs (app.py's schedule; reconcile.py looks back further than this).
 RECONCILE_EVERY_MINUTES = 15
 
-# Safe-messaging guidance: short, no method details, no clinical advice, points to help now.
-DEFAULT_CRISIS_REPLY = (
-    "We're really glad you reached out, and we want you to be safe. If you are in the US, you can call "
-    "or text 988 (Suicide & Crisis Lifeline) any time, day or night. If you are in immediate danger, "
-    "call 911. Outside the US, please contact your local emergency number."
-)
+# Safe-messaging guidance: short, no method details, no clinical advice, points to help now. Without a
+# country the reply assumes none (crisis_lines.py has each country's real lines).
+DEFAULT_CRISIS_REPLY = GENERIC_REPLY
+MODES = ("protect", "observe")  # observe: act on nothing; record and alert what would have been done
 
 # Emails and phone-like runs in free text: the practice's own contact details in its contact_reply.
 EMAIL_PATTERN = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
@@ -47,12 +53,28 @@ class PageSettings:
 
     page_id: str
     name: str
-    access_token: str
+    access_token: str = field(repr=False)  # a page token: never printed
     notify_email: str
     contact_reply: str
     instagram_id: str = ""
     crisis_reply: str = DEFAULT_CRISIS_REPLY
-    observe: bool = False  # observe mode (registry): decide and alert, log Graph calls instead of sending
+    country: str = ""  # ISO code: picks the default crisis reply's lines
+    mode: str = "protect"  # "protect" | "observe": decide and alert, log Graph calls instead of sending
+    extra_recipients: tuple[str, ...] = ()  # alert recipients besides notify_email
+    weekly_digest: bool = True
+
+    @property
+    def observing(self) -> bool:
+        return self.mode == "observe"
+
+    @property
+    def observe(self) -> bool:
+        """The page registry's name for observe mode: the same thing as `observing`."""
+        return self.observing
+
+    @property
+    def recipients(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(r for r in (self.notify_email, *self.extra_recipients) if r))
 
     @property
     def allowed_contacts(self) -> tuple[str, ...]:
@@ -71,7 +93,11 @@ class PageSettings:
             notify_email=str(data["notify_email"]),
             contact_reply=str(data["contact_reply"]),
             instagram_id=str(data.get("instagram_id") or ""),
-            crisis_reply=str(data.get("crisis_reply") or DEFAULT_CRISIS_REPLY),
+            crisis_reply=str(data.get("crisis_reply") or default_crisis_reply(str(data.get("country") or ""))),
+            country=normalise_country(str(data.get("country") or "")),
+            mode=str(data.get("mode") or "protect") if data.get("mode") in MODES else "protect",
+            extra_recipients=tuple(str(e) for e in data.get("extra_recipients") or ()),
+            weekly_digest=bool(data.get("weekly_digest", True)),
         )
 
 
@@ -142,13 +168,23 @@ def _bool(value: str | None, default: bool | None) -> bool | None:
     return value.strip().lower() in ("1", "true", "yes", "on")
 
 
+def _stage(env: Mapping[str, str]) -> str:
+    """PAGEGUARD_STAGE, failing closed: on Lambda a missing stage (or "local", whose secret is published in
+    the README) is a deployment error, never a reason to accept webhooks signed with the local secret."""
+    stage = (env.get("PAGEGUARD_STAGE") or "").strip()
+    on_lambda = bool(env.get("AWS_LAMBDA_FUNCTION_NAME"))
+    if on_lambda and stage in ("", "local"):
+        raise ConfigError(f"PAGEGUARD_STAGE is {stage or 'not set'} on AWS Lambda: set dev or prod (.chalice/config.json)")
+    return stage or "local"
+
+
 @dataclass(frozen=True)
 class Settings:
     """Process-wide settings. Only wiring.py calls from_env(); ops/ passes it a deployed stage's environment."""
 
     stage: str
-    app_secret: str
-    verify_token: str
+    app_secret: str = field(repr=False)  # secrets never appear in a repr (logs, tracebacks)
+    verify_token: str = field(repr=False)
     graph_api_url: str
     pages_file: str  # local: path to the pages JSON
     pages_parameter: str  # AWS: the SSM SecureString parameter holding the same JSON
@@ -180,6 +216,14 @@ class Settings:
     meta_app_id: str = ""
     login_dialog_url: str = DEFAULT_LOGIN_DIALOG_URL
     public_base_url: str = ""
+    # The console: its public base URL (the links in emails) and the key that signs links and sessions
+    # (on AWS "console_key" in the APP_SECRET_PARAMETER JSON, like the app secret)
+    console_url: str = ""
+    console_key: str = ""
+    # AWS: the SES configuration set alerts are sent with (its bounces and complaints come back to the worker)
+    ses_configuration_set: str = ""
+    # webhook items created longer ago than this are not acted on at intake (ingest/replay.py); scan is for those
+    replay_window_days: float = DEFAULT_REPLAY_WINDOW_DAYS
 
     @property
     def is_local(self) -> bool:
@@ -188,7 +232,7 @@ class Settings:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
         env = os.environ if env is None else env
-        stage = env.get("PAGEGUARD_STAGE", "local")
+        stage = _stage(env)
         local = stage == "local"
         return cls(
             stage=stage,
@@ -215,10 +259,14 @@ class Settings:
             meta_app_id=env.get("META_APP_ID") or (LOCAL_META_APP_ID if local else ""),
             login_dialog_url=(env.get("LOGIN_DIALOG_URL") or DEFAULT_LOGIN_DIALOG_URL).rstrip("/"),
             public_base_url=(env.get("PUBLIC_BASE_URL") or "").rstrip("/"),
+            console_url=(env.get("CONSOLE_URL") or (LOCAL_CONSOLE_URL if local else "")).rstrip("/"),
+            console_key=env.get("CONSOLE_KEY") or (LOCAL_CONSOLE_KEY if local else ""),
+            ses_configuration_set=env.get("SES_CONFIGURATION_SET", ""),
+            replay_window_days=_positive(env.get("REPLAY_WINDOW_DAYS"), DEFAULT_REPLAY_WINDOW_DAYS),
         )
 
     def dry_run_for(self, page: PageSettings) -> bool:
-        if page.observe:
+        if page.observing:  # the practice is trying PageGuard: nothing is done on Meta, everything recorded
             return True
         if self.dry_run is not None:
             return self.dry_run

@@ -47,6 +47,15 @@ class NotifierError(PageGuardError):
     """Sending an alert email failed; retryable."""
 
 
+class NotifierRejectedError(PageGuardError):
+    """The email provider refused an alert for good (SES MessageRejected in the sandbox, daily quota used up,
+    account paused, a recipient that bounced or complained): retrying cannot help. Carries the provider's code."""
+
+    def __init__(self, message: str, *, code: str = "") -> None:
+        super().__init__(message)
+        self.code = code
+
+
 class StoreError(PageGuardError):
     """The local or DynamoDB store failed."""
 

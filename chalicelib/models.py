@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -17,6 +17,8 @@ class Platform(str, enum.Enum):
 class Surface(str, enum.Enum):
     COMMENT = "comment"
     MESSAGE = "message"
+    POST = "post"  # a visitor's post on the page's timeline (feed item post/status/photo/... from a visitor)
+    REVIEW = "review"  # a recommendation (ratings review_text) or a comment on one: cannot be hidden
 
 
 class Label(str, enum.Enum):
@@ -67,26 +69,30 @@ class WebhookEvent:
     account_id: str  # entry.id: the Facebook Page id or the Instagram professional account id
     item_id: str  # comment id or message mid
     sender_id: str  # commenter id, PSID or IGSID
-    text: str
+    text: str = field(repr=False)  # the visitor's words: never in a repr (logs, tracebacks)
     created_time: float  # Unix seconds
-    verb: str = "add"  # comments: add | edited; messages: message
+    verb: str = "add"  # comments, posts, reviews: add | edited; messages: message | edit (message_edit)
     post_id: str = ""  # Facebook post id or Instagram media id
     parent_id: str = ""
     permalink: str = ""
     attachment_types: tuple[str, ...] = ()
     authored_by_page: bool = False
-    field: str = ""  # Meta's webhook field: feed, comments, live_comments, messages
+    field: str = ""  # Meta's webhook field: feed, ratings, comments, live_comments, messages
+    # Messaging only. standby: the thread belongs to another app or a human agent (handover protocol), so
+    # PageGuard never answers it. meta_test: the App Dashboard's "Test" sample, which no person wrote.
+    standby: bool = False
+    meta_test: bool = False
 
     @classmethod
     def comment(
         cls, platform: Platform, *, account_id: str, item_id: str, sender_id: str, text: str, created_time: float,
         field: str, verb: str = "add", post_id: str = "", parent_id: str = "", permalink: str = "",
-        attachment_types: tuple[str, ...] = (),
+        attachment_types: tuple[str, ...] = (), surface: Surface = Surface.COMMENT,
     ) -> "WebhookEvent":
         """A comment (or the page's own post) as webhooks and Graph listings both describe it; written by
         the page itself when the author is the account it arrived for."""
         return cls(
-            platform=platform, surface=Surface.COMMENT, account_id=account_id, item_id=item_id, sender_id=sender_id,
+            platform=platform, surface=surface, account_id=account_id, item_id=item_id, sender_id=sender_id,
             text=text, created_time=created_time, verb=verb, post_id=post_id, parent_id=parent_id,
             permalink=permalink, attachment_types=attachment_types,
             authored_by_page=bool(sender_id) and sender_id == account_id, field=field,
@@ -143,10 +149,10 @@ def meta_time(value: Any) -> float | None:
     """Meta's times in Unix seconds: feed sends seconds, messaging milliseconds, Graph listings ISO 8601."""
     if isinstance(value, bool) or value is None or value == "":
         return None
-    if isinstance(value, (int, float)) or (isinstance(value, str) and value.replace(".", "", 1).isdigit()):
+    if isinstance(value, (int, float)) or (isinstance(value, str) and value.isascii() and value.replace(".", "", 1).isdigit()):
         try:
             number = float(value)
-        except OverflowError:  # an integer too large for a float
+        except (OverflowError, ValueError):  # too large for a float; or digits float() refuses, like "²"
             return None
         if not math.isfinite(number) or number < 0:
             return None

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Mapping
 
 from chalicelib.config import PagesConfig, Settings
 from chalicelib.errors import ConfigError, StoreError
-from chalicelib.ingest.queue import EventQueue, SqliteEventQueue, SqsEventQueue
+from chalicelib.ingest.queue import EventQueue, SqliteEventQueue, SqsEventQueue, handle_message
 from chalicelib.models import WebhookEvent
 
 if TYPE_CHECKING:
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from chalicelib.connect.facebook_login import FacebookLogin
     from chalicelib.connect.flow import ConnectFlow
     from chalicelib.ingest.worker import VisibilitySetter
+    from chalicelib.console.web import Console
     from chalicelib.state.page_directory import PageDirectory
     from chalicelib.state.page_registry import PageRegistry
     from chalicelib.state.store import Store
@@ -46,6 +47,7 @@ class Deps:
     _registry: PageRegistry | None = None
     _directory: PageDirectory | None = None
     _connect: ConnectFlow | None = None
+    _console: Console | None = None
     _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     # --- secrets and pages ---------------------------------------------------------------
@@ -56,6 +58,10 @@ class Deps:
     @property
     def verify_token(self) -> str:
         return self.settings.verify_token or _secrets(self.settings).get("verify_token", "")
+
+    @property
+    def console_key(self) -> str:
+        return self.settings.console_key or _secrets(self.settings).get("console_key", "")
 
     @property
     def pages(self) -> PageDirectory:
@@ -115,6 +121,14 @@ class Deps:
             return self._pipeline
 
     @property
+    def console(self) -> Console:
+        """The professional's web console: reads the store, queues changes; never sees a page token."""
+        with self._lock:
+            if self._console is None:
+                self._console = build_console(self)
+            return self._console
+
+    @property
     def redelivery_delay(self) -> VisibilitySetter | None:
         """The worker's backoff between SQS receives of a failing message (None without a queue URL)."""
         with self._lock:
@@ -149,7 +163,7 @@ def build_pipeline(deps: Deps) -> Pipeline:
         graph=HttpGraphClient.from_settings(settings),
         dry_run_graph=DryRunGraphClient(),
         settings=settings,
-        notifier=build_notifier(settings),
+        notifier=build_linking_notifier(deps, build_notifier(settings)),
         store=deps.store,
         lease_seconds=settings.step_lease_seconds,
     )
@@ -180,6 +194,22 @@ def build_notifier(settings: Settings) -> Notifier:
     return OutboxNotifier.from_settings(settings) if settings.is_local else SesNotifier.from_settings(settings)
 
 
+def build_console(deps: Deps) -> Console:
+    from chalicelib.console.directory import RegistryPages
+    from chalicelib.console.web import Console
+
+    return Console(key=lambda: deps.console_key, store=deps.store, queue=deps.queue,
+                   directory=RegistryPages(deps.pages),
+                   secure_cookies=not deps.settings.is_local)
+
+
+def build_linking_notifier(deps: Deps, notifier: Notifier) -> Notifier:
+    """Every alert carries signed links to the console (review, and undo for a hidden comment)."""
+    from chalicelib.console.email_links import SignedLinkNotifier
+
+    return SignedLinkNotifier(notifier, key=lambda: deps.console_key, base_url=deps.settings.console_url)
+
+
 def build_store(settings: Settings) -> Store:
     """Local stage: SqliteStore at STORE_PATH. AWS: DynamoStore on STORE_TABLE."""
     from chalicelib.state.dynamo_store import DynamoStore
@@ -201,7 +231,7 @@ def build_queue(deps: Deps) -> EventQueue:
     if settings.is_local:
         return SqliteEventQueue(
             settings.store_path,
-            handler=lambda event: deps.pipeline.handle(event),
+            handler=lambda message: handle_message(message, deps.pipeline),
             on_dead_letter=deps.park_dead_letter,
             worker_thread=settings.local_worker == "thread",
             visibility_timeout=settings.local_queue_visibility_seconds,
@@ -294,7 +324,7 @@ def _secrets(settings: Settings) -> dict[str, str]:
         data = json.loads(str(raw))
     except ValueError as exc:
         raise ConfigError("APP_SECRET_PARAMETER must hold JSON with app_secret and verify_token") from exc
-    return {k: str(v) for k, v in data.items() if k in ("app_secret", "verify_token")}
+    return {k: str(v) for k, v in data.items() if k in ("app_secret", "verify_token", "console_key")}
 
 
 _deps: Deps | None = None

@@ -216,9 +216,18 @@ def format_audit(records: list[AuditRecord], *, as_json: bool = False) -> list[s
     for r in records:
         steps = " ".join(f"{a.step}:{a.status}" for a in r.actions) or "-"
         types = ",".join(r.entity_types) or "-"
-        lines.append(f"{_when(r.updated_at)}Z  {r.item_id}  {r.platform}/{r.surface}  {r.label or '-'}  [{types}]  "
+        lines.append(f"{_when(r.updated_at)}Z  {r.item_id}  {r.platform}/{r.surface}  {_label(r)}  [{types}]  "
                      f"{r.status}  {steps}")
     return lines or ["no decisions recorded yet"]
+
+
+def _label(record: AuditRecord) -> str:
+    """The label, or for an item nothing could be read from, why ("not checked: image only")."""
+    from chalicelib.state.records import ItemStatus
+
+    if record.status == ItemStatus.NOT_CHECKED:
+        return record.note or "not checked"
+    return record.label or "-"
 
 
 def _when(seconds: float) -> str:
@@ -231,7 +240,7 @@ def _audit_table(records: list[AuditRecord]) -> None:
 
     table = Table("updated (UTC)", "item", "where", "label", "entities", "status", "steps")
     for r in records:
-        table.add_row(_when(r.updated_at), r.item_id, f"{r.platform}/{r.surface}", r.label or "-",
+        table.add_row(_when(r.updated_at), r.item_id, f"{r.platform}/{r.surface}", _label(r),
                       ", ".join(r.entity_types) or "-", r.status,
                       "\n".join(f"{a.step}: {a.status}" for a in r.actions) or "-")
     Console().print(table)
@@ -328,6 +337,31 @@ def replay_dlq_command(
     return 0 if report.failed == 0 else 1
 
 
+@app.command("recipient")
+def recipient_command(
+    address: Annotated[str, typer.Argument(help="an alert address (a page's notify_email)")],
+    clear: Annotated[bool, typer.Option("--clear", help="forget the bounce or complaint: alerts go to it again")] = False,
+    stage: Stage = None,
+    stack_name: StackName = None,
+    region: Region = None,
+) -> int:
+    """Show whether alerts to ADDRESS are stopped because SES reported a bounce or a complaint; --clear resumes them.
+
+    Exit code 1 while the address stays marked.
+    """
+    store = _deps(stage, stack_name, region).store
+    mark = store.recipient_mark(address)
+    if mark and clear:
+        store.clear_recipient(address)
+        print(f"cleared: alerts go to {address} again (it had a {mark})")
+        return 0
+    if mark:
+        print(f"{address}: alerts stopped after a {mark}; fix the address or the mailbox, then --clear")
+        return 1
+    print(f"{address}: alerts are sent")
+    return 0
+
+
 # --- deployment (docs/deploy.md) -----------------------------------------------------------------------
 
 
@@ -337,7 +371,8 @@ def setup_command(
     pages_file: Annotated[Optional[Path], typer.Option(help="pages JSON (see pages.example.json); keep it outside the repo")] = None,
     pages_only: Annotated[bool, typer.Option("--pages-only", help="update the pages only; keep the stored app secret")] = False,
     region: Region = None,
-    kms_key_id: Annotated[str, typer.Option(help="customer-managed KMS key (default: the account's aws/ssm key)")] = "",
+    kms_key_id: Annotated[str, typer.Option(help="refused: the functions can only decrypt the account's aws/ssm key",
+                                            hidden=True)] = "",
     check: Annotated[bool, typer.Option("--check", help="validate the pages file and stop; no AWS calls")] = False,
 ) -> int:
     """Store a stage's pages configuration and Meta app secret in SSM Parameter Store (SecureString).
@@ -375,6 +410,42 @@ def subscribe_command(
     return subscription.run(subscription.SubscribeOptions(
         stage=_value(stage), pages_file=pages_file, page=tuple(page or ()), graph_api_url=graph_api_url, region=region,
         check=check, app_id=app_id))
+
+
+@app.command("doctor")
+def doctor_command(
+    stage: Annotated[StageName, typer.Option(help="the deployed stage to check")],
+    app_id: Annotated[str, typer.Option(help="your Meta app id: also checks each Page token's permissions")] = "",
+    send_test_alert: Annotated[bool, typer.Option("--send-test-alert", help="email each page's notify_email once")] = False,
+    graph_api_url: GraphApiUrl = None,
+    stack_name: StackName = None,
+    region: Region = None,
+) -> int:
+    """Check a deployment end to end and say what to fix: stack, webhook, each Page's subscription, token and
+    permissions, SES identity, sandbox, DKIM, alarm subscribers, dead letters. Exit code 1 when anything fails."""
+    import boto3
+
+    from chalicelib.act.graph import HttpGraphClient
+    from chalicelib.config import DEFAULT_GRAPH_API_URL
+    from ops import doctor
+    from ops.provision import load_pages, parameter_names, read_app_secret
+    from ops.stage import StageTarget, deps_for, stage_environment
+
+    name = _value(stage) or "prod"
+    session = boto3.session.Session(region_name=region)
+    ssm = session.client("ssm")
+    secrets = read_app_secret(ssm, parameter_names(name).app_secret)
+    base = graph_api_url or stage_environment(name).get("GRAPH_API_URL") or DEFAULT_GRAPH_API_URL
+    deployment = doctor.Deployment(
+        stack_name=stack_name or f"pageguard-{name}", cloudformation=session.client("cloudformation"),
+        sesv2=session.client("sesv2"), sns=session.client("sns"), sqs=session.client("sqs"),
+        pages=lambda: load_pages(ssm, name), app_secret=secrets.get("app_secret", ""),
+        verify_token=secrets.get("verify_token", ""),
+        graph=HttpGraphClient(base, app_secret=secrets.get("app_secret", "")), app_id=app_id)
+    target = StageTarget(stage=name, stack_name=stack_name, region=region)
+    findings = doctor.run_checks(
+        deployment, parked=lambda: len(deps_for(target).store.list_dead_letters(limit=1000)), test_alert=send_test_alert)
+    return doctor.report(findings, sys.stdout)
 
 
 @app.command("scan")

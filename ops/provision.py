@@ -37,8 +37,8 @@ class ParameterNames:
 
 
 def parameter_names(stage: str) -> ParameterNames:
-    if stage not in ("dev", "prod"):
-        raise ConfigError(f"stage must be dev or prod, not {stage!r}")
+    if stage not in ("dev", "prod", "ci"):
+        raise ConfigError(f"stage must be dev, prod or ci, not {stage!r}")
     return ParameterNames(pages=f"{PARAMETER_PREFIX}/{stage}/pages", app_secret=f"{PARAMETER_PREFIX}/{stage}/app-secret")
 
 
@@ -74,7 +74,17 @@ def read_app_secret(ssm: Any, name: str) -> dict[str, str]:
     return {k: str(v) for k, v in data.items() if k in ("app_secret", "verify_token")}
 
 
-def put_secure(ssm: Any, name: str, value: str, description: str, kms_key_id: str = "") -> None:
+# Why `setup --kms-key-id` is refused rather than half-working: the functions' roles may call ssm:GetParameter,
+# which decrypts with the AWS-managed aws/ssm key only; a customer-managed key would also need kms:Decrypt in
+# every function's policy, and without it PageGuard could not read its own configuration.
+KMS_REFUSED = (
+    "setup refused: --kms-key-id is not supported. The deployed functions can decrypt parameters encrypted with "
+    "the account's AWS-managed aws/ssm key, not with a customer-managed key (their roles have no kms:Decrypt on "
+    "it), so PageGuard could not read its own configuration. Run setup again without --kms-key-id; nothing was written."
+)
+
+
+def put_secure(ssm: Any, name: str, value: str, description: str) -> None:
     kwargs: dict[str, Any] = {
         "Name": name,
         "Value": value,
@@ -83,9 +93,7 @@ def put_secure(ssm: Any, name: str, value: str, description: str, kms_key_id: st
         "Description": description,
         "Tier": "Intelligent-Tiering" if len(value.encode()) > STANDARD_TIER_LIMIT else "Standard",
     }
-    if kms_key_id:
-        kwargs["KeyId"] = kms_key_id
-    ssm.put_parameter(**kwargs)
+    ssm.put_parameter(**kwargs)  # the account's aws/ssm key: the functions' ssm:GetParameter can decrypt it
 
 
 def store_configuration(
@@ -97,7 +105,6 @@ def store_configuration(
     app_secret: str | None = None,
     verify_token: str | None = None,
     generate_token: Callable[[], str] = lambda: secrets.token_urlsafe(32),
-    kms_key_id: str = "",
 ) -> SetupResult:
     """Write the pages (when given) and the app-secret parameter (unless update_app_secret is False).
 
@@ -132,11 +139,10 @@ def store_configuration(
 
     written: list[str] = []
     if compact:
-        put_secure(ssm, names.pages, compact, f"PageGuard {stage}: protected pages and their access tokens", kms_key_id)
+        put_secure(ssm, names.pages, compact, f"PageGuard {stage}: protected pages and their access tokens")
         written.append(names.pages)
     if secret_value:
-        put_secure(ssm, names.app_secret, secret_value, f"PageGuard {stage}: Meta app secret and webhook verify token",
-                   kms_key_id)
+        put_secure(ssm, names.app_secret, secret_value, f"PageGuard {stage}: Meta app secret and webhook verify token")
         written.append(names.app_secret)
     return SetupResult(tuple(written), page_ids, without_token, generated)
 
@@ -251,6 +257,9 @@ def run(args: SetupOptions, *, ssm: Any = None, env: Mapping[str, str] | None = 
     interactive = sys.stdin.isatty() if interactive is None else interactive
     names = parameter_names(args.stage)
     pages_json = None
+    if args.kms_key_id:
+        err.write(KMS_REFUSED + "\n")
+        return 2
     try:
         if args.pages_file:
             pages_json = args.pages_file.read_text(encoding="utf-8")
@@ -275,7 +284,6 @@ def run(args: SetupOptions, *, ssm: Any = None, env: Mapping[str, str] | None = 
         result = store_configuration(
             ssm, args.stage, pages_json=None if registry is not None else pages_json,
             update_app_secret=not args.pages_only, app_secret=app_secret, verify_token=verify_token,
-            kms_key_id=args.kms_key_id,
         )
         if registry is not None:
             migrate_pages(ssm, args.stage, registry, pages_json, out)

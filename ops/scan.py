@@ -146,7 +146,7 @@ def scan(
             if progress:
                 progress.update(0, 0, f"{page.name}: listing failed ({listed.error.split(': ')[-1]})")
             continue
-        events = [e for e in listed.events if e.surface is Surface.COMMENT]
+        events = [e for e in listed.events if e.surface in (Surface.COMMENT, Surface.POST)]
         for index, event in enumerate(events, start=1):
             report.comments += 1
             verdict = detector.detect(event.text, allowed_contacts=page.allowed_contacts)

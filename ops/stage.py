@@ -15,7 +15,7 @@ from typing import Any
 from chalicelib import wiring
 from chalicelib.config import REPO_ROOT
 
-STAGES = ("dev", "prod")
+STAGES = ("dev", "prod", "ci")  # ci: the deployment test's stage (tests/test_deploy_moto.py)
 
 
 @dataclass(frozen=True)
@@ -68,13 +68,16 @@ def deployed_environment(target: StageTarget, cloudformation: Any = None) -> dic
     return env
 
 
-def deps_for(target: StageTarget, *, pages_file: Path | None = None) -> wiring.Deps:
+def deps_for(target: StageTarget, *, pages_file: Path | None = None, cloudformation: Any = None) -> wiring.Deps:
     """The objects for a deployed stage (its table, queues, SES and SSM), or the local stage's: the process's
     own (`wiring.deps()`), or with `pages_file` a local run over that pages file."""
     if target.region:
         os.environ["AWS_DEFAULT_REGION"] = target.region  # the boto3 clients wiring builds use it too
     if target.stage:
-        return wiring.deps_for_env({**os.environ, **deployed_environment(target)})
+        # Only the deployed functions' own environment: a DRY_RUN, STORE_PATH or APP_SECRET in the operator's
+        # shell must not change what replay-dlq or scan do to a deployed stage (boto3 still reads its
+        # credentials and region from the shell itself).
+        return wiring.deps_for_env(deployed_environment(target, cloudformation))
     if pages_file is None and not target.graph_api_url:
         return wiring.deps()
     env = {**os.environ, "PAGEGUARD_STAGE": "local"}

@@ -30,8 +30,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from chalicelib.config import LOCAL_APP_SECRET  # noqa: E402
+from chalicelib.config import GRAPH_API_VERSION, LOCAL_APP_SECRET  # noqa: E402
 from chalicelib.ingest.webhook import SIGNATURE_HEADER, parse_body, parse_events, sign  # noqa: E402
+from scripts.retime import retime  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures" / "meta"
 DEMO_DIR = ROOT / ".local" / "demo"
@@ -96,11 +97,14 @@ def graph_calls_for(record: dict, received: list[dict]) -> list[str]:
             calls.append("unhide" if r["form"].get("is_hidden") == "false" else "hide")
         elif r["method"] == "POST" and segments[:1] == [item] and segments[1:] in (["comments"], ["replies"]):
             calls.append("public reply")
-        elif r["method"] == "POST" and segments[-1:] == ["messages"] and recipient.get("comment_id") == item:
+        elif r["method"] == "POST" and segments[-1:] == ["messages"] and item in (recipient.get("comment_id"),
+                                                                                  recipient.get("post_id")):
             calls.append("private reply")
         elif r["method"] == "POST" and segments[-1:] == ["messages"] and record["surface"] == "message" \
                 and sender and recipient.get("id") == sender:
             calls.append("DM reply")
+        elif r["method"] == "GET" and segments == [item]:
+            calls.append("read edited message")
         elif r["method"] == "DELETE" and segments[:1] == [item]:
             calls.append("delete")
     return calls
@@ -136,7 +140,7 @@ def main() -> int:
         **os.environ,
         "PAGEGUARD_STAGE": "local",
         "APP_SECRET": LOCAL_APP_SECRET,
-        "GRAPH_API_URL": f"{graph_url}/v25.0",
+        "GRAPH_API_URL": f"{graph_url}/{GRAPH_API_VERSION}",
         "PAGES_FILE": str(DEMO_DIR / "pages.json"),
         "STORE_PATH": str(store),
         "OUTBOX_DIR": str(DEMO_DIR / "outbox"),
@@ -159,7 +163,7 @@ def main() -> int:
         items: list[Item] = []
         skipped: list[str] = []
         for path in sorted(FIXTURES.glob("*.json")):
-            body = path.read_bytes()
+            body = retime(path.read_bytes())  # the fixtures are from 2025: inside the replay window only as of now
             parsed = parse_events(parse_body(body))
             status, _ = http(f"{app_url}/webhook", body,
                              {"Content-Type": "application/json", SIGNATURE_HEADER: sign(body, LOCAL_APP_SECRET)})
@@ -186,6 +190,8 @@ def main() -> int:
             verdict = record.get("label") or "-"
             if not record:
                 verdict = "not checked: page not configured"
+            elif record.get("status") == "not_checked":
+                verdict = record.get("note", "not checked")
             if item.own_content:
                 verdict = f"{verdict} (page's own)"
             rows.append([
@@ -198,7 +204,8 @@ def main() -> int:
         print()
         print_table(rows)
         if skipped:
-            print(f"\nnothing to check (echoes of the page's own messages, removals): {', '.join(skipped)}")
+            print(f"\nnothing to check (echoes, removals, reactions, reads, handovers; each logged by kind): "
+                  f"{', '.join(skipped)}")
         print(f"\n{len(received)} Graph API calls received by the fake Graph; "
               f"{len(list((DEMO_DIR / 'outbox').glob('*.eml')))} alert emails in {os.path.relpath(DEMO_DIR / 'outbox', ROOT)}/;"
               f" logs in {os.path.relpath(DEMO_DIR / 'app.log', ROOT)}")

@@ -25,9 +25,9 @@ REPO = Path(__file__).resolve().parent.parent
 BUILD = REPO / "build"
 CAPABILITIES = ["CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND"]
 TEMPLATE_BODY_LIMIT = 51_200  # bytes; larger templates must be passed by S3 URL
-# Parameters that keep their previous value on an update when not given again.
-OPTIONAL_PARAMETERS = ("SenderEmail", "CreateSenderIdentity", "AlarmEmail", "AuditRetentionDays", "LogRetentionDays",
-                       "MetaAppId", "PublicBaseUrl")
+# On an update every parameter not given again keeps its previous value (UsePreviousValue), never its Default:
+# a value set in the console (ApiReservedConcurrency=0 on a new account) must survive the next `make deploy`.
+PINNED_PARAMETERS = ("Stage",)  # always sent: package.py pins it to the build's stage
 NO_CHANGES = ("didn't contain changes", "No updates are to be performed")
 
 
@@ -74,6 +74,25 @@ def rewrite_code_uris(template: dict[str, Any], bucket: str, key: str) -> dict[s
     if not rewritten:
         raise DeployError("the template has no function packaged from a local zip")
     return packaged
+
+
+class _NoManagedPolicies:
+    """PageGuard's functions name their own roles (Chalice writes them), so SAM never looks up a managed policy."""
+
+    def load(self) -> dict[str, str]:
+        return {}
+
+
+def expand_sam(template: dict[str, Any]) -> dict[str, Any]:
+    """Apply the SAM transform here, with AWS's own translator (aws-sam-translator), instead of in CloudFormation.
+
+    Real CloudFormation expands AWS::Serverless-2016-10-31 itself, and production deploys leave it to it.
+    moto's CloudFormation has no SAM transform (it skips AWS::Serverless::* resources), so the deployment
+    test (tests/deploy/) passes --expand-sam-locally to send it plain CloudFormation.
+    """
+    from samtranslator.translator.transform import transform
+
+    return transform(copy.deepcopy(template), {}, _NoManagedPolicies())
 
 
 def default_bucket_name(account: str, region: str) -> str:
@@ -158,7 +177,7 @@ def stack_parameters(template: dict[str, Any], given: dict[str, str], updating: 
     for name in declared:
         if name in given and given[name] is not None:
             params.append({"ParameterKey": name, "ParameterValue": str(given[name])})
-        elif updating and name in OPTIONAL_PARAMETERS:
+        elif updating and name not in PINNED_PARAMETERS:
             params.append({"ParameterKey": name, "UsePreviousValue": True})
         elif "Default" not in declared[name]:
             raise DeployError(f"parameter {name} is required for a new stack (see --help)")
@@ -216,7 +235,10 @@ def deploy_template(
     for change in described.get("Changes", []):
         rc = change.get("ResourceChange", {})
         log(f"  {rc.get('Action', '?'):<8} {rc.get('LogicalResourceId', '?'):<28} {rc.get('ResourceType', '')}")
-    cfn.execute_change_set(ChangeSetName=change_set_id, StackName=stack_name)
+    try:
+        cfn.execute_change_set(ChangeSetName=change_set_id, StackName=stack_name)
+    except Exception as exc:  # ClientError, or an endpoint answering garbage (an emulator's 500)
+        raise DeployError(f"executing change set {change_set_id} failed: {exc}") from exc
     waiter = "stack_update_complete" if updating else "stack_create_complete"
     try:
         cfn.get_waiter(waiter).wait(StackName=stack_name, WaiterConfig={"Delay": waiter_delay, "MaxAttempts": 360})
@@ -236,15 +258,30 @@ def outputs(cfn: Any, stack_name: str) -> dict[str, str]:
     return {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
 
 
+def check_sender_on_domain(sender_email: str | None, sender_domain: str | None) -> None:
+    """DKIM and MAIL FROM only help alerts sent from an address on the verified domain."""
+    if sender_email and sender_domain and sender_email.rpartition("@")[2].lower() != sender_domain.lower():
+        raise DeployError(f"--sender-email {sender_email} is not on --sender-domain {sender_domain}: "
+                          "use an address at that domain (alerts@{sender_domain})")
+
+
+def dns_records(stack_outputs: dict[str, str]) -> list[str]:
+    """The DKIM CNAMEs and MAIL FROM records the stack asks for, as `name TYPE value` lines."""
+    names = sorted(k for k in stack_outputs if k.startswith("DkimRecord")) + ["MailFromMxRecord", "MailFromSpfRecord"]
+    return [stack_outputs[k] for k in names if k in stack_outputs]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--stage", choices=("dev", "prod"), default=os.environ.get("STAGE", "dev"))
+    parser.add_argument("--stage", choices=("dev", "prod", "ci"), default=os.environ.get("STAGE", "dev"))
     parser.add_argument("--stack-name", help="default: pageguard-STAGE")
     parser.add_argument("--region", default=os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION"))
     parser.add_argument("--bucket", default=os.environ.get("DEPLOY_BUCKET") or None,
                         help="S3 bucket for the zip (default: pageguard-artifacts-ACCOUNT-REGION, created if missing)")
     parser.add_argument("--sender-email", default=os.environ.get("SENDER_EMAIL") or None,
                         help="address alert emails come from (required the first time)")
+    parser.add_argument("--sender-domain", default=os.environ.get("SENDER_DOMAIN") or None,
+                        help="verify this whole domain with Easy DKIM and a custom MAIL FROM (the sender's domain)")
     parser.add_argument("--sender-already-verified", action="store_true",
                         help="do not create the SES identity (the address or its domain is already verified)")
     parser.add_argument("--alarm-email", default=os.environ.get("ALARM_EMAIL") or None)
@@ -253,7 +290,12 @@ def main(argv: list[str] | None = None) -> int:
                         help="the Meta app id, for Facebook Login and the daily token check")
     parser.add_argument("--public-base-url", default=os.environ.get("PUBLIC_BASE_URL") or None,
                         help="this deployment's public URL (Facebook Login returns to <it>/connect/callback)")
+    parser.add_argument("--parameter", action="append", default=[], metavar="NAME=VALUE",
+                        help="set a stack parameter (repeatable), e.g. ApiReservedConcurrency=0; others keep their values")
     parser.add_argument("--dry-run", action="store_true", help="write build/STAGE/packaged.json and stop; no AWS calls")
+    parser.add_argument("--expand-sam-locally", action="store_true",
+                        default=os.environ.get("PAGEGUARD_EXPAND_SAM") == "1",
+                        help="apply the SAM transform before sending the template (for emulators without it, like moto)")
     args = parser.parse_args(argv)
     stack_name = args.stack_name or f"pageguard-{args.stage}"
 
@@ -264,12 +306,19 @@ def main(argv: list[str] | None = None) -> int:
         given = {
             "Stage": args.stage,
             "SenderEmail": args.sender_email,
+            "SenderDomain": args.sender_domain.lower() if args.sender_domain else None,
             "CreateSenderIdentity": "false" if args.sender_already_verified else None,
             "AlarmEmail": args.alarm_email,
             "AuditRetentionDays": args.audit_retention_days,
             "MetaAppId": args.meta_app_id,
             "PublicBaseUrl": args.public_base_url,
         }
+        check_sender_on_domain(args.sender_email, args.sender_domain)
+        for item in args.parameter:
+            name, sep, value = item.partition("=")
+            if not sep or name not in template.get("Parameters", {}):
+                raise DeployError(f"--parameter {item!r}: expected NAME=VALUE with NAME one of {sorted(template['Parameters'])}")
+            given[name] = value
         if args.dry_run:
             packaged = rewrite_code_uris(template, args.bucket or "<artifacts-bucket>", key)
             out = BUILD / args.stage / "packaged.json"
@@ -291,6 +340,8 @@ def main(argv: list[str] | None = None) -> int:
         ensure_bucket(s3, bucket, region, create=args.bucket is None, owner=account)
         upload_if_missing(s3, bucket, key, zip_path, owner=account)
         packaged = rewrite_code_uris(template, bucket, key)
+        if args.expand_sam_locally:
+            packaged = expand_sam(packaged)
         (BUILD / args.stage / "packaged.json").write_text(json.dumps(packaged, indent=2) + "\n")
 
         def template_url(body: str) -> str:
@@ -309,6 +360,12 @@ def main(argv: list[str] | None = None) -> int:
     log("stack outputs:")
     for name, value in sorted(result.items()):
         log(f"  {name}: {value}")
+    dns = dns_records(result)
+    if dns:
+        log("")
+        log("DNS records to add at the sender domain's DNS host (then `python -m ops.cli doctor` checks them):")
+        for record in dns:
+            log(f"  {record}")
     if "WebhookUrl" in result:
         log("")
         log(f"Webhook callback URL for the Meta App Dashboard: {result['WebhookUrl']}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -63,23 +64,47 @@ def fmt(name: str, m: dict) -> str:
     )
 
 
-def main(argv: list[str]) -> int:
-    if len(argv) < 2:
-        print("usage: eval_detection.py LABELLED.jsonl", file=sys.stderr)
-        return 2
-    items = [json.loads(line) for line in Path(argv[1]).read_text(encoding="utf-8").splitlines() if line.strip()]
+# Typographic variants a label must not flip on (the same families as tests/detect/test_typography.py).
+VARIANTS = {
+    "curly quotes": lambda t: t.replace("'", "\u2019").replace('"', "\u201c"),
+    "zero-width spaces": lambda t: re.sub(r"\b(\w\w)(\w\w+)", "\\1\u200b\\2", t),
+    "ALL CAPS": str.upper,
+    "no punctuation": lambda t: re.sub(r"[^\w\s]", "", t),
+}
+
+
+def evaluate(path: Path, variants: bool) -> None:
+    items = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     predicted = run_classify(items)
     missing = [it["id"] for it in items if it["id"] not in predicted]
     if missing:
         print(f"{len(missing)} items got no output", file=sys.stderr)
     pairs = [(it["label"], predicted.get(it["id"], "ok")) for it in items]
-    print(f"{argv[1]}: {len(items)} items")
+    print(f"{path}: {len(items)} items")
     print(confusion(pairs))
     print()
     print(fmt("overall", metrics(pairs)))
     for lang in sorted({it.get("lang", "?") for it in items}):
         sub = [(it["label"], predicted.get(it["id"], "ok")) for it in items if it.get("lang", "?") == lang]
         print(fmt(lang, metrics(sub)))
+    if variants:
+        print("typographic variants (label flips against the plain text):")
+        for name, change in VARIANTS.items():
+            changed = [{**it, "text": change(it["text"])} for it in items]
+            again = run_classify(changed)
+            flips = sum(again.get(it["id"]) != predicted.get(it["id"]) for it in items)
+            print(fmt(name[:8], metrics([(it["label"], again.get(it["id"], "ok")) for it in items]))
+                  + f"  flips {flips}")
+    print()
+
+
+def main(argv: list[str]) -> int:
+    args = [a for a in argv[1:] if not a.startswith("--")]
+    if not args:
+        print("usage: eval_detection.py LABELLED.jsonl [MORE.jsonl ...] [--variants]", file=sys.stderr)
+        return 2
+    for name in args:
+        evaluate(Path(name), "--variants" in argv)
     return 0
 
 

@@ -2,7 +2,7 @@
 
 Steps (see ../shared/research/presidio-on-lambda.md §4 for why each one exists):
 
-1. vendor: pip-install requirements.txt for the Lambda platform (manylinux x86_64, CPython 3.12) into a
+1. vendor: pip-install requirements.lock (hash-checked) for the Lambda platform (manylinux x86_64, CPython 3.12) into a
    cache keyed by the requirements, trim it (strip debug info, phonenumbers geodata, tests, C sources,
    pygments/setuptools) and precompile .pyc files, because Chalice's zip has none and that doubles
    cold start.
@@ -34,7 +34,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 BUILD = REPO / "build"
-STAGES = ("dev", "prod")
+STAGES = ("dev", "prod", "ci")  # ci: the deployment test's stage (tests/test_deploy_moto.py)
 LAMBDA_PYTHON = (3, 12)
 LAMBDA_RUNTIME = "python3.12"
 # Lambda counts function + layers, unzipped: 250 MiB. Fail well before it so a new dependency shows up here.
@@ -101,9 +101,6 @@ def run(cmd: list[str], **kwargs) -> subprocess.CompletedProcess:
 def vendor_key(requirements: Path) -> str:
     h = hashlib.sha256()
     h.update(requirements.read_bytes())
-    constraints = REPO / "infra" / "lambda-constraints.txt"
-    if constraints.exists():
-        h.update(constraints.read_bytes())
     h.update(f"{TRIM_RECIPE}|{LAMBDA_RUNTIME}|{'|'.join(PLATFORMS)}".encode())
     return h.hexdigest()[:16]
 
@@ -122,10 +119,8 @@ def build_vendor(requirements: Path) -> Path:
     cmd += ["--python-version", f"{LAMBDA_PYTHON[0]}.{LAMBDA_PYTHON[1]}"]
     for platform in PLATFORMS:
         cmd += ["--platform", platform]
-    cmd += ["-r", str(requirements)]
-    constraints = REPO / "infra" / "lambda-constraints.txt"
-    if constraints.exists():
-        cmd += ["-c", str(constraints)]
+    # Every package pinned with its hashes (`make lock`): pip refuses anything unpinned or with another hash.
+    cmd += ["--require-hashes", "-r", str(requirements)]
     install_for_lambda(cmd, tmp)
     before = tree_size(tmp)
     trim(tmp)
@@ -401,7 +396,8 @@ def tree_size(root: Path) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--stage", choices=STAGES, default=os.environ.get("STAGE", "dev"))
-    parser.add_argument("--requirements", type=Path, default=REPO / "requirements.txt")
+    parser.add_argument("--requirements", type=Path, default=REPO / "requirements.lock",
+                        help="hash-pinned runtime lock (make lock writes it from requirements.txt)")
     parser.add_argument("--skip-smoke", action="store_true", help="do not import the package (faster)")
     parser.add_argument("--skip-lint", action="store_true", help="do not run cfn-lint")
     args = parser.parse_args(argv)

@@ -2,8 +2,10 @@
 """Send a webhook fixture to a running PageGuard, signed like Meta signs it (X-Hub-Signature-256).
 
 Usage: .venv/bin/python scripts/send_webhook.py tests/fixtures/meta/fb_feed_comment_add.json
-       [--url http://127.0.0.1:8000/webhook] [--secret ...] [--unsigned | --bad-signature]
-The secret defaults to $APP_SECRET, else the local development secret.
+       [--url http://127.0.0.1:8000/webhook] [--secret ...] [--unsigned | --bad-signature] [--keep-time]
+The secret defaults to $APP_SECRET, else the local development secret. The payload's times are moved to
+now first (the stored fixtures are from 2025, older than PageGuard's replay window); --keep-time sends the
+file byte for byte, which PageGuard acknowledges but skips as a replay.
 """
 
 from __future__ import annotations
@@ -19,11 +21,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from chalicelib.config import LOCAL_APP_SECRET  # noqa: E402
 from chalicelib.ingest.webhook import SIGNATURE_HEADER, sign  # noqa: E402
+from scripts.retime import retime  # noqa: E402
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("fixture", type=Path, help="JSON body to send (sent byte for byte)")
+    parser.add_argument("fixture", type=Path, help="JSON body to send (its times moved to now, then signed)")
+    parser.add_argument("--keep-time", action="store_true", help="send the file byte for byte (old items are skipped)")
     parser.add_argument("--url", default="http://127.0.0.1:8000/webhook")
     parser.add_argument("--secret", default=os.environ.get("APP_SECRET") or LOCAL_APP_SECRET)
     group = parser.add_mutually_exclusive_group()
@@ -32,6 +36,8 @@ def main() -> int:
     args = parser.parse_args()
 
     body = args.fixture.read_bytes()
+    if not args.keep_time:
+        body = retime(body)
     headers = {"Content-Type": "application/json"}
     if not args.unsigned:
         secret = "not-the-secret" if args.bad_signature else args.secret

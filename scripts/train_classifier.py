@@ -32,7 +32,10 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from chalicelib.detect import classifier as clf  # noqa: E402
+from chalicelib.detect.bounded import judged_view  # noqa: E402
+from chalicelib.detect.encoder import ENCODER_NAME, SentenceEncoder  # noqa: E402
 from chalicelib.detect.engine import PresidioDetector  # noqa: E402
+from chalicelib.detect.normalize import normalize  # noqa: E402
 from chalicelib.models import Label  # noqa: E402
 
 CORPUS_GLOBS = ("data/corpus/*.jsonl", "data/corpus/writers/*.jsonl")
@@ -41,11 +44,17 @@ TEAM_WRITER = "team"  # the PageGuard team's own files (one family of writers)
 CALIBRATION_WRITERS = ("w03", "w07")
 DEV_FILE = REPO.parent / "shared" / "eval" / "dev.jsonl"
 LABELS = ("ok", "sensitive", "crisis")
-C_GRID = (3.0, 10.0, 30.0)
+# One C for the n-gram heads: 10 and 30 measured within 0.5 point of each other leave-one-writer-out,
+# and each C costs about 15 minutes of leave-one-writer-out fits on 2 cores.
+C_GRID = (30.0,)
+ENCODER_C = 1.0  # logistic regression over the 512-d sentence embedding (0.1 was worse, measured)
+BLEND_WEIGHTS = (0.0, 0.3, 0.5, 0.7)  # share of the encoder's protect probability in the protect decision
 N_FOLDS = 5
-# Targets on out-of-fold predictions, stricter than the product targets (FPR <= 0.05) to leave a
-# margin for wording the corpus does not cover.
-OK_FPR_BUDGET = 0.045
+# The budget for false positives on ok items, on the independent writers' leave-one-writer-out
+# predictions. The product target is 0.05 on the held-out judges' sets; these writers were briefed to
+# write hard boundary cases and score worse than the judges' sets on every model tried, so 0.06 here is
+# the honest trade: at 0.05 protect recall fell 1.3 points and crises labelled ok rose from 19 to 24.
+OK_FPR_BUDGET = 0.06
 CRISIS_SPILL = 0.15  # share of sensitive items we accept escalating to a crisis reply
 # Crisis recall above this target no longer outranks protect recall: otherwise the grid buys the last
 # fraction of a point of crisis recall with a near-zero crisis threshold, several points of protect
@@ -156,46 +165,74 @@ def sigmoid_scores(heads, X) -> np.ndarray:
     return np.stack([h.decision_function(X) for h in heads], axis=1)
 
 
-def choose_thresholds(z: np.ndarray, gold: np.ndarray, rule: np.ndarray) -> dict:
-    """Joint grid over both thresholds on out-of-fold scores.
+def fit_encoder_heads(embeddings: np.ndarray, gold: np.ndarray) -> list:
+    """Protect and crisis heads over the sentence embedding (dense, 512 values)."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.utils.class_weight import compute_sample_weight
+
+    heads = []
+    for y in ((gold > 0).astype(int), (gold == 2).astype(int)):
+        model = LogisticRegression(C=ENCODER_C, max_iter=2000)
+        model.fit(embeddings, y, sample_weight=compute_sample_weight("balanced", y))
+        heads.append(model)
+    return heads
+
+
+def encoder_scores(heads: list, embeddings: np.ndarray) -> np.ndarray:
+    """Probabilities (protect, crisis) from the encoder heads."""
+    return np.stack([h.predict_proba(embeddings)[:, 1] for h in heads], axis=1)
+
+
+def choose_thresholds(z: np.ndarray, encoded: np.ndarray, gold: np.ndarray, rule: np.ndarray) -> dict:
+    """Joint grid over the n-gram crisis threshold, the encoder crisis threshold, the blend weight and
+    the protect threshold, on leave-one-writer-out scores.
 
     Feasible: ok FPR within budget and at most CRISIS_SPILL of sensitive items escalated to crisis.
     Best: fewest crises labelled ok, then crisis recall up to CRISIS_RECALL_TARGET, then highest
     protect recall, then crisis recall beyond the target, then fewest sensitive items escalated.
     """
     p = 1.0 / (1.0 + np.exp(-z))
-    grid = np.unique(np.round(np.concatenate([np.linspace(0.02, 0.98, 97), [0.5]]), 4))
     is_ok, is_sens, is_crisis = gold == 0, gold == 1, gold == 2
-    best_key, best = None, {"protect": 0.5, "crisis": 0.5}
-    for tc in grid:
-        crisis_pred = (rule == 2) | (p[:, 1] >= tc)
-        if crisis_pred[is_sens].mean() > CRISIS_SPILL:
-            continue
-        for tp in grid:
-            flagged = crisis_pred | (rule >= 1) | (p[:, 0] >= tp)
-            fpr = flagged[is_ok].mean()
-            if fpr > OK_FPR_BUDGET:
+    crisis_grid = (0.16, 0.3, 0.5, 0.7, 0.9, 1.01)  # 1.01: that head never escalates
+    encoder_grid = (0.3, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.01)
+    protect_grid = np.round(np.linspace(0.3, 0.98, 35), 3)
+    best_key, best = None, {"protect": 0.5, "crisis": 0.5, "encoder_crisis": 1.01, "blend_weight": 0.0}
+    for tc in crisis_grid:
+        for te in encoder_grid:
+            crisis_pred = (rule == 2) | (p[:, 1] >= tc) | (encoded[:, 1] >= te)
+            if crisis_pred[is_sens].mean() > CRISIS_SPILL:
                 continue
-            crisis_recall = float(crisis_pred[is_crisis].mean())
-            key = (
-                -int((is_crisis & ~flagged).sum()),
-                min(crisis_recall, CRISIS_RECALL_TARGET),
-                round(float(flagged[gold > 0].mean()), 4),
-                crisis_recall,
-                -float(crisis_pred[is_sens].mean()),
-                -fpr,
-            )
-            if best_key is None or key > best_key:
-                best_key, best = key, {"protect": float(tp), "crisis": float(tc)}
+            for w in BLEND_WEIGHTS:
+                blended = (1 - w) * p[:, 0] + w * encoded[:, 0]
+                for tp in protect_grid:
+                    flagged = crisis_pred | (blended >= tp)
+                    fpr = flagged[is_ok].mean()
+                    if fpr > OK_FPR_BUDGET:
+                        continue
+                    crisis_recall = float(crisis_pred[is_crisis].mean())
+                    key = (
+                        -int((is_crisis & ~flagged).sum()),
+                        min(crisis_recall, CRISIS_RECALL_TARGET),
+                        round(float(flagged[gold > 0].mean()), 4),
+                        crisis_recall,
+                        -float(crisis_pred[is_sens].mean()),
+                        -fpr,
+                    )
+                    if best_key is None or key > best_key:
+                        best_key = key
+                        best = {"protect": float(tp), "crisis": float(tc), "encoder_crisis": float(te),
+                                "blend_weight": float(w)}
     return best
 
 
-def combined(z: np.ndarray, rule: np.ndarray, th: dict) -> np.ndarray:
+def combined(z: np.ndarray, encoded: np.ndarray, rule: np.ndarray, th: dict) -> np.ndarray:
+    """Labels as chalicelib/detect/classifier.py and engine.py decide them ("stack"): the rules' crisis
+    stands; either crisis head escalates; the blended protect probability decides ok vs sensitive."""
     p = 1.0 / (1.0 + np.exp(-z))
-    out = rule.copy()
-    out[(out < 2) & (p[:, 1] >= th["crisis"])] = 2
-    out[(out == 0) & (p[:, 0] >= th["protect"])] = 1
-    return out
+    w = th["blend_weight"]
+    crisis = (rule == 2) | (p[:, 1] >= th["crisis"]) | (encoded[:, 1] >= th["encoder_crisis"])
+    protect = crisis | ((1 - w) * p[:, 0] + w * encoded[:, 0] >= th["protect"])
+    return np.where(crisis, 2, np.where(protect, 1, 0))
 
 
 def report(gold: np.ndarray, pred: np.ndarray) -> dict:
@@ -242,14 +279,22 @@ def main() -> int:
     if not choose.any():
         choose = ~calib
 
+    # The sentence encoder's embedding of what detection reads (normalised, bounded, lower-cased).
+    t_embed = time.perf_counter()
+    embeddings = SentenceEncoder().embed_many([judged_view(normalize(it["text"])).text for it in items])
+    print(f"embedded {len(items)} items in {time.perf_counter() - t_embed:.0f}s")
+    encoded = np.zeros((len(items), 2))
+    for tr, te in folds:
+        encoded[te] = encoder_scores(fit_encoder_heads(embeddings[tr], gold[tr]), embeddings[te])
+
     best = None
     for C in C_GRID:
         z = np.zeros((len(items), 2))
         for (tr, te), (Xtr, Xte) in zip(folds, fold_mats):
             heads = fit_heads(Xtr, gold[tr], C)
             z[te] = sigmoid_scores(heads, Xte)
-        th = choose_thresholds(z[choose], gold[choose], rule[choose])
-        r = report(gold[choose], combined(z[choose], rule[choose], th))
+        th = choose_thresholds(z[choose], encoded[choose], gold[choose], rule[choose])
+        r = report(gold[choose], combined(z[choose], encoded[choose], rule[choose], th))
         # Rank by the product goals: crisis let through first, then protect recall within the FPR budget.
         key = (
             -r["crises_labelled_ok"],
@@ -260,7 +305,7 @@ def main() -> int:
         if best is None or key > best[0]:
             best = (key, C, th, r, z)
     _, C, th, oof, z = best
-    pred = combined(z, rule, th)
+    pred = combined(z, encoded, rule, th)
     per_writer = {w: report(gold[groups == w], pred[groups == w]) for w in writers}
     per_lang = {
         lang: report(gold[choose & (lang_arr == lang)], pred[choose & (lang_arr == lang)]) for lang in sorted(set(langs))
@@ -274,11 +319,12 @@ def main() -> int:
     idf = compute_idf(rows, all_idx, n_features)
     X = to_matrix(rows, all_idx, idf, params)
     heads = fit_heads(X, gold[all_idx], C)
+    encoder_heads = fit_encoder_heads(embeddings[all_idx], gold[all_idx])
     calibration = {}
     calib_idx = np.flatnonzero(calib)
     if len(calib_idx):
         zc = sigmoid_scores(heads, to_matrix(rows, calib_idx, idf, params))
-        pc = combined(zc, rule[calib_idx], th)
+        pc = combined(zc, encoder_scores(encoder_heads, embeddings[calib_idx]), rule[calib_idx], th)
         calibration = {w: report(gold[calib_idx][groups[calib_idx] == w], pc[groups[calib_idx] == w])
                        for w in CALIBRATION_WRITERS if (groups[calib_idx] == w).any()}
         calibration["all"] = report(gold[calib_idx], pc)
@@ -287,17 +333,25 @@ def main() -> int:
     intercept = np.array([h.intercept_[0] for h in heads], dtype=np.float32)
 
     args.out.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(args.out / clf.WEIGHTS_FILE.name, coef=coef, intercept=intercept, idf=idf)
+    np.savez_compressed(
+        args.out / clf.WEIGHTS_FILE.name, coef=coef, intercept=intercept, idf=idf,
+        encoder_coef=np.stack([h.coef_[0] for h in encoder_heads]).astype(np.float32),
+        encoder_intercept=np.array([h.intercept_[0] for h in encoder_heads], dtype=np.float32),
+    )
     corpus_hash = hashlib.sha256("\n".join(sorted(_norm(items[i]["text"]) for i in all_idx)).encode()).hexdigest()
     meta = dict(params)
     meta.update(
         {
-            "format": 1,
+            "format": 2,
             "heads": list(clf.HEADS),
             "C": C,
+            "combine": "stack",
+            "blend_weight": th.pop("blend_weight"),
+            "encoder": ENCODER_NAME,
+            "encoder_C": ENCODER_C,
             "class_weight": f"balanced x crisis rows {CRISIS_WEIGHT_PROTECT} (protect), {CRISIS_WEIGHT_CRISIS} (crisis)",
             "thresholds": {k: round(v, 6) for k, v in th.items()},
-            "threshold_rule": f"joint grid on leave-one-writer-out scores of the independent writers: ok FPR <= {OK_FPR_BUDGET}, sensitive->crisis <= {CRISIS_SPILL}; "
+            "threshold_rule": f"joint grid (n-gram crisis, encoder crisis, protect, blend weight) on leave-one-writer-out scores of the independent writers: ok FPR <= {OK_FPR_BUDGET}, sensitive->crisis <= {CRISIS_SPILL}; "
             f"min crises labelled ok, then crisis recall up to {CRISIS_RECALL_TARGET}, then max protect recall, "
             "then crisis recall, then fewest sensitive->crisis",
             "training_items": int(len(all_idx)),

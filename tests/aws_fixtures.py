@@ -59,3 +59,18 @@ def sent_raw_messages(endpoint: str) -> list[dict[str, Any]]:
     """Every raw email moto's SES backend accepted so far: [{"id", "source", "destinations", "raw_data"}]."""
     data = requests.get(f"{endpoint}/moto-api/data.json", timeout=5).json()
     return list(data.get("ses", {}).get("RawMessage", []))
+
+
+def unreachable_client(service: str) -> Any:
+    """A client for a loopback port nothing listens on: every call fails with EndpointConnectionError, the way
+    a network outage or an AWS endpoint timeout does (transient)."""
+    import socket
+
+    from botocore.config import Config
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return boto3.client(service, endpoint_url=f"http://127.0.0.1:{port}", region_name=REGION,
+                        aws_access_key_id="testing", aws_secret_access_key="testing",
+                        config=Config(retries={"max_attempts": 1}, connect_timeout=1, read_timeout=1))

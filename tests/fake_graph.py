@@ -14,6 +14,7 @@ Default answers (shapes from REFERENCE.md §5):
   POST /{page-or-ig-id}/messages         -> {"recipient_id": ..., "message_id": "m_..."}
   GET  /me                               -> {"id": "fake-page", "name": "Fake Page"}
   GET  any listing set with set_listing  -> {"data": [...], "paging": {"cursors":..., "next": ...}}
+  GET  any object set with set_object    -> that object (a message read with ?fields=message)
   GET  anything else                     -> {"data": []}
 Scripted answers (`script`, `fail`, `delay`) are consumed first, in order, per method + path regex.
 
@@ -36,6 +37,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Iterator
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
+from chalicelib.config import GRAPH_API_VERSION
 from tests.fake_meta_login import FakeLogin
 
 try:
@@ -43,7 +45,7 @@ try:
 except ImportError:  # standalone use without pytest
     pytest = None  # type: ignore[assignment]
 
-DEFAULT_VERSION = "v25.0"
+DEFAULT_VERSION = GRAPH_API_VERSION  # follows the app (tests/test_graph_version.py)
 _VERSION_RE = re.compile(r"^/v\d+\.\d+(?=/|$)")
 
 
@@ -92,6 +94,7 @@ class FakeGraph:
         self._requests: list[RecordedRequest] = []
         self._scripts: list[tuple[str, re.Pattern[str], list[ScriptedResponse]]] = []
         self._listings: dict[str, list[list[dict[str, Any]]]] = {}
+        self._objects: dict[str, dict[str, Any]] = {}
         self._counter = 0
         self.log_path: str | None = None  # JSON Lines file of what was received (`--log`)
         self.login = FakeLogin()  # Facebook Login endpoints (tests/fake_meta_login.py)
@@ -134,6 +137,7 @@ class FakeGraph:
             self._requests.clear()
             self._scripts.clear()
             self._listings.clear()
+            self._objects.clear()
         self.login.reset()
 
     @property
@@ -176,6 +180,11 @@ class FakeGraph:
         pages = [items[i : i + size] for i in range(0, len(items), size)] or [[]]
         with self._lock:
             self._listings[path] = pages
+
+    def set_object(self, path: str, body: dict[str, Any]) -> None:
+        """Canned GET answer for one node, e.g. set_object("/m_abc", {"id": "m_abc", "message": "..."})."""
+        with self._lock:
+            self._objects[path] = dict(body)
 
     # request handling (called on server threads)
 
@@ -248,6 +257,9 @@ class FakeGraph:
                 return 200, {"id": "fake-page", "name": "Fake Page"}, {}
             with self._lock:
                 pages = self._listings.get(request.path)
+                node = self._objects.get(request.path)
+            if node is not None:
+                return 200, node, {}
             if pages is not None:
                 index = int(request.query.get("after", "0") or 0)
                 data = pages[index] if index < len(pages) else []

@@ -66,8 +66,8 @@ def http(url: str, body: bytes | None = None, headers: dict | None = None, timeo
 class MakeRun:
     """`make run HOST=127.0.0.1 PORT=<free>` in its own process group, logs to a file."""
 
-    def __init__(self, env: dict[str, str], log_path: Path) -> None:
-        self.port = free_port()
+    def __init__(self, env: dict[str, str], log_path: Path, *, port: int | None = None) -> None:
+        self.port = port or free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
         self._log = log_path.open("wb")

@@ -15,13 +15,14 @@ REPO = Path(__file__).resolve().parent.parent
 PACKAGES = ("chalicelib", "ops")
 
 # Allowed direction: a layer may import its own and those listed (core is config, errors, models, logs).
-CORE = {"chalicelib", "chalicelib.config", "chalicelib.errors", "chalicelib.models", "chalicelib.logs"}
+CORE = {"chalicelib", "chalicelib.config", "chalicelib.crisis_lines", "chalicelib.errors", "chalicelib.models", "chalicelib.logs"}
 LAYERS = {
     "state": {"core"},
     "detect": {"core"},
     "act": {"core", "state", "detect"},
-    "ingest": {"core", "state", "detect", "act"},
-    "connect": {"core", "state", "act"},
+    "console": {"core", "state", "act"},
+    "connect": {"core", "state", "act", "console"},
+    "ingest": {"core", "state", "detect", "act", "console"},
 }
 
 

@@ -130,6 +130,17 @@ def test_functions_get_the_table_and_queue_through_the_variables_the_code_reads(
     assert RESOURCES["APIHandler"]["Properties"]["Environment"]["Variables"]["QUEUE_URL"] == {"Ref": "EventsQueue"}
 
 
+def test_functions_and_api_are_named_after_the_stack() -> None:
+    # Named for operators (console, `aws lambda`, log groups) and because moto's CloudFormation needs a
+    # FunctionName (tests/deploy/test_deploy_moto.py says why this lives in the production template).
+    suffixes = {"APIHandler": "api", "Worker": "worker", "Reconcile": "reconcile"}
+    for logical, suffix in suffixes.items():
+        assert RESOURCES[logical]["Properties"]["FunctionName"] == {"Fn::Sub": f"${{AWS::StackName}}-{suffix}"}
+        group = RESOURCES[logical]["Properties"]["LoggingConfig"]["LogGroup"]["Ref"]
+        assert RESOURCES[group]["Properties"]["LogGroupName"]["Fn::Sub"].endswith(f"${{AWS::StackName}}-{suffix}")
+    assert RESOURCES["RestAPI"]["Properties"]["Name"] == {"Ref": "AWS::StackName"}
+
+
 def test_functions_are_pinned_to_python312_with_their_own_retained_log_groups() -> None:
     for logical in FUNCTIONS.values():
         props = RESOURCES[logical]["Properties"]
@@ -240,14 +251,17 @@ def test_policies_name_only_their_own_resources() -> None:
 
 def test_each_function_gets_only_what_it_needs() -> None:
     api, work, recon = _actions("api_handler"), _actions("worker"), _actions("reconcile")
+    # The console reads the audit log and keeps settings and used links; the data-deletion callback
+    # (POST /data-deletion) erases a user's records and keeps a receipt; the connect flow puts page tokens.
     assert api == {"logs:CreateLogStream", "logs:PutLogEvents", "sqs:SendMessage", "ssm:GetParameter",
-                   "ssm:PutParameter", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"}
+                   "ssm:PutParameter", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:Query"}
     assert not any(a.startswith("ses:") for a in api)
     assert {"sqs:ReceiveMessage", "sqs:DeleteMessage"} <= work and "sqs:SendMessage" not in work
     assert not any(a.startswith("sqs:") for a in recon)
     for actions in (work, recon):
+        # No Query: only the operator's CLI lists the table (audit, replay-dlq).
         assert {a for a in actions if a.startswith("dynamodb:")} == {
-            "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query"}
+            "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"}
     # The API handler can read the app secret but not the pages (with their access tokens).
     api_ssm = [st for st in _statements("api_handler") if st["Action"] == ["ssm:GetParameter"]][0]
     assert api_ssm["Resource"]["Fn::Sub"].endswith("/pageguard/${Stage}/app-secret")
@@ -453,3 +467,105 @@ def test_a_webhook_flood_is_throttled_and_cannot_starve_the_worker(merged: dict[
         reserved = resources[function]["Properties"]["ReservedConcurrentExecutions"]
         assert reserved["Fn::If"][1] == {"Ref": parameter}
         assert merged["template"]["Parameters"][parameter]["Default"] > 0
+
+
+# --- SES sender domain ----------------------------------------------------------------------------
+
+
+def test_a_sender_domain_gets_easy_dkim_a_custom_mail_from_and_replaces_the_address_identity() -> None:
+    identity = RESOURCES["SenderDomainIdentity"]
+    assert identity["Condition"] == "HasSenderDomain"
+    props = identity["Properties"]
+    assert props["DkimSigningAttributes"] == {"NextSigningKeyLength": "RSA_2048_BIT"}
+    assert props["MailFromAttributes"]["MailFromDomain"] == {"Fn::Sub": "bounce.${SenderDomain}"}
+    # Never refuse an alert because a DNS record is missing: fall back to amazonses.com.
+    assert props["MailFromAttributes"]["BehaviorOnMxFailure"] == "USE_DEFAULT_VALUE"
+    address_condition = TEMPLATE["Conditions"]["ShouldCreateSenderIdentity"]["Fn::And"]
+    assert {"Fn::Equals": [{"Ref": "SenderDomain"}, ""]} in address_condition
+    for i in (1, 2, 3):
+        assert TEMPLATE["Outputs"][f"DkimRecord{i}"]["Condition"] == "HasSenderDomain"
+
+
+def test_deploy_refuses_a_sender_off_its_domain_and_lists_the_dns_records() -> None:
+    deploy.check_sender_on_domain("alerts@harbor.example", "harbor.example")
+    deploy.check_sender_on_domain("alerts@harbor.example", None)
+    with pytest.raises(deploy.DeployError, match="not on --sender-domain"):
+        deploy.check_sender_on_domain("alerts@gmail.com", "harbor.example")
+    outputs = {"DkimRecord2": "b CNAME y", "DkimRecord1": "a CNAME x", "MailFromMxRecord": "m MX 10 f",
+               "WebhookUrl": "https://x"}
+    assert deploy.dns_records(outputs) == ["a CNAME x", "b CNAME y", "m MX 10 f"]
+
+
+def test_functions_reach_only_the_keys_they_use(moto_server: str, tmp_path: Path, fake_graph: Any) -> None:
+    """dynamodb:LeadingKeys: the worker and reconcile may touch only PageGuard's own key prefixes. Every key a
+    full pipeline run writes on DynamoDB (moto) must match the worker's patterns, and nothing else may."""
+    import fnmatch
+    import time
+    import uuid
+
+    import boto3
+
+    from tests.aws_fixtures import aws_client
+    from tests.pipeline_kit import CRISIS_TEXT, SENSITIVE_TEXT, dm, fb_comment, make_kit
+
+    patterns = {}
+    for function in ("worker", "reconcile"):
+        [st] = [st for st in _statements(function) if st["Sid"] == "StoreAuditAndIdempotency"]
+        assert st["Resource"] == {"Fn::GetAtt": ["StoreTable", "Arn"]}  # the table only, no index
+        patterns[function] = st["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"]
+        assert all(p.endswith("#*") and "*" not in p[:-1] for p in patterns[function])
+    resource = boto3.resource("dynamodb", endpoint_url=moto_server, region_name="us-east-1")
+    table = store.DynamoStore.create_table(resource, f"pageguard-{uuid.uuid4().hex[:8]}")
+    dynamo = store.DynamoStore(table, client=aws_client("dynamodb", moto_server))
+    kit = make_kit(fake_graph, tmp_path, store=dynamo)
+    for event in (fb_comment(SENSITIVE_TEXT), fb_comment(CRISIS_TEXT), dm(SENSITIVE_TEXT)):
+        kit.pipeline.handle(event)
+    dynamo.park(dm(SENSITIVE_TEXT), "NotifierError", 5)
+    dynamo.mark_recipient("dr@example.test", "bounce", time.time())  # SES feedback, handled by the worker
+    keys = [item[store.TABLE_PARTITION_KEY] for item in table.scan()["Items"]]
+    table.delete()
+    prefixes = {k.split("#", 1)[0] for k in keys}
+    assert prefixes == {"audit", "dm", "ours", "ver", "dlq", "rcpt", "pageguard.step"}
+    for key in keys:
+        assert any(fnmatch.fnmatchcase(key, p) for p in patterns["worker"]), key
+    assert not any(fnmatch.fnmatchcase("anything-else", p) for p in patterns["worker"])
+    assert "dlq#*" not in patterns["reconcile"]  # reconcile never parks
+
+
+def test_alert_bounces_and_complaints_reach_the_worker_and_raise_an_alarm() -> None:
+    from chalicelib.act.notifier import EMAIL_REFUSED_LOG
+    from chalicelib.ingest.email_feedback import RECIPIENT_MARKED_LOG
+
+    # SES publishes the alert configuration set's bounces and complaints to the feedback topic...
+    destination = RESOURCES["AlertsFeedbackDestination"]["Properties"]
+    assert destination["ConfigurationSetName"] == {"Ref": "AlertsConfigurationSet"}
+    assert sorted(destination["EventDestination"]["MatchingEventTypes"]) == ["bounce", "complaint"]
+    assert destination["EventDestination"]["SnsDestination"] == {"TopicARN": {"Ref": "EmailFeedbackTopic"}}
+    # ...which delivers them, raw, onto the events queue the worker drains, with the queue's permission
+    subscription = RESOURCES["EmailFeedbackSubscription"]["Properties"]
+    assert subscription["TopicArn"] == {"Ref": "EmailFeedbackTopic"} and subscription["Protocol"] == "sqs"
+    assert subscription["Endpoint"] == {"Fn::GetAtt": ["EventsQueue", "Arn"]} and subscription["RawMessageDelivery"]
+    [allow] = [st for st in RESOURCES["EventsQueuePolicy"]["Properties"]["PolicyDocument"]["Statement"]
+               if st["Effect"] == "Allow"]
+    assert allow["Principal"] == {"Service": "sns.amazonaws.com"} and allow["Action"] == "sqs:SendMessage"
+    assert allow["Condition"] == {"ArnEquals": {"aws:SourceArn": {"Ref": "EmailFeedbackTopic"}}}
+    # every function that sends alerts sends them through that configuration set, and may
+    for logical, function in (("Worker", "worker"), ("Reconcile", "reconcile")):
+        env = RESOURCES[logical]["Properties"]["Environment"]["Variables"]
+        assert env["SES_CONFIGURATION_SET"] == {"Ref": "AlertsConfigurationSet"}
+        [ses] = [st for st in _statements(function) if st["Sid"] == "SendAlertsFromSenderOnly"]
+        assert any("configuration-set/${AlertsConfigurationSet}" in json.dumps(r) for r in ses["Resource"])
+    # and the alarm counts the lines the code logs
+    assert EMAIL_REFUSED_LOG in RESOURCES["EmailProblemsMetric"]["Properties"]["FilterPattern"]
+    assert RECIPIENT_MARKED_LOG in RESOURCES["EmailProblemsMetric"]["Properties"]["FilterPattern"]
+    assert EMAIL_REFUSED_LOG in RESOURCES["ReconcileEmailProblemsMetric"]["Properties"]["FilterPattern"]
+    assert RESOURCES["EmailProblemsAlarm"]["Properties"]["MetricName"] == "EmailProblems"
+
+
+def test_the_configuration_set_reaches_ses(moto_server: str) -> None:
+    from chalicelib.act.notifier import SesNotifier
+    from chalicelib.config import Settings
+
+    settings = Settings.from_env({"PAGEGUARD_STAGE": "prod", "SES_CONFIGURATION_SET": "pageguard-prod-alerts"})
+    notifier = SesNotifier.from_settings(settings)
+    assert notifier._configuration_set == "pageguard-prod-alerts"

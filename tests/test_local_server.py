@@ -14,7 +14,7 @@ from typing import Iterator
 import pytest
 
 from chalicelib.ingest.webhook import sign
-from tests.conftest import TEST_SECRET, TEST_VERIFY_TOKEN, fixture_bytes, fixture_json
+from tests.conftest import TEST_SECRET, TEST_VERIFY_TOKEN, fixture_bytes, fixture_json, fresh_fixture_bytes
 from tests.fake_graph import FakeGraph
 from tests.local_app import MakeRun, http, local_env, wait_for
 
@@ -88,7 +88,7 @@ def test_forged_and_malformed_requests_are_refused(server: LocalServer, graph: F
 
 def test_signed_sensitive_comment_ends_in_one_hide_one_reply_one_email(server: LocalServer, graph: FakeGraph) -> None:
     # GIVEN a sensitive Facebook comment, signed like Meta signs it, delivered three times
-    body = fixture_bytes("fb_feed_comment_add.json")
+    body = fresh_fixture_bytes("fb_feed_comment_add.json")
     for _ in range(3):
         status, _ = server.post(body, sign(body, TEST_SECRET))
         assert status == 200
@@ -119,7 +119,8 @@ def _private_strings(payload: object) -> set[str]:
     found: set[str] = set()
     if isinstance(payload, dict):
         for key, value in payload.items():
-            if key in ("message", "text", "name", "username") and isinstance(value, str):
+            if key in ("message", "text", "review_text", "name", "sender_name", "reviewer_name", "username") \
+                    and isinstance(value, str):
                 found.add(value)
             else:
                 found |= _private_strings(value)
@@ -134,7 +135,7 @@ def test_full_run_of_every_fixture_logs_and_emails_no_text_or_names(server: Loca
     names = sorted(p.name for p in (REPO / "tests" / "fixtures" / "meta").glob("*.json"))
     private: set[str] = set()
     for name in names:
-        body = fixture_bytes(name)
+        body = fresh_fixture_bytes(name)
         private |= _private_strings(json.loads(body))
         assert server.post(body, sign(body, TEST_SECRET))[0] == 200
 
@@ -145,6 +146,8 @@ def test_full_run_of_every_fixture_logs_and_emails_no_text_or_names(server: Loca
 
     assert wait_for(queue_empty, timeout=60)
     time.sleep(0.5)
+    # The page's own name (older feed shapes carry it as sender_name) is not a visitor's: emails name the page.
+    private.discard(json.loads((server.tmp / "pages.json").read_text())["pages"][0]["name"])
 
     # THEN alerts went out, and no log line or email carries a text, a name or a username
     emails = [_decoded_email(path) for path in server.outbox()]

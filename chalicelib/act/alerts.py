@@ -10,12 +10,14 @@ import enum
 import html
 import re
 import time
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from typing import Iterable
+from urllib.parse import urlsplit
 
 from chalicelib.act.graph import describe_graph_error
 from chalicelib.detect.language import LANGUAGE_NAMES
@@ -28,6 +30,8 @@ class AlertKind(enum.StrEnum):
     OWN_CONTENT = "own_content"  # the page's own post or comment may identify a client
     RECONNECT = "reconnect"  # the page's token expired: reconnect it
     ACTION_FAILED = "action_failed"  # a hide or reply failed for good
+    QUIET = "quiet"  # a page that usually gets webhooks has had none for 72 hours
+    SIGN_IN = "sign_in"  # a fresh sign-in link to the console, asked for from an expired or used one
     UNSUPPORTED_LANGUAGE = "unsupported_language"  # a visitor wrote in a language PageGuard cannot check
 
 FACEBOOK_INBOX = "https://business.facebook.com/latest/inbox/all"
@@ -64,7 +68,19 @@ class Alert:
     item_id: str = ""
     item_link: str = ""
     urgent: bool = False
+    guidance: str = ""  # what the professional should (not) do, for surfaces PageGuard cannot act on itself
     language: str = ""  # the item's language when PageGuard could not check it ("fr")
+    # The console: where the links lead (set by the builders), and the signed links themselves (added by
+    # console.email_links.SignedLinkNotifier just before sending, so alerts stay free of secrets until then).
+    console_path: str = ""
+    review_link: str = ""
+    undo_link: str = ""
+
+    @property
+    def offers_undo(self) -> bool:
+        """An undo link makes sense only for a visitor's comment PageGuard hid."""
+        return self.kind is AlertKind.DETECTION and self.surface is Surface.COMMENT and any(
+            a.startswith("hid the") for a in self.actions_taken)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "kind", AlertKind(self.kind))  # ValueError for an unknown kind
@@ -74,22 +90,61 @@ class Alert:
 
 # --- building alerts -----------------------------------------------------------------------------
 
+REVIEW_GUIDANCE = (
+    "Meta does not let apps hide reviews or recommendations, so PageGuard did not hide or answer it. "
+    "Do not reply with anything that confirms a relationship, not even thanks for the care. Report the "
+    "review to Facebook if it breaks its rules, or respond privately."
+)
+STANDBY_GUIDANCE = (
+    "This conversation is on standby: another app or a person on your team handles it (Meta's handover "
+    "protocol), so PageGuard did not reply. Make sure whoever answers it sees this."
+)
+EDIT_GUIDANCE = "The person edited an earlier message; PageGuard checked the new text."
+_ITEM_NOUNS = {Surface.COMMENT: "comment", Surface.MESSAGE: "message", Surface.POST: "post", Surface.REVIEW: "review"}
+
+
+def guidance_for(event: WebhookEvent) -> str:
+    if event.surface is Surface.REVIEW:
+        return REVIEW_GUIDANCE
+    if event.surface is Surface.MESSAGE and event.standby:
+        return STANDBY_GUIDANCE
+    if event.surface is Surface.MESSAGE and event.verb == "edit":
+        return EDIT_GUIDANCE
+    return ""
+
 
 def item_link(event: WebhookEvent) -> str:
     """Where the professional can see the item: the comment's permalink, else the comment by id, else the inbox."""
     if event.surface is Surface.MESSAGE:
         return INSTAGRAM_INBOX if event.platform is Platform.INSTAGRAM else FACEBOOK_INBOX
-    if event.permalink.startswith("https://"):
+    if event.surface is Surface.REVIEW:
+        return f"https://www.facebook.com/{event.account_id}/reviews"
+    if is_meta_link(event.permalink):
         return event.permalink
     if event.platform is Platform.FACEBOOK and event.item_id:
         return f"https://www.facebook.com/{event.item_id}"
     return "https://www.instagram.com/"
 
 
+META_HOSTS = ("facebook.com", "instagram.com")
+
+
+def is_meta_link(link: str) -> bool:
+    """An https link to facebook.com or instagram.com (or a subdomain): the only links an alert carries, so a
+    forged or odd permalink in a payload can never point the professional somewhere else."""
+    if not re.fullmatch(r"https://[^\s<>\"'\\]+", link):
+        return False
+    parts = urlsplit(link)
+    host = (parts.hostname or "").lower()
+    if parts.username or parts.password or parts.port is not None:
+        return False
+    return any(host == h or host.endswith("." + h) for h in META_HOSTS)
+
+
 def describe_action(action: Action, event: WebhookEvent, page: PageSettings | None = None) -> str:
     """What PageGuard did, in the professional's words (no text of the reply beyond what kind it was)."""
     crisis = page is not None and action.text == page.crisis_reply
-    item = "comment" if event.surface is Surface.COMMENT else "message"
+    item = _ITEM_NOUNS[event.surface]
     if action.kind is ActionKind.HIDE:
         return f"hid the {item}"
     if action.kind is ActionKind.PUBLIC_REPLY:
@@ -103,7 +158,7 @@ def describe_action(action: Action, event: WebhookEvent, page: PageSettings | No
 
 def describe_failure(action: Action, event: WebhookEvent, error: GraphError) -> str:
     """'could not hide the comment: permission missing (code 10)'."""
-    item = "comment" if event.surface is Surface.COMMENT else "message"
+    item = _ITEM_NOUNS[event.surface]
     what = {
         ActionKind.HIDE: f"hide the {item}",
         ActionKind.PUBLIC_REPLY: "reply publicly",
@@ -130,7 +185,7 @@ def build_alert(
         kind=kind,
         page_id=page.page_id,
         page_name=page.name,
-        to=page.notify_email,
+        to=", ".join(page.recipients),
         platform=event.platform,
         surface=event.surface,
         severity=severity,
@@ -140,8 +195,17 @@ def build_alert(
         item_id=event.item_id,
         item_link=item_link(event),
         urgent=(severity == "crisis" and kind is AlertKind.DETECTION) if urgent is None else urgent,
+        console_path=f"/console/items/{event.item_id}" if event.item_id else "/console",
+        guidance=guidance_for(event) if kind is not AlertKind.OWN_CONTENT else "",
         language=verdict.language if verdict.unsupported_language else "",
     )
+
+
+def sign_in_alert(page: PageSettings, *, next_path: str = "/console", occurred_at: float | None = None) -> Alert:
+    """A fresh sign-in link for the page's own recipients (the link is added when it is sent)."""
+    return Alert(kind=AlertKind.SIGN_IN, page_id=page.page_id, page_name=page.name, to=", ".join(page.recipients),
+                 platform=Platform.FACEBOOK, surface=Surface.COMMENT,
+                 occurred_at=time.time() if occurred_at is None else occurred_at, console_path=next_path)
 
 
 def reconnect_alert(page: PageSettings, platform: Platform, *, occurred_at: float | None = None, detail: str = "") -> Alert:
@@ -150,13 +214,19 @@ def reconnect_alert(page: PageSettings, platform: Platform, *, occurred_at: floa
         kind=AlertKind.RECONNECT,
         page_id=page.page_id,
         page_name=page.name,
-        to=page.notify_email,
+        to=", ".join(page.recipients),
         platform=platform,
         surface=Surface.COMMENT,
         actions_taken=(detail,) if detail else (),
         occurred_at=time.time() if occurred_at is None else occurred_at,
         item_link="https://www.facebook.com/settings/?tab=business_tools",
+        console_path="/console/health",
     )
+
+
+def quiet_alert(page: PageSettings, *, occurred_at: float) -> Alert:
+    """No webhooks for 72 hours from a page that usually gets them: protection may have stopped silently."""
+    return replace(reconnect_alert(page, Platform.FACEBOOK, occurred_at=occurred_at), kind=AlertKind.QUIET)
 
 
 # --- rendering -----------------------------------------------------------------------------------
@@ -164,11 +234,13 @@ def reconnect_alert(page: PageSettings, platform: Platform, *, occurred_at: floa
 
 def render_email(alert: Alert, sender: str) -> EmailMessage:
     """The alert as a multipart/alternative email (plain text + HTML). Contains no item text, name or contacts."""
+    if hasattr(alert, "render"):  # the console's weekly digest renders itself and goes through the same notifiers
+        return alert.render(sender)
     facts = _facts(alert)
     msg = EmailMessage(policy=policy.SMTP)
     msg["Subject"] = _subject(alert)
-    msg["From"] = sender
-    msg["To"] = alert.to
+    msg["From"] = header_value(sender)
+    msg["To"] = header_value(alert.to)
     msg["Date"] = format_datetime(datetime.now(timezone.utc))
     msg["Message-ID"] = make_msgid(domain="pageguard.invalid")
     msg["X-PageGuard-Alert"] = alert.kind
@@ -188,7 +260,11 @@ def _subject(alert: Alert) -> str:
     page = _one_line(alert.page_name, 80)
     where = f"({_platform_name(alert.platform)})"
     noun = _noun(alert)
-    if alert.kind is AlertKind.RECONNECT:
+    if alert.kind is AlertKind.SIGN_IN:
+        text = f"Your sign-in link for {page}"
+    elif alert.kind is AlertKind.QUIET:
+        text = f"PageGuard has heard nothing from {page} for 3 days {where}"
+    elif alert.kind is AlertKind.RECONNECT:
         text = f"Action needed: reconnect {page} to PageGuard {where}"
     elif alert.kind is AlertKind.OWN_CONTENT:
         text = f"Your own {noun} on {page} may identify a client {where}"
@@ -206,13 +282,15 @@ def _subject(alert: Alert) -> str:
 
 
 def _facts(alert: Alert) -> list[tuple[str, str]]:
-    rows = [("Page", f"{alert.page_name} ({_platform_name(alert.platform)})")]
+    if alert.kind is AlertKind.SIGN_IN:
+        return [("Page", alert.page_name)]
+    rows = [("Page", f"{_one_line(alert.page_name, 200)} ({_platform_name(alert.platform)})")]
     if alert.kind is not AlertKind.RECONNECT:
-        rows.append(("Where", "a comment" if alert.surface is Surface.COMMENT else "a direct message"))
+        rows.append(("Where", _WHERE[alert.surface]))
     if alert.severity:
         rows.append(("Severity", _severity_text(alert.severity, alert.urgent)))
     if alert.entity_types:
-        rows.append(("What was found", "; ".join(_entity_label(t) for t in alert.entity_types)))
+        rows.append(("What was found", "; ".join(entity_label(t) for t in alert.entity_types)))
     if alert.occurred_at:
         when = datetime.fromtimestamp(alert.occurred_at, tz=timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
         rows.append(("When", when))
@@ -222,6 +300,14 @@ def _facts(alert: Alert) -> list[tuple[str, str]]:
 
 
 def _intro(alert: Alert) -> str:
+    if alert.kind is AlertKind.SIGN_IN:
+        return ("Someone asked for a new link to PageGuard's console for this page. It signs you in once and "
+                "expires in 7 days. If it was not you, ignore this email: the link only works for you.")
+    if alert.kind is AlertKind.QUIET:
+        return ("Your page usually sends PageGuard a few comments or messages a week, but nothing has arrived for "
+                "72 hours. Protection may have stopped: the page may have been disconnected from the app or its "
+                "webhook subscription removed. Open the health panel to check the token, then reconnect the page "
+                "in Facebook's business integrations if needed. If your page was simply quiet, ignore this email.")
     if alert.kind is AlertKind.RECONNECT:
         return (
             "PageGuard can no longer act on this page: Meta says its access token is invalid or has expired "
@@ -244,20 +330,25 @@ def _intro(alert: Alert) -> str:
     if alert.severity == "crisis":
         return (
             "Someone may be in crisis. PageGuard cannot judge risk: please look at this as soon as you can and "
-            "follow your own crisis protocol. PageGuard's crisis reply points to 988 (call or text, US) and 911 "
-            "in immediate danger; what it managed to do is listed below."
+            "follow your own crisis protocol. PageGuard's crisis reply points to the crisis line of your page's "
+            "country and the emergency number; what it managed to do is listed below."
         )
     return "A visitor may have shared health or identifying details publicly or in a message to your page."
 
 
 def _plain(alert: Alert, facts: list[tuple[str, str]]) -> str:
     lines = ["URGENT" if alert.urgent else "PageGuard alert", "", _intro(alert), ""]
+    if alert.guidance:
+        lines += [f"What to do: {alert.guidance}", ""]
     lines += [f"{label}: {value}" for label, value in facts]
     if alert.actions_taken:
         lines += ["", "What PageGuard did:"] + [f"  - {a}" for a in alert.actions_taken]
+    if _next_step(alert):
+        lines += ["", "What to do next: " + _next_step(alert)]
+    lines += [f"{label}: {url}" for label, url in _console_links(alert)]
     link = _safe_link(alert)
-    if link:
-        lines += ["", f"{'Reconnect' if alert.kind is AlertKind.RECONNECT else 'Open it'}: {link}"]
+    if link and alert.kind is not AlertKind.SIGN_IN:
+        lines += ["", f"{'Reconnect' if alert.kind is AlertKind.RECONNECT else 'Open it on Meta'}: {link}"]
     lines += ["", _FOOTER]
     return "\n".join(lines) + "\n"
 
@@ -268,18 +359,49 @@ def _html(alert: Alert, facts: list[tuple[str, str]]) -> str:
         "<!doctype html><html><body style=\"font-family: sans-serif\">",
         "<p><strong style=\"color:#b00020\">URGENT</strong></p>" if alert.urgent else "",
         f"<p>{e(_intro(alert))}</p>",
+        f"<p><strong>What to do:</strong> {e(alert.guidance)}</p>" if alert.guidance else "",
         "<table>",
         *[f"<tr><th align=\"left\">{e(label)}</th><td>{e(value)}</td></tr>" for label, value in facts],
         "</table>",
     ]
     if alert.actions_taken:
         parts += ["<p>What PageGuard did:</p><ul>", *[f"<li>{e(a)}</li>" for a in alert.actions_taken], "</ul>"]
+    if _next_step(alert):
+        parts.append(f"<p><strong>What to do next:</strong> {e(_next_step(alert))}</p>")
+    parts += [f"<p><a href=\"{e(url, quote=True)}\" style=\"display:inline-block;padding:10px 16px;"
+              f"background:#0b57d0;color:#fff;text-decoration:none;border-radius:6px\">{e(label)}</a></p>"
+              for label, url in _console_links(alert)]
     link = _safe_link(alert)
-    if link:
-        label = "Reconnect the page" if alert.kind is AlertKind.RECONNECT else "Open it"
+    if link and alert.kind is not AlertKind.SIGN_IN:
+        label = "Reconnect the page" if alert.kind is AlertKind.RECONNECT else "Open it on Meta"
         parts.append(f"<p><a href=\"{e(link, quote=True)}\">{label}</a></p>")
     parts += [f"<p style=\"color:#666\">{e(_FOOTER)}</p>", "</body></html>"]
     return "\n".join(p for p in parts if p) + "\n"
+
+
+def _console_links(alert: Alert) -> list[tuple[str, str]]:
+    """The signed console links, when the notifier added them (https, or http on a local run)."""
+    links = [("Sign in to PageGuard" if alert.kind is AlertKind.SIGN_IN else "Review it in PageGuard",
+              alert.review_link)]
+    if alert.offers_undo:
+        links.append(("This was fine: undo the hide", alert.undo_link))
+    return [(label, url) for label, url in links if re.fullmatch(r"https?://[^\s<>\"']+", url or "")]
+
+
+def _next_step(alert: Alert) -> str:
+    if alert.kind is AlertKind.DETECTION and alert.severity == "crisis":
+        return ("Open the item on Meta now and follow your crisis protocol; PageGuard's reply is not a "
+                "substitute for a person.")
+    if alert.offers_undo:
+        return ("Read the comment on Meta. If it was fine, undo the hide in one click (PageGuard also "
+                "removes its reply); if not, there is nothing more to do.")
+    if alert.kind is AlertKind.DETECTION:
+        return "Read the message on Meta and answer the person privately if needed; a message cannot be unsent."
+    if alert.kind is AlertKind.OWN_CONTENT:
+        return "Edit or delete your post on Meta if it identifies a client."
+    if alert.kind is AlertKind.ACTION_FAILED:
+        return "Check the item on Meta yourself and hide or answer it by hand."
+    return ""
 
 
 _FOOTER = (
@@ -288,13 +410,20 @@ _FOOTER = (
 )
 
 
+def _is_connect_link(link: str) -> bool:
+    # A reconnect email (connect/token_health.py) points at this deployment's own /connect page: https, or
+    # the local stage's address (`make run`). Never taken from a webhook payload.
+    return bool(re.fullmatch(r"(?:https://|http://(?:127\.0\.0\.1|localhost)[:/])[^\s<>\"']+/connect(?:\?[^\s<>\"']*)?", link))
+
+
 def _safe_link(alert: Alert) -> str:
     link = alert.item_link.strip()
-    # https only, except the local stage's own address (a reconnect link to `make run`'s /connect)
-    if re.fullmatch(r"(?:https://|http://(?:127\.0\.0\.1|localhost)[:/])[^\s<>\"']+", link):
+    if is_meta_link(link) or (alert.kind is AlertKind.RECONNECT and _is_connect_link(link)):
         return link
     if alert.surface is Surface.MESSAGE:
         return INSTAGRAM_INBOX if alert.platform is Platform.INSTAGRAM else FACEBOOK_INBOX
+    if alert.surface is Surface.REVIEW and re.fullmatch(r"[\w-]+", alert.page_id or ""):
+        return f"https://www.facebook.com/{alert.page_id}/reviews"
     if alert.platform is Platform.FACEBOOK and re.fullmatch(r"[\w-]+", alert.item_id or ""):
         return f"https://www.facebook.com/{alert.item_id}"
     return ""
@@ -303,7 +432,13 @@ def _safe_link(alert: Alert) -> str:
 def _noun(alert: Alert) -> str:
     if alert.kind is AlertKind.OWN_CONTENT:
         return "post or reply"
-    return "comment" if alert.surface is Surface.COMMENT else "direct message"
+    return _NOUNS[alert.surface]
+
+
+_NOUNS = {Surface.COMMENT: "comment", Surface.MESSAGE: "direct message", Surface.POST: "post on your page",
+          Surface.REVIEW: "review"}
+_WHERE = {Surface.COMMENT: "a comment", Surface.MESSAGE: "a direct message", Surface.POST: "a visitor's post on your page",
+          Surface.REVIEW: "a review or recommendation (or a comment on one)"}
 
 
 def language_name(code: str) -> str:
@@ -322,11 +457,21 @@ def _severity_text(severity: str, urgent: bool) -> str:
     return severity
 
 
-def _entity_label(entity_type: str) -> str:
+def entity_label(entity_type: str) -> str:
     return ENTITY_LABELS.get(entity_type, entity_type.replace("_", " ").lower())
 
 
 def _one_line(value: str, limit: int) -> str:
-    """Header-safe: no line breaks or control characters, bounded length."""
-    cleaned = re.sub(r"[\x00-\x1f\x7f]+", " ", value).strip()
+    """Header-safe: bounded length, and none of the characters Python's email package (or a mail client) reads as
+    a line break or hides: controls (incl. U+0085), line and paragraph separators (U+2028, U+2029), format
+    characters, lone surrogates. A page name holding one used to raise ValueError on every alert for it."""
+    cleaned = " ".join("".join(" " if unicodedata.category(c) in _UNSAFE_IN_HEADERS else c for c in value).split())
     return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
+
+
+_UNSAFE_IN_HEADERS = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
+
+
+def header_value(value: str) -> str:
+    """Any configured value that goes into a header (To, From): one line, nothing hidden."""
+    return _one_line(value, 998)

@@ -16,7 +16,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.act.alerts import Alert, email_bytes
 from chalicelib.config import Settings
-from chalicelib.errors import NotifierError
+from chalicelib.errors import NotifierError, NotifierRejectedError
 
 logger = Logger(service="pageguard", child=True)
 
@@ -25,6 +25,23 @@ class Notifier(Protocol):
     def send(self, alert: Alert) -> str:
         """Send one alert; returns the provider's message id (or the .eml path). Raises NotifierError."""
         ...
+
+
+# SES v2 SendEmail errors that a retry cannot fix: the sandbox refusing an unverified recipient or sender
+# (MessageRejected), an unverified MAIL FROM domain, a paused or suspended account, a missing configuration set,
+# a malformed request, a quota used up (LimitExceeded; TooManyRequests only when it is the daily quota).
+PERMANENT_SES_CODES = frozenset({
+    "MessageRejected", "MailFromDomainNotVerifiedException", "AccountSuspendedException",
+    "SendingPausedException", "NotFoundException", "BadRequestException", "LimitExceededException",
+})
+# The log line the EmailRefusedMetric filter in infra/resources.json counts (an alarm, not a retry).
+EMAIL_REFUSED_LOG = "alert email refused for good"
+
+
+def is_permanent_ses_error(exc: ClientError) -> bool:
+    error = exc.response.get("Error", {})
+    code, message = str(error.get("Code", "")), str(error.get("Message", ""))
+    return code in PERMANENT_SES_CODES or "daily message quota" in message.lower()
 
 
 class SesNotifier:
@@ -39,12 +56,12 @@ class SesNotifier:
     def from_settings(cls, settings: Settings) -> "SesNotifier":
         import boto3
 
-        return cls(boto3.client("sesv2"), settings.notify_from)
+        return cls(boto3.client("sesv2"), settings.notify_from, configuration_set=settings.ses_configuration_set)
 
     def send(self, alert: Alert) -> str:
         request: dict[str, Any] = {
             "FromEmailAddress": self._sender,
-            "Destination": {"ToAddresses": [alert.to]},
+            "Destination": {"ToAddresses": [a.strip() for a in alert.to.split(",") if a.strip()]},
             "Content": {"Raw": {"Data": email_bytes(alert, self._sender)}},
         }
         if self._configuration_set:
@@ -53,6 +70,9 @@ class SesNotifier:
             response = self._client.send_email(**request)
         except ClientError as exc:
             code = exc.response.get("Error", {}).get("Code", "unknown")
+            if is_permanent_ses_error(exc):
+                logger.error(EMAIL_REFUSED_LOG, extra={"kind": alert.kind, "page_id": alert.page_id, "error_code": code})
+                raise NotifierRejectedError(f"SES refused the alert: {code}", code=code) from exc
             logger.warning("alert email failed", extra={"kind": alert.kind, "page_id": alert.page_id, "error_code": code})
             raise NotifierError(f"SES send_email failed: {code}") from exc
         except BotoCoreError as exc:  # EndpointConnectionError, timeouts, credentials

@@ -15,20 +15,21 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from aws_lambda_powertools import Logger
 
-from chalicelib.act import policy
+from chalicelib.act import edits, policy
 from chalicelib.act.alerts import Alert, AlertKind, build_alert, describe_action, describe_failure, reconnect_alert
 from chalicelib.act.graph import GraphClient
-from chalicelib.act.notifier import Notifier
+from chalicelib.act.notifier import EMAIL_REFUSED_LOG, Notifier
 from chalicelib.config import PageLookup, PageSettings, Settings
 from chalicelib.errors import (
     GraphAmbiguousSendError,
     GraphPermanentError,
     GraphRetryableError,
     GraphTokenExpiredError,
+    NotifierRejectedError,
 )
 from chalicelib.models import Action, ActionKind, Decision, Label, Surface, Verdict, WebhookEvent
 from chalicelib.state.idempotency import StepRunner
-from chalicelib.state.records import DAY, ActionRecord, AuditRecord, ItemStatus, StepStatus
+from chalicelib.state.records import DAY, ActionRecord, AuditRecord, ItemStatus, StepStatus, version_of
 from chalicelib.state.store import Store
 
 if TYPE_CHECKING:  # the engine module loads Presidio and numpy; the pipeline needs only the protocol
@@ -40,6 +41,11 @@ GRAPH_STEPS = frozenset({ActionKind.HIDE, ActionKind.PUBLIC_REPLY, ActionKind.PR
 # Steps whose wording or urgency depends on the severity: a crisis gets its own step key, so a comment
 # edited from sensitive into a crisis still gets the crisis reply and the urgent alert.
 SEVERITY_STEPS = frozenset({ActionKind.PUBLIC_REPLY, ActionKind.SEND_MESSAGE, ActionKind.ALERT})
+# Comment steps keyed by the comment's version (created_time and verb) when it was edited.
+VERSIONED_STEPS = frozenset({ActionKind.HIDE, ActionKind.ALERT})
+# Steps keyed by the time of the professional's last unhide: `unhide` deleted our public reply.
+UNHIDE_EPOCH_STEPS = frozenset({ActionKind.PUBLIC_REPLY})
+UNHIDE_STEP = "unhide"  # the audit step act/unhide.py records
 
 # Step results are StepStatus values (stored by the idempotency layer, copied into the audit record);
 # item statuses are ItemStatus values.
@@ -92,6 +98,15 @@ class Pipeline:
     def pages(self) -> PageLookup:
         return self._pages() if callable(self._pages) else self._pages
 
+    @property
+    def live_graph(self) -> GraphClient:
+        """The real Graph client, whatever the page's mode (a token check must ask Meta)."""
+        return self._graph
+
+    @property
+    def notifier(self) -> Notifier:
+        return self._notifier
+
     def dry_run_for(self, page: PageSettings) -> bool:
         return self._settings.dry_run_for(page)
 
@@ -120,22 +135,29 @@ class Pipeline:
             logger.info("older version of an item after a newer one: skipped", extra=keys)
             return None
 
-        if event.surface is Surface.COMMENT and event.verb not in policy.ACTIONABLE_COMMENT_VERBS:
+        if event.surface is not Surface.MESSAGE and event.verb not in policy.ACTIONABLE_COMMENT_VERBS:
             # remove / hide / ...: no text to check, nothing to do; keep the earlier verdict in the audit.
             record = self.store.get_audit(event.item_id) or _new_record(event, page.page_id, now, status=ItemStatus.DONE)
             self.store.save_audit(_replace(record, verb=event.verb, updated_at=now, note=f"comment {event.verb}"))
             logger.info("comment change without text: recorded", extra=keys)
             return Decision(verdict=Verdict(Label.OK), note=f"comment {event.verb}: nothing to do")
 
+        event, unreadable = edits.with_edit_text(self.graph_for(page), page, event)
+        unchecked = unreadable or policy.not_checked_reason(event)
+        if unchecked:
+            return self._not_checked(event, page, now, unchecked, keys)
+
+        record = self.store.get_audit(event.item_id) or _new_record(event, page.page_id, now)
         verdict = self._detector.detect(event.text, allowed_contacts=page.allowed_contacts)
+        verdict = policy.no_less_safe(verdict, record.label)
         decision = policy.decide(page, event, verdict)
         logger.info(
             "decision",
             extra={**keys, "label": verdict.label.value, "entity_types": list(verdict.entity_types),
-                   "actions": [a.kind.value for a in decision.actions]},
+                   "actions": [a.kind.value for a in decision.actions],
+                   "attachment_types": list(event.attachment_types)},
         )
 
-        record = self.store.get_audit(event.item_id) or _new_record(event, page.page_id, now)
         record = _with_decision(record, event, decision, now)
         # Saved once when the run ends (or stops on a retryable error): a worker that dies mid-run leaves
         # its finished steps in the idempotency records, and the redelivery copies them into the audit.
@@ -145,6 +167,17 @@ class Pipeline:
                    self._dry_run_graph if dry_run else self._graph, dry_run=dry_run)
         run.execute()
         return decision
+
+    def _not_checked(self, event: WebhookEvent, page: PageSettings, now: float, reason: str, keys: dict) -> Decision:
+        """Recorded (and counted in the audit log the professional reads) instead of judged on an empty text."""
+        note = f"not checked: {reason}"
+        record = self.store.get_audit(event.item_id)
+        if record is None or not record.label:
+            record = _replace(record or _new_record(event, page.page_id, now), status=ItemStatus.NOT_CHECKED)
+        self.store.save_audit(_replace(record, verb=event.verb, created_time=event.created_time, note=note,
+                                       updated_at=now))
+        logger.info("not checked", extra={**keys, "reason": reason, "attachment_types": list(event.attachment_types)})
+        return Decision(verdict=Verdict(Label.OK), note=note)
 
 
 class _Run:
@@ -183,13 +216,33 @@ class _Run:
                                                  "detail": type(exc).__name__})
                 raise
             self._record(action.kind.value, result)
+            self._remember_ours(action, result)
             self._after(action, result)
         self._finish()
+
+    def _remember_ours(self, action: Action, result: dict[str, Any]) -> None:
+        """Remember the id of our reply or message so its webhook never loops. Outside the step: if this write
+        fails, the step's result is already stored, so the redelivery replays it and only writes again."""
+        result_id = str(result.get("result_id") or "")
+        if action.kind in GRAPH_STEPS and result_id and result.get("status") == DONE:
+            try:
+                self.store.remember_ours(result_id, self.clock())
+            except Exception as exc:
+                self._record(action.kind.value, {**result, "status": RETRYING, "detail": type(exc).__name__})
+                raise
 
     def _step_key(self, action: Action) -> str:
         key = f"{self.event.item_id}#{action.kind.value}"
         if action.kind in SEVERITY_STEPS and self.decision.verdict.label is Label.CRISIS:
             key += "#crisis"
+        if self.event.surface is Surface.COMMENT:
+            if action.kind in VERSIONED_STEPS and self.event.verb != "add":
+                # An edit is a new text: hidden again (harmless if it still is) and alerted again, so a
+                # sensitive edit made after an unhide does not go unseen.
+                key += f"#v{version_of(self.event.created_time, self.event.verb)}"
+            unhidden_at = _unhidden_at(self.record)
+            if action.kind in UNHIDE_EPOCH_STEPS and unhidden_at:
+                key += f"#u{int(unhidden_at * 1000)}"  # our earlier reply was deleted by the unhide
         return key + "#dry" if self.dry_run else key
 
     # one step ---------------------------------------------------------------------------------------
@@ -202,8 +255,7 @@ class _Run:
         kind, now = action.kind, self.clock()
         if kind is ActionKind.ALERT:
             alert_kind = _alert_kind(self.event, self.decision.verdict)
-            message_id = self.notifier.send(self._alert(alert_kind, urgent=action.urgent))
-            return {"status": DONE, "at": now, "result_id": str(message_id or "")}
+            return self._email(self._alert(alert_kind, urgent=action.urgent))
         claimed_dm_slot = False
         if kind is ActionKind.SEND_MESSAGE and self.decision.verdict.label is not Label.CRISIS:
             # Contact reply: at most once per sender per 24 h. A crisis reply is never rate-limited.
@@ -230,8 +282,8 @@ class _Run:
             self._release_dm_slot(claimed_dm_slot)
             return {"status": FAILED, "at": now, "detail": _code(exc, "permanent"),
                     "summary": describe_failure(action, self.event, exc)}
-        if result_id:
-            self.store.remember_ours(result_id, now)
+        # Nothing that can fail runs here, after the send: an error inside the step would delete its record
+        # and the retry would send again. Our reply's id is remembered after the step (execute).
         summary = describe_action(action, self.event, self.page) + (" (dry run: not sent)" if self.dry_run else "")
         return {"status": DRY_RUN if self.dry_run else DONE, "at": now, "result_id": result_id, "summary": summary}
 
@@ -258,8 +310,8 @@ class _Run:
         if action.kind is not ActionKind.ALERT and result.get("summary"):
             self.summaries.append(str(result["summary"]))
         status, detail = result.get("status"), str(result.get("detail", ""))
-        if status not in (FAILED, UNKNOWN):
-            return
+        if status not in (FAILED, UNKNOWN) or action.kind is ActionKind.ALERT:
+            return  # (an alert refused for good is not followed by another email about it)
         summary = str(result.get("summary", ""))
         if detail.startswith("token_expired"):
             self.token_expired = True
@@ -273,10 +325,25 @@ class _Run:
             self._send_alert(f"{self.event.item_id}#action_failed#{action.kind.value}", alert,
                              record_step=f"action_failed_alert:{action.kind.value}")
 
+    def _email(self, alert: Alert) -> dict[str, Any]:
+        """Send one alert inside its step. A refusal for good (SES MessageRejected, quota, a recipient that
+        bounced or complained) is the step's final result `failed`: not retried, not parked with the event's
+        text; the log line raises the EmailRefused alarm. Transient errors (NotifierError) propagate."""
+        now = self.clock()
+        mark = self.store.recipient_mark(alert.to)
+        if mark:
+            logger.error(EMAIL_REFUSED_LOG, extra={"kind": alert.kind, "page_id": alert.page_id,
+                                                   "error_code": f"recipient_{mark}"})
+            return {"status": FAILED, "at": now, "detail": f"email_refused:recipient_{mark}"}
+        try:
+            message_id = self.notifier.send(alert)
+        except NotifierRejectedError as exc:
+            return {"status": FAILED, "at": now, "detail": f"email_refused:{exc.code or 'rejected'}"}
+        return {"status": DONE, "at": now, "result_id": str(message_id or "")}
+
     def _send_alert(self, key: str, alert: Alert, *, record_step: str) -> None:
         def send() -> dict[str, Any]:
-            message_id = self.notifier.send(alert)
-            return {"status": DONE, "at": self.clock(), "result_id": str(message_id or "")}
+            return self._email(alert)
 
         try:
             result = self.steps.run(key, send)
@@ -316,6 +383,10 @@ class _Run:
 
 
 _ACTION_STEPS = frozenset(k.value for k in ActionKind)
+
+
+def _unhidden_at(record: AuditRecord) -> float:
+    return next((a.at for a in record.actions if a.step == UNHIDE_STEP and a.status == DONE), 0.0)
 
 
 def _code(exc: Exception, what: str) -> str:

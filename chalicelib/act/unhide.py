@@ -11,14 +11,13 @@ from dataclasses import dataclass, replace
 
 from aws_lambda_powertools import Logger
 
-from chalicelib.act.pipeline import Pipeline
+from chalicelib.act.pipeline import UNHIDE_STEP, Pipeline
 from chalicelib.errors import GraphError, PageGuardError
 from chalicelib.models import ActionKind, Surface, WebhookEvent
 from chalicelib.state.records import ActionRecord, AuditRecord, StepStatus
 
 logger = Logger(service="pageguard", child=True)
 
-UNHIDE_STEP = "unhide"
 DELETE_REPLY_STEP = "delete_reply"
 
 
@@ -41,10 +40,10 @@ def unhide(pipeline: Pipeline, item_id: str, *, dry_run: bool = False) -> Unhide
     record = pipeline.store.get_audit(item_id)
     if record is None:
         raise UnhideError(f"no audit record for {item_id}")
-    if record.surface != Surface.COMMENT:
-        raise UnhideError(f"{item_id} is a direct message: only comments can be hidden or unhidden")
-    if _status(record, UNHIDE_STEP) == StepStatus.DONE:
-        raise UnhideError(f"{item_id} was already unhidden")
+    if record.surface not in (Surface.COMMENT, Surface.POST):
+        raise UnhideError(f"{item_id} is a {record.surface}: only comments and visitor posts can be hidden or unhidden")
+    if _status(record, UNHIDE_STEP) == StepStatus.DONE and _at(record, UNHIDE_STEP) >= _at(record, ActionKind.HIDE):
+        raise UnhideError(f"{item_id} was already unhidden")  # (an edit hidden again after it can be unhidden)
     if _status(record, ActionKind.HIDE) != StepStatus.DONE:
         raise UnhideError(f"{item_id} was never hidden by PageGuard; nothing to unhide")
     page = pipeline.pages.for_account(record.account_id)
@@ -52,7 +51,9 @@ def unhide(pipeline: Pipeline, item_id: str, *, dry_run: bool = False) -> Unhide
         raise UnhideError(f"no configured page for account {record.account_id}")
     # Our reply goes first: it points the person to private contact, which an unhidden comment no longer
     # needs. A retry after a failed unhide finds it deleted (recorded) and only unhides.
-    reply_id = _reply_id(record) if _status(record, DELETE_REPLY_STEP) != StepStatus.DONE else ""
+    reply_id = _reply_id(record)
+    if _status(record, DELETE_REPLY_STEP) == StepStatus.DONE and _result_id(record, DELETE_REPLY_STEP) == reply_id:
+        reply_id = ""
     dry_run = dry_run or pipeline.dry_run_for(page)
     if dry_run:
         return UnhideResult(item_id, record.platform, dry_run=True, reply_id=reply_id)
@@ -84,6 +85,14 @@ def unhide(pipeline: Pipeline, item_id: str, *, dry_run: bool = False) -> Unhide
 
 def _status(record: AuditRecord, step: str) -> str:
     return next((a.status for a in record.actions if a.step == step), "")
+
+
+def _at(record: AuditRecord, step: str) -> float:
+    return next((a.at for a in record.actions if a.step == step), 0.0)
+
+
+def _result_id(record: AuditRecord, step: str) -> str:
+    return next((a.result_id for a in record.actions if a.step == step), "")
 
 
 def _reply_id(record: AuditRecord) -> str:

@@ -72,6 +72,9 @@ class ConnectedPage:
 class ConnectResult:
     connected: tuple[ConnectedPage, ...] = ()
     missing_permissions: Mapping[str, str] = field(default_factory=dict)
+    # every page Facebook lists for this person that PageGuard protects (just connected or before):
+    # the pages of the console session the connect flow signs them in to
+    console_pages: tuple[str, ...] = ()
 
 
 def redirect_uri(public_base_url: str, request_host: str, *, local: bool) -> str:
@@ -170,7 +173,8 @@ class ConnectFlow:
                 problem = f"could not subscribe the page to webhooks: {error_summary(exc)}"
             logger.info("page connected", extra={"page_id": page.page_id, "subscribed": not problem})
             connected.append(ConnectedPage(page.page_id, page.name, page.instagram_id, not problem, problem))
-        return ConnectResult(tuple(connected), pending.grants.missing())
+        console_pages = tuple(p for p in pending.page_ids if p in managed and self._registry.get_page(p) is not None)
+        return ConnectResult(tuple(connected), pending.grants.missing(), console_pages)
 
 
     def _check_owner(self, pending: PendingConnection) -> None:

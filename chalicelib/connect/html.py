@@ -79,7 +79,10 @@ def result_html(result: ConnectResult) -> str:
         "<p>To check the comments of the last 30 days, run the back-fill scan; by default it only reports "
         "(observe) and hides nothing: <code>python -m ops.cli scan --stage &lt;stage&gt; --since 30d</code>.</p>"
     )
-    return _page("Pages connected", f"<ul>{rows}</ul>" + missing_permissions_html(result.missing_permissions) + scan)
+    console = ('<p><a id="open-console" href="../console">Open your console</a>: decisions, health and settings '
+               "for these pages.</p>") if result.console_pages else ""
+    return _page("Pages connected", f"<ul>{rows}</ul>" + missing_permissions_html(result.missing_permissions) + scan
+                 + console)
 
 
 def error_html(message: str) -> str:

@@ -6,15 +6,17 @@ site cannot post the picker form with it; the form also carries a CSRF value sea
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
-from typing import Mapping
+from typing import Iterable, Mapping
 from urllib.parse import parse_qs
 
 from chalicelib.connect import html
 from chalicelib.connect.flow import COOKIE_NAME, PENDING_MAX_AGE_S, ConnectFlow, redirect_uri
 from chalicelib.connect.facebook_login import LoginError
 from chalicelib.config import Settings
+from chalicelib.console.sessions import start_session
 from chalicelib.errors import ConfigError, GraphError, error_summary
 from chalicelib.logs import logger
 
@@ -25,7 +27,16 @@ _HTML = {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"
 class WebAnswer:
     status: int
     body: str = ""
-    headers: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, str | list[str]] = field(default_factory=dict)  # a list: one header line each
+
+
+def _with_console_session(cookie: str, settings: Settings, console_key: str, page_ids: Iterable[str]) -> str | list[str]:
+    """Facebook Login is also the console's sign-in: the pages Facebook lists for this person that
+    PageGuard protects get a console session (sessions.py), beside the connect flow's own cookie."""
+    pages = list(page_ids)
+    if not pages or not console_key:
+        return cookie
+    return [cookie, start_session(console_key, pages, time.time(), secure=not settings.is_local)]
 
 
 def _cookie(settings: Settings, value: str, max_age: int) -> str:
@@ -47,7 +58,7 @@ def start(flow: ConnectFlow, settings: Settings, query: Mapping[str, str], host:
     return WebAnswer(302, "", {"Location": target, "Cache-Control": "no-store"})
 
 
-def callback(flow: ConnectFlow, settings: Settings, query: Mapping[str, str], host: str) -> WebAnswer:
+def callback(flow: ConnectFlow, settings: Settings, query: Mapping[str, str], host: str, console_key: str = "") -> WebAnswer:
     try:
         view, sealed = flow.callback(query, redirect_uri(settings.public_base_url, host, local=settings.is_local))
     except LoginError as exc:
@@ -56,10 +67,11 @@ def callback(flow: ConnectFlow, settings: Settings, query: Mapping[str, str], ho
     except GraphError as exc:
         logger.warning("connect callback failed at Meta", extra={"error": error_summary(exc)})
         return _error(502, "Facebook did not accept the login. Start again.")
-    return WebAnswer(200, html.picker_html(view), {**_HTML, "Set-Cookie": _cookie(settings, sealed, PENDING_MAX_AGE_S)})
+    cookies = _with_console_session(_cookie(settings, sealed, PENDING_MAX_AGE_S), settings, console_key, view.existing)
+    return WebAnswer(200, html.picker_html(view), {**_HTML, "Set-Cookie": cookies})
 
 
-def choose_pages(flow: ConnectFlow, settings: Settings, body: bytes, cookie_header: str) -> WebAnswer:
+def choose_pages(flow: ConnectFlow, settings: Settings, body: bytes, cookie_header: str, console_key: str = "") -> WebAnswer:
     cookies = SimpleCookie()
     try:
         cookies.load(cookie_header or "")
@@ -77,4 +89,5 @@ def choose_pages(flow: ConnectFlow, settings: Settings, body: bytes, cookie_head
     except GraphError as exc:
         logger.warning("connect pages failed at Meta", extra={"error": error_summary(exc)})
         return _error(502, "Facebook did not answer. Start again.")
-    return WebAnswer(200, html.result_html(result), {**_HTML, "Set-Cookie": _cookie(settings, "", 0)})
+    cookies = _with_console_session(_cookie(settings, "", 0), settings, console_key, result.console_pages)
+    return WebAnswer(200, html.result_html(result), {**_HTML, "Set-Cookie": cookies})

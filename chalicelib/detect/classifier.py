@@ -20,6 +20,7 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from chalicelib.config import EMAIL_PATTERN
+from chalicelib.detect.encoder import SentenceEncoder
 
 MODEL_DIR = Path(__file__).resolve().parent / "model"
 WEIGHTS_FILE = MODEL_DIR / "classifier.npz"
@@ -106,21 +107,41 @@ def vectorize(
 
 @dataclass(frozen=True)
 class Scores:
-    protect_p: float
-    crisis_p: float
+    protect_p: float  # the protect head's probability (blended with the encoder's when there is one)
+    crisis_p: float  # the n-gram crisis head's probability
     protect: bool
     crisis: bool
+    encoder_crisis_p: float | None = None  # the sentence encoder's crisis head, when shipped
 
 
 class LinearClassifier:
-    """Two logistic-regression heads (protect = not ok, crisis) over the same sparse features."""
+    """Two logistic-regression heads (protect = not ok, crisis) over the same sparse features, and,
+    when trained with one, two more over a sentence encoder's embedding (encoder.py).
 
-    def __init__(self, coef: np.ndarray, intercept: np.ndarray, idf: np.ndarray, params: dict) -> None:
+    How they combine (the same formulas `make train` chose the thresholds with):
+      crisis  = n-gram crisis p >= thresholds["crisis"]  or  encoder crisis p >= thresholds["encoder_crisis"]
+      protect = (1 - blend_weight) * n-gram protect p + blend_weight * encoder protect p >= thresholds["protect"]
+    With `combine` "stack" the protect decision replaces the rules' sensitive/ok call (the rules'
+    findings are among its features); the rules' crisis always stands.
+    """
+
+    def __init__(self, coef: np.ndarray, intercept: np.ndarray, idf: np.ndarray, params: dict, *,
+                 encoder_coef: np.ndarray | None = None, encoder_intercept: np.ndarray | None = None,
+                 encoder: "SentenceEncoder | None" = None) -> None:
         self.coef = coef  # shape (2, n_features): row 0 protect, row 1 crisis
         self.intercept = intercept
         self.idf = idf
         self.params = params
         self.thresholds = params["thresholds"]
+        self.encoder_coef = encoder_coef  # shape (2, 512): row 0 protect, row 1 crisis
+        self.encoder_intercept = encoder_intercept
+        self.encoder = encoder if encoder_coef is not None else None
+        self.blend_weight = float(params.get("blend_weight", 0.0)) if self.encoder is not None else 0.0
+
+    @property
+    def stacked(self) -> bool:
+        """True when the model, not the rules, decides between ok and sensitive."""
+        return self.params.get("combine") == "stack"
 
     def probabilities(self, text: str, lang: str, rule_features: Iterable[str]) -> tuple[float, float]:
         idx, val = vectorize(text, lang, rule_features, self.params, self.idf)
@@ -128,14 +149,23 @@ class LinearClassifier:
         p = 1.0 / (1.0 + np.exp(-z))
         return float(p[0]), float(p[1])
 
+    def encoder_probabilities(self, text: str) -> tuple[float, float] | None:
+        if self.encoder is None or self.encoder_coef is None or self.encoder_intercept is None:
+            return None
+        z = self.encoder_coef @ self.encoder.embed(text) + self.encoder_intercept
+        p = 1.0 / (1.0 + np.exp(-z))
+        return float(p[0]), float(p[1])
+
     def predict(self, text: str, lang: str, rule_features: Iterable[str]) -> Scores:
         protect_p, crisis_p = self.probabilities(text, lang, rule_features)
-        return Scores(
-            protect_p,
-            crisis_p,
-            protect_p >= self.thresholds["protect"],
-            crisis_p >= self.thresholds["crisis"],
-        )
+        encoded = self.encoder_probabilities(text)
+        crisis = crisis_p >= self.thresholds["crisis"]
+        encoder_crisis_p = None
+        if encoded is not None:
+            protect_p = (1.0 - self.blend_weight) * protect_p + self.blend_weight * encoded[0]
+            encoder_crisis_p = encoded[1]
+            crisis = crisis or encoder_crisis_p >= self.thresholds["encoder_crisis"]
+        return Scores(protect_p, crisis_p, protect_p >= self.thresholds["protect"], crisis, encoder_crisis_p)
 
 
 def load_classifier(model_dir: Path = MODEL_DIR) -> LinearClassifier | None:
@@ -148,4 +178,8 @@ def load_classifier(model_dir: Path = MODEL_DIR) -> LinearClassifier | None:
         coef = data["coef"].astype(np.float64)
         intercept = data["intercept"].astype(np.float64)
         idf = data["idf"].astype(np.float64)
-    return LinearClassifier(coef, intercept, idf, params)
+        encoder_coef = data["encoder_coef"].astype(np.float64) if "encoder_coef" in data else None
+        encoder_intercept = data["encoder_intercept"].astype(np.float64) if "encoder_intercept" in data else None
+    encoder = SentenceEncoder() if encoder_coef is not None else None
+    return LinearClassifier(coef, intercept, idf, params, encoder_coef=encoder_coef,
+                            encoder_intercept=encoder_intercept, encoder=encoder)

@@ -7,6 +7,7 @@ code, so Presidio never looks for, or downloads, a spaCy model. See docs/detecti
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from dataclasses import dataclass, field
 from typing import Mapping, Protocol, Sequence
@@ -15,7 +16,7 @@ from chalicelib.detect import disclosure
 from chalicelib.detect.classifier import LinearClassifier, Scores, load_classifier
 from chalicelib.config import CONTACT_RE
 from chalicelib.models import Entity, Label, Verdict
-from chalicelib.detect.bounded import cap_hits, judged_view
+from chalicelib.detect.bounded import MAX_JUDGED_CHARS, cap_hits, judged_view
 from chalicelib.detect.normalize import Normalized, normalize
 from chalicelib.detect.language import Language, has_other_language_crisis_wording, identify
 from chalicelib.detect.vocab import SUPPORTED_LANGUAGES
@@ -181,6 +182,10 @@ def build_reason(label: Label, assessment: disclosure.Assessment, learned: bool)
         denied = sorted({f.hit.type for f in assessment.findings if f.status is disclosure.Status.NEGATED})
         return "sensitive: " + ", ".join(denied) + " negated (a denied crisis is still private)"
     others = sorted({f"{f.hit.type} {f.status.value}" for f in assessment.findings})
+    if learned:
+        # The rules had tied a health mention to a person; the learned classifier, which weighs the
+        # whole wording, judged it not a personal disclosure.
+        return "ok: learned classifier judged it not personal" + (f" ({', '.join(others)})" if others else "")
     if others:
         return "ok: " + ", ".join(others)
     return "ok: no personal health information found"
@@ -241,8 +246,18 @@ class PresidioDetector:
         scores = None
         if self._classifier is not None and (always_score or label is not Label.CRISIS):
             scores = self._classifier.predict(norm, used_lang, assessment.features())
-            if label is not Label.CRISIS and scores.crisis:
+            if label is not Label.CRISIS and scores.crisis and (
+                    scores.crisis_p >= self._classifier.thresholds["crisis"]  # the n-gram head agrees
+                    or not (_denied_crisis(assessment) or _too_few_words(norm))):
                 label, learned = Label.CRISIS, True
+            elif label is not Label.CRISIS and self._classifier.stacked:
+                # The model (with the rules' findings among its features) decides ok vs sensitive,
+                # except on a long text read in part (bounded.py), where one disclosure is diluted
+                # among hundreds of ordinary words the model was not trained on: the rules' finding stands.
+                decided = Label.SENSITIVE if scores.protect else Label.OK
+                if label is Label.SENSITIVE and normalized.original_length > MAX_JUDGED_CHARS:
+                    decided = Label.SENSITIVE
+                label, learned = decided, learned or decided is not label
             elif label is Label.OK and scores.protect:
                 label, learned = Label.SENSITIVE, True
         if label is not Label.CRISIS and has_other_language_crisis_wording(norm):
@@ -271,6 +286,24 @@ class PresidioDetector:
         entities = tuple(Entity(h.type, *normalized.to_original(h.start, h.end), h.score) for h in crisis_hits)
         verdict = Verdict(label=label, entities=entities, reason=reason, language=language.code)
         return Explanation(normalized.text, language.code, True, assessment, None, {}, verdict)
+
+
+ENCODER_MIN_WORDS = 3
+_LETTER_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def _too_few_words(text: str) -> bool:
+    """The sentence encoder reads one or two words ("ok", "done.", a keyboard smash) as crisis-like far
+    too often; below three words its crisis head alone does not make a crisis (the rules and the n-gram
+    head still can)."""
+    return len(_LETTER_WORD.findall(text)) < ENCODER_MIN_WORDS
+
+
+def _denied_crisis(assessment: disclosure.Assessment) -> bool:
+    """The sentence encoder reads "I am not suicidal" much like "I am suicidal": when its head alone
+    says crisis and the rules found the crisis explicitly denied (and nothing anchored), the denial wins."""
+    crisis_findings = [f for f in assessment.findings if f.hit.type in _CRISIS_NAMES]
+    return bool(crisis_findings) and all(f.status is disclosure.Status.NEGATED for f in crisis_findings)
 
 
 def _outside_contacts(hits: list[Entity]) -> list[Entity]:

@@ -43,8 +43,25 @@ def encode(event: WebhookEvent) -> str:
 
 
 def decode(body: str) -> WebhookEvent:
-    """The event in one queue message. Raises ValueError, KeyError or TypeError for a body that is not one."""
-    return WebhookEvent.from_dict(json.loads(body))
+    """The event (or console command) in one queue message. Raises ValueError, KeyError or TypeError for a
+    body that is neither."""
+    data = json.loads(body)
+    if isinstance(data, dict) and "console_command" in data:
+        # Imported here: the webhook Lambda, which only encodes, never loads the console's modules.
+        from chalicelib.console.commands import ConsoleCommand
+
+        return ConsoleCommand.from_dict(data)  # type: ignore[return-value]
+    return WebhookEvent.from_dict(data)
+
+
+def handle_message(message: Any, pipeline: Any) -> Any:
+    """One queue message in the worker: a webhook event goes to the pipeline, a console command (the
+    professional's undo, keep or fresh-link request) to the console's command runner."""
+    from chalicelib.console.commands import ConsoleCommand, run_command
+
+    if isinstance(message, ConsoleCommand):
+        return run_command(message, pipeline)
+    return pipeline.handle(message)
 
 
 def backoff_delay(attempt: int, base: float, cap: float) -> float:

@@ -17,13 +17,27 @@ logger = Logger(service="pageguard", child=True)
 
 SIGNATURE_HEADER = "X-Hub-Signature-256"
 SIGNATURE_PREFIX = "sha256="
-# API Gateway refuses larger bodies itself; never cap lower, because Meta batches up to 1,000
-# changes in one POST and retries a refused batch until it drops it (REFERENCE.md §2, §4).
-MAX_BODY_BYTES = 10 * 1024 * 1024
+# What can reach the function at all: API Gateway (REST) takes bodies up to 10 MB, but Lambda's synchronous
+# invocation payload is 6 MB (6,291,456 bytes) for the whole proxy event, so a larger body never reaches
+# us on AWS (API Gateway answers 5xx itself). The check matters locally and keeps the two in line; never
+# cap lower, because Meta batches up to 1,000 changes in one POST and retries a refused batch until it
+# drops it (REFERENCE.md §2, §4).
+MAX_BODY_BYTES = 6 * 1024 * 1024
 
-_FEED_COMMENT_VERBS = {"add": "add", "edited": "edited", "edit": "edited"}
-_FEED_POST_ITEMS = {"status", "post", "photo", "video", "share", "link"}
+# Meta sends `edited` for comment edits and has been seen sending `edit` for post edits (REFERENCE.md §3a).
+_FEED_VERBS = {"add": "add", "edited": "edited", "edit": "edited"}
+# Feed items that are posts on the page's timeline, by the page or by a visitor, with the attachment they imply.
+_FEED_POST_ITEMS = {"status": "", "post": "", "photo": "photo", "video": "video", "share": "share", "link": "share"}
 _IG_COMMENT_FIELDS = {"comments", "live_comments"}
+# Attachment types as the professional thinks of them. Comment webhooks carry `photo` / `video` URLs; Graph's
+# comment `attachment.type` and Messenger's attachment types use the other names.
+_ATTACHMENT_TYPES = {
+    "photo": "photo", "image": "photo", "video": "video", "video_inline": "video", "video_autoplay": "video",
+    "animated_image_share": "gif", "animated_image_autoplay": "gif", "animated_image_video": "gif", "gif": "gif",
+    "sticker": "sticker", "share": "share", "link": "share",
+}
+# Messaging keys that frame an event rather than name its kind.
+_MESSAGING_FRAME_KEYS = {"sender", "recipient", "timestamp"}
 
 
 def sign(body: bytes, secret: str) -> str:
@@ -62,11 +76,12 @@ def answer_subscription(params: Mapping[str, str] | None, verify_token: str) -> 
 
 @dataclass(frozen=True)
 class ParseResult:
-    """Visitor items to moderate, the page's own content to check, and how many items were skipped."""
+    """Visitor items to moderate, the page's own content to check, and what was skipped, by kind."""
 
     events: tuple[WebhookEvent, ...] = ()
     own_content: tuple[WebhookEvent, ...] = ()
     skipped: int = 0
+    skipped_kinds: tuple[str, ...] = ()  # one entry per skipped item, e.g. "messaging:read", "feed:like:add"
 
     @property
     def all_events(self) -> tuple[WebhookEvent, ...]:
@@ -77,14 +92,17 @@ class ParseResult:
 class _Collector:
     events: list[WebhookEvent] = field(default_factory=list)
     own: list[WebhookEvent] = field(default_factory=list)
-    skipped: int = 0
+    skipped_kinds: list[str] = field(default_factory=list)
 
     def add(self, event: WebhookEvent) -> None:
         (self.own if event.authored_by_page else self.events).append(event)
 
-    def skip(self, reason: str, **ids: Any) -> None:
-        self.skipped += 1
-        logger.info("webhook item skipped", extra={"skip_reason": reason, **ids})
+    def skip(self, reason: str, *, kind: str, **ids: Any) -> None:
+        """Nothing is dropped silently: every skipped item is logged with its kind and ids (never its text)."""
+        kind = _short(kind)
+        self.skipped_kinds.append(kind)
+        logger.info("webhook item skipped", extra={"skip_reason": reason, "kind": kind,
+                                                   **{k: _short(str(v)) for k, v in ids.items()}})
 
 
 def parse_body(body: bytes) -> dict[str, Any]:
@@ -93,6 +111,8 @@ def parse_body(body: bytes) -> dict[str, Any]:
         payload = json.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
         raise WebhookPayloadError("body is not valid JSON") from exc
+    except RecursionError as exc:  # thousands of nested arrays: a 400, not a 500 that Meta retries for 36 h
+        raise WebhookPayloadError("body is nested too deeply") from exc
     if not isinstance(payload, dict):
         raise WebhookPayloadError("body must be a JSON object")
     if payload.get("object") not in ("page", "instagram"):
@@ -103,100 +123,178 @@ def parse_body(body: bytes) -> dict[str, Any]:
 
 
 def parse_events(payload: Mapping[str, Any]) -> ParseResult:
-    """Turn a decoded webhook into typed events. Unknown shapes are logged by id and skipped."""
+    """Turn a decoded webhook into typed events. Unknown shapes are logged by kind and id and skipped."""
     platform = Platform.FACEBOOK if payload.get("object") == "page" else Platform.INSTAGRAM
     out = _Collector()
     for entry in payload.get("entry") or []:
         if not isinstance(entry, dict) or not entry.get("id"):
-            out.skip("entry without id")
+            out.skip("entry without id", kind="entry")
             continue
         account_id = str(entry["id"])
         entry_time = meta_time(entry.get("time")) or 0.0  # only a fallback: never a reason to refuse
-        for change in _dicts(entry.get("changes")):
+        changes = _dicts(entry.get("changes"))
+        if not changes and "field" in entry and "value" in entry:
+            # Instagram Login documents comment entries with field/value on the entry itself (REFERENCE.md §3c).
+            changes = [{"field": entry.get("field"), "value": entry.get("value")}]
+        for change in changes:
             try:
                 _parse_change(platform, account_id, entry_time, change, out)
             except (KeyError, TypeError, ValueError, AttributeError):
-                out.skip("malformed change", account_id=account_id, field=str(change.get("field")))
+                out.skip("malformed change", kind=f"change:{change.get('field')}", account_id=account_id)
         for messaging in _dicts(entry.get("messaging")):
-            try:
-                _parse_messaging(platform, account_id, messaging, out)
-            except (KeyError, TypeError, ValueError, AttributeError):
-                out.skip("malformed messaging item", account_id=account_id)
-        for _ in _dicts(entry.get("standby")):
-            # Standby: another app owns the thread (handover protocol); that app answers it.
-            out.skip("standby messaging", account_id=account_id)
-    return ParseResult(events=tuple(out.events), own_content=tuple(out.own), skipped=out.skipped)
+            _parse_messaging_safely(platform, account_id, messaging, out, standby=False)
+        for messaging in _dicts(entry.get("standby")):
+            # Standby: another app or a human agent owns the thread (handover protocol). Still checked, so a
+            # crisis there is alerted; policy never answers it.
+            _parse_messaging_safely(platform, account_id, messaging, out, standby=True)
+        if not (changes or _dicts(entry.get("messaging")) or _dicts(entry.get("standby"))):
+            out.skip("entry of unknown shape", kind="entry:" + ",".join(sorted(str(k) for k in entry)),
+                     account_id=account_id)
+    return ParseResult(events=tuple(out.events), own_content=tuple(out.own), skipped=len(out.skipped_kinds),
+                       skipped_kinds=tuple(out.skipped_kinds))
+
+
+def _parse_messaging_safely(platform: Platform, account_id: str, messaging: dict, out: _Collector, *,
+                            standby: bool, meta_test: bool = False) -> None:
+    try:
+        _parse_messaging(platform, account_id, messaging, out, standby=standby, meta_test=meta_test)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        out.skip("malformed messaging item", kind="standby" if standby else "messaging", account_id=account_id)
 
 
 def _parse_change(platform: Platform, account_id: str, entry_time: float, change: dict, out: _Collector) -> None:
     field_name = change.get("field")
     value = change.get("value")
     if not isinstance(value, dict):
-        out.skip("change without value", account_id=account_id, field=str(field_name))
+        out.skip("change without value", kind=f"change:{field_name}", account_id=account_id)
         return
     if platform is Platform.FACEBOOK and field_name == "feed":
         _parse_feed(account_id, value, out)
+    elif platform is Platform.FACEBOOK and field_name == "ratings":
+        _parse_rating(account_id, value, out)
     elif platform is Platform.INSTAGRAM and field_name in _IG_COMMENT_FIELDS:
         _parse_ig_comment(account_id, entry_time, str(field_name), value, out)
-    elif platform is Platform.INSTAGRAM and field_name == "messages":
-        # The App Dashboard's "Test" button wraps IG messages in changes[] (REFERENCE.md §3).
-        _parse_messaging(platform, account_id, value, out)
+    elif field_name == "messages":
+        # The App Dashboard's "Test" button wraps a sample message in changes[] (REFERENCE.md §3d); real
+        # traffic comes in messaging[]. Checked like any message, but no person wrote it: never answered.
+        _parse_messaging_safely(platform, account_id, value, out, standby=False, meta_test=True)
     else:
-        out.skip("unsupported field", account_id=account_id, field=str(field_name))
+        out.skip("unsupported field", kind=f"change:{field_name}", account_id=account_id)
+
+
+def _author(value: dict) -> str:
+    """Who wrote a feed item: `from.id`, or `sender_id` in the older feed shapes that have no `from`."""
+    sender = value.get("from")
+    author = sender.get("id") if isinstance(sender, dict) else None
+    if not author:
+        author = value.get("sender_id")
+    return str(author or "")
+
+
+def _attachments(value: dict, implied: str = "") -> tuple[str, ...]:
+    """Attachment types of a feed item or comment, without their URLs."""
+    found = [implied] if implied else []
+    # Not `link`: on a photo post it is the photo's own address, not a shared link.
+    for key in ("photo", "video", "sticker"):
+        if value.get(key):
+            found.append(_ATTACHMENT_TYPES[key])
+    attachment = value.get("attachment")
+    if isinstance(attachment, dict) and attachment.get("type"):
+        found.append(_ATTACHMENT_TYPES.get(str(attachment["type"]), "other"))
+    # A GIF arrives as a photo or video whose URL is a .gif: say so, it is what the professional saw.
+    urls = " ".join(str(value.get(k) or "") for k in ("photo", "video")).lower()
+    if ".gif" in urls:
+        found = ["gif" if t in ("photo", "video") else t for t in found]
+    return tuple(dict.fromkeys(found))
 
 
 def _parse_feed(account_id: str, value: dict, out: _Collector) -> None:
     item = value.get("item")
     verb = value.get("verb")
-    sender_id = str((value.get("from") or {}).get("id") or "")
-    by_page = sender_id == account_id
+    author = _author(value)
     if item == "comment":
         comment_id = value.get("comment_id")
-        if verb not in _FEED_COMMENT_VERBS or not comment_id:
-            out.skip("feed comment not add/edited", account_id=account_id, item_id=str(comment_id), verb=str(verb))
+        if verb not in _FEED_VERBS or not comment_id:
+            out.skip("feed comment not add/edited", kind=f"feed:comment:{verb}", item_id=str(comment_id))
             return
-        post = value.get("post") or {}
-        out.add(
-            WebhookEvent.comment(
-                Platform.FACEBOOK,
-                account_id=account_id,
-                item_id=str(comment_id),
-                sender_id=sender_id,
-                text=str(value.get("message") or ""),
-                created_time=_seconds(value.get("created_time")),
-                verb=_FEED_COMMENT_VERBS[verb],
-                post_id=str(value.get("post_id") or ""),
-                parent_id=str(value.get("parent_id") or ""),
-                permalink=str(post.get("permalink_url") or ""),
-                attachment_types=("photo",) if value.get("photo") else (),
-                field="feed",
-            )
-        )
-    elif item in _FEED_POST_ITEMS and verb in ("add", "edited") and by_page and value.get("message"):
-        # The page's own post: never moderated, only checked for client details (alert only).
-        post_id = str(value.get("post_id") or "")
-        out.add(
-            WebhookEvent.comment(
-                Platform.FACEBOOK,
-                account_id=account_id,
-                item_id=post_id,
-                sender_id=sender_id,  # by_page: the account itself, so authored_by_page
-                text=str(value["message"]),
-                created_time=_seconds(value.get("created_time")),
-                verb=str(verb),
-                post_id=post_id,
-                field="feed",
-            )
-        )
+        post = value.get("post") if isinstance(value.get("post"), dict) else {}
+        out.add(_facebook_item(
+            account_id, value, verb, item_id=str(comment_id), sender_id=author, text=str(value.get("message") or ""),
+            post_id=str(value.get("post_id") or ""), parent_id=str(value.get("parent_id") or ""),
+            permalink=str(post.get("permalink_url") or ""), attachment_types=_attachments(value), field="feed",
+        ))
+    elif item in _FEED_POST_ITEMS:
+        _parse_feed_post(account_id, str(item), verb, author, value, out)
+    elif item == "rating":
+        # `rating` is in the feed item enum too (REFERENCE.md §3a): the same recommendation shape as `ratings`.
+        _parse_rating(account_id, value, out)
     else:
-        out.skip("feed item not moderated", account_id=account_id, item=str(item), verb=str(verb))
+        out.skip("feed item not moderated", kind=f"feed:{item}:{verb}", account_id=account_id,
+                 item_id=str(value.get("post_id") or value.get("comment_id") or ""))
+
+
+def _parse_feed_post(account_id: str, item: str, verb: Any, author: str, value: dict, out: _Collector) -> None:
+    """A post on the page's timeline: the page's own (checked for client details) or a visitor's (moderated
+    like a comment: a visitor's post on a Page is as public as a comment)."""
+    post_id = str(value.get("post_id") or "")
+    if verb not in _FEED_VERBS or not post_id:
+        out.skip("feed post not add/edited", kind=f"feed:{item}:{verb}", item_id=post_id)
+        return
+    if not author:
+        # Without an author PageGuard cannot tell the page's own post from a visitor's; hiding the page's
+        # own post would be worse than missing one, so it is logged and left to reconcile.
+        out.skip("feed post without author", kind=f"feed:{item}:{verb}", item_id=post_id)
+        return
+    text = str(value.get("message") or "")
+    attachments = _attachments(value, _FEED_POST_ITEMS[item])
+    if author == account_id and not text:
+        out.skip("page's own post without text", kind=f"feed:{item}:{verb}", item_id=post_id)
+        return
+    out.add(_facebook_item(
+        account_id, value, verb, item_id=post_id, sender_id=author, text=text, post_id=post_id,
+        permalink=str(value.get("permalink_url") or ""), attachment_types=attachments, field="feed",
+        surface=Surface.POST,
+    ))
+
+
+def _parse_rating(account_id: str, value: dict, out: _Collector) -> None:
+    """A recommendation (`review_text`) or a comment under one (`item: comment`). Shapes: Page webhook
+    reference, field `ratings`; the reviewer is `reviewer_id` (older) or `reviewer{id}`."""
+    item = value.get("item") or "rating"
+    verb = value.get("verb") or "add"
+    story_id = str(value.get("open_graph_story_id") or "")
+    reviewer = value.get("reviewer") if isinstance(value.get("reviewer"), dict) else {}
+    author = str(reviewer.get("id") or value.get("reviewer_id") or "") or _author(value)
+    if verb not in _FEED_VERBS:
+        out.skip("rating not add/edited", kind=f"ratings:{item}:{verb}", item_id=story_id)
+        return
+    if item == "comment":
+        item_id, text, parent_id = str(value.get("comment_id") or ""), str(value.get("message") or ""), story_id
+    else:
+        item_id, text, parent_id = story_id, str(value.get("review_text") or ""), ""
+    if not item_id:
+        out.skip("rating without id", kind=f"ratings:{item}:{verb}", account_id=account_id)
+        return
+    if not text.strip():
+        out.skip("rating without text", kind=f"ratings:{item}:{verb}", item_id=item_id)
+        return
+    out.add(_facebook_item(
+        account_id, value, verb, item_id=item_id, sender_id=author, text=text, post_id=story_id,
+        parent_id=parent_id, field="ratings", surface=Surface.REVIEW,
+    ))
+
+
+def _facebook_item(account_id: str, value: dict, verb: str, **fields: Any) -> WebhookEvent:
+    """A Page comment, post or review: written by the page itself when its author is the page."""
+    return WebhookEvent.comment(Platform.FACEBOOK, account_id=account_id, created_time=_seconds(value.get("created_time")),
+                                verb=_FEED_VERBS[verb], **fields)
 
 
 def _parse_ig_comment(account_id: str, entry_time: float, field_name: str, value: dict, out: _Collector) -> None:
     # Instagram-Login and Facebook-Login payloads name the id differently (REFERENCE.md §8.9).
     comment_id = value.get("id") or value.get("comment_id")
     if not comment_id:
-        out.skip("instagram comment without id", account_id=account_id)
+        out.skip("instagram comment without id", kind=f"change:{field_name}", account_id=account_id)
         return
     sender_id = str((value.get("from") or {}).get("id") or "")
     out.add(
@@ -214,24 +312,32 @@ def _parse_ig_comment(account_id: str, entry_time: float, field_name: str, value
     )
 
 
-def _parse_messaging(platform: Platform, account_id: str, messaging: dict, out: _Collector) -> None:
-    message = messaging.get("message")
-    if not isinstance(message, dict):
-        kind = next((k for k in ("delivery", "read", "reaction", "postback", "referral", "optin") if k in messaging), "other")
-        out.skip(f"messaging {kind} event", account_id=account_id)
-        return
-    mid = message.get("mid")
+def _parse_messaging(platform: Platform, account_id: str, messaging: dict, out: _Collector, *, standby: bool,
+                     meta_test: bool) -> None:
+    where = "standby" if standby else "messaging"
     sender_id = str((messaging.get("sender") or {}).get("id") or "")
+    edit = messaging.get("message_edit")
+    message = edit if isinstance(edit, dict) else messaging.get("message")
+    if not isinstance(message, dict):
+        kind = next((str(k) for k in messaging if k not in _MESSAGING_FRAME_KEYS), "empty")
+        out.skip("messaging event without a message", kind=f"{where}:{kind}", account_id=account_id)
+        return
+    is_edit = message is edit
+    kind = f"{where}:{'message_edit' if is_edit else 'message'}"
+    mid = message.get("mid")
     if message.get("is_echo") or sender_id == account_id:
-        # Echoes of the page's own sends, including PageGuard's replies: never moderated (no loops).
-        out.skip("echo", account_id=account_id, item_id=str(mid))
+        # Echoes of the page's own sends (PageGuard's replies, or a human agent on standby): never moderated.
+        out.skip("echo", kind=kind, account_id=account_id, item_id=str(mid))
         return
     if message.get("is_deleted") or not mid:
-        out.skip("deleted or id-less message", account_id=account_id, item_id=str(mid))
+        out.skip("deleted or id-less message", kind=kind, account_id=account_id, item_id=str(mid))
         return
     attachments = tuple(
-        str(a.get("type") or "unknown") for a in _dicts(message.get("attachments"))
+        _ATTACHMENT_TYPES.get(str(a.get("type") or ""), str(a.get("type") or "unknown"))
+        for a in _dicts(message.get("attachments"))
     )
+    if message.get("sticker_id"):
+        attachments += ("sticker",)  # Messenger's "like" thumb is a sticker with no text
     out.add(
         WebhookEvent(
             platform=platform,
@@ -241,15 +347,22 @@ def _parse_messaging(platform: Platform, account_id: str, messaging: dict, out: 
             sender_id=sender_id,
             text=str(message.get("text") or ""),
             created_time=_seconds(messaging.get("timestamp")),
-            verb="message",
-            attachment_types=attachments,
-            field="messages",
+            verb="edit" if is_edit else "message",
+            attachment_types=tuple(dict.fromkeys(attachments)),
+            field="message_edits" if is_edit else ("standby" if standby else "messages"),
+            standby=standby,
+            meta_test=meta_test,
         )
     )
 
 
 def _dicts(value: Any) -> list[dict]:
     return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def _short(value: str, limit: int = 80) -> str:
+    """Kinds and ids are Meta's names and numbers; bound them anyway, a log line is no place for a payload."""
+    return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
 def _seconds(value: Any) -> float:

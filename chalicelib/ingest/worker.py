@@ -19,7 +19,8 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from chalicelib.act.graph import retry_after
 from chalicelib.act.pipeline import Pipeline
 from chalicelib.errors import error_summary
-from chalicelib.ingest.queue import backoff_delay, decode
+from chalicelib.ingest import email_feedback
+from chalicelib.ingest.queue import backoff_delay, decode, handle_message
 from chalicelib.models import WebhookEvent
 from chalicelib.state.store import Store
 
@@ -38,19 +39,46 @@ BATCH_SIZE = 10
 BASE_BACKOFF_SECONDS = 30
 MAX_BACKOFF_SECONDS = 15 * 60
 
+# The time one item may take at worst: detection (bounded, < 1 s) plus its Graph calls (a crisis comment
+# makes three, each with HttpGraphClient's 10 s timeout) and its email. A message is started only when at
+# least this much of the Lambda's time is left; the rest of the batch is reported failed before the timeout
+# instead of being cut off by it (a timed-out batch comes back whole, and eventually lands in the SQS DLQ).
+ITEM_TIME_RESERVE_MS = 35_000
+
 VisibilitySetter = Callable[[SQSRecord, int], None]
+
+
+class WorkerOutOfTimeError(Exception):
+    """Raised for a message the worker did not start because too little of the invocation's time was left."""
 
 
 def handle_sqs_batch(
     event: dict[str, Any], context: Any, *, pipeline: Pipeline, store: Store, visibility: VisibilitySetter | None
 ) -> dict[str, Any]:
-    """One SQS batch (app.py's worker Lambda), returning batchItemFailures."""
+    """One SQS batch (app.py's worker Lambda), returning batchItemFailures. Messages the invocation has no
+    time left for are reported failed, unstarted, and come back at once."""
+
+    def handle(record: SQSRecord) -> None:
+        remaining = _remaining_ms(context)
+        if remaining is not None and remaining < ITEM_TIME_RESERVE_MS:
+            logger.warning("not enough time left for this message; SQS will redeliver it",
+                           extra={"message_id": record.message_id, "remaining_ms": remaining})
+            if visibility is not None:
+                visibility(record, 0)  # unstarted: no backoff
+            raise WorkerOutOfTimeError(f"{remaining} ms left")
+        handle_record(record, pipeline, store, visibility=visibility)
+
     return process_partial_response(
         event=event,
-        record_handler=lambda record: handle_record(record, pipeline, store, visibility=visibility),
+        record_handler=handle,
         processor=BatchProcessor(event_type=EventType.SQS),
         context=context,
     )
+
+
+def _remaining_ms(context: Any) -> int | None:
+    get_remaining = getattr(context, "get_remaining_time_in_millis", None)
+    return int(get_remaining()) if callable(get_remaining) else None
 
 
 def handle_record(
@@ -60,6 +88,10 @@ def handle_record(
 
     Before raising, `visibility` (when given) delays the redelivery with exponential backoff.
     """
+    feedback = email_feedback.parse(record.body)
+    if feedback is not None:  # SES bounce or complaint about an alert email, not a webhook event
+        email_feedback.handle(feedback, store, lambda: pipeline.pages)
+        return
     try:
         event = decode(record.body)
     except (ValueError, KeyError, TypeError) as exc:
@@ -71,7 +103,7 @@ def handle_record(
         return
     receives = _receive_count(record)
     try:
-        pipeline.handle(event)
+        handle_message(event, pipeline)
     except Exception as exc:
         keys = {"item_id": event.item_id, "message_id": record.message_id, "receive_count": receives,
                 "error_type": type(exc).__name__}

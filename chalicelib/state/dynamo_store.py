@@ -8,19 +8,21 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Any
+from typing import Any, Mapping
 
 from aws_lambda_powertools.utilities.idempotency.persistence.base import BasePersistenceLayer
 
 from chalicelib.errors import StoreError
-from chalicelib.state.records import DAY, AuditRecord, DeadLetter, version_of
+from chalicelib.state.records import DAY, AuditRecord, DeadLetter, DeletionReceipt, version_of
 from chalicelib.state.store import (
     DEAD_LETTER_RETENTION_SECONDS,
     DEFAULT_RETENTION_DAYS,
+    DELETION_RECEIPT_RETENTION_SECONDS,
     DM_REPLY_WINDOW_SECONDS,
     capped_reason,
     event_dict,
     new_letter_id,
+    recipient_key,
 )
 
 TABLE_PARTITION_KEY = "pk"
@@ -50,7 +52,7 @@ class DynamoStore:
     """AWS store: one DynamoDB table (TABLE_PARTITION_KEY, TTL on TTL_ATTRIBUTE, LIST_INDEX_NAME for listings).
 
     Powertools' DynamoDBPersistenceLayer shares the table: its keys start with `pageguard.step#`,
-    ours with `audit#`, `dm#`, `ours#`, `ver#`, `dlq#`.
+    ours with `audit#`, `dm#`, `ours#`, `ver#`, `dlq#`, `rcpt#`.
     """
 
     def __init__(
@@ -159,11 +161,37 @@ class DynamoStore:
     def claim_dm_reply(
         self, account_id: str, sender_id: str, now: float, window: float = DM_REPLY_WINDOW_SECONDS, owner: str = ""
     ) -> bool:
+        key = f"dm#{account_id}#{sender_id}"
+        if self._take(key, owner, now, window):
+            return True
+        if not owner:
+            return False
+        item = self._call(self._table.get_item, Key={TABLE_PARTITION_KEY: key}, ConsistentRead=True).get("Item")
+        return bool(item) and item.get("owner") == owner
+
+    def get_page_prefs(self, page_id: str) -> dict[str, Any] | None:
+        item = self._call(self._table.get_item, Key={TABLE_PARTITION_KEY: f"prefs#{page_id}"}, ConsistentRead=True)
+        return json.loads(item["Item"]["data"]) if "Item" in item else None
+
+    def save_page_prefs(self, page_id: str, prefs: Mapping[str, Any]) -> None:
+        # No TTL: a page's settings last as long as the page is protected.
+        self._call(self._table.put_item, Item={TABLE_PARTITION_KEY: f"prefs#{page_id}", "data": json.dumps(dict(prefs))})
+
+    def get_page_health(self, page_id: str) -> dict[str, Any] | None:
+        return self.get_page_prefs(f"health#{page_id}")
+
+    def save_page_health(self, page_id: str, health: Mapping[str, Any]) -> None:
+        self.save_page_prefs(f"health#{page_id}", health)
+
+    def claim_once(self, key: str, now: float, window: float) -> bool:
+        return self._take(f"once#{key}", "", now, window)
+
+    def _take(self, key: str, owner: str, now: float, window: float) -> bool:
+        """Take `key` when it is free or expired (a conditional put): True when taken."""
         from decimal import Decimal
 
-        key = f"dm#{account_id}#{sender_id}"
         try:
-            # Free, expired, or already ours: take it (only a fresh take moves `until`).
+            # Free or expired: take it (only a fresh take moves `until`).
             self._call(
                 self._table.put_item,
                 Item={
@@ -178,11 +206,7 @@ class DynamoStore:
             )
             return True
         except _ConditionFailed:
-            pass
-        if not owner:
             return False
-        item = self._call(self._table.get_item, Key={TABLE_PARTITION_KEY: key}, ConsistentRead=True).get("Item")
-        return bool(item) and item.get("owner") == owner
 
     def release_dm_reply(self, account_id: str, sender_id: str, owner: str) -> None:
         if not owner:  # an anonymous claim can't be told apart from another caller's: never released
@@ -209,6 +233,21 @@ class DynamoStore:
     def is_ours(self, object_id: str) -> bool:
         item = self._call(self._table.get_item, Key={TABLE_PARTITION_KEY: f"ours#{object_id}"}, ConsistentRead=True)
         return "Item" in item
+
+    # recipients
+    def mark_recipient(self, address: str, kind: str, now: float) -> None:
+        self._call(self._table.put_item, Item={TABLE_PARTITION_KEY: f"rcpt#{recipient_key(address)}", "kind": kind,
+                                              "marked_at": str(now), TTL_ATTRIBUTE: self._expires(now)})
+
+    def recipient_mark(self, address: str) -> str:
+        item = self._call(self._table.get_item, Key={TABLE_PARTITION_KEY: f"rcpt#{recipient_key(address)}"},
+                          ConsistentRead=True).get("Item")
+        if not item or int(item.get(TTL_ATTRIBUTE, 0)) < time.time():  # TTL deletes late
+            return ""
+        return str(item.get("kind", ""))
+
+    def clear_recipient(self, address: str) -> None:
+        self._call(self._table.delete_item, Key={TABLE_PARTITION_KEY: f"rcpt#{recipient_key(address)}"})
 
     # ordering
     def record_version(self, item_id: str, created_time: float, verb: str, now: float) -> bool:
@@ -261,6 +300,58 @@ class DynamoStore:
     def delete_dead_letter(self, letter_id: str) -> None:
         self._call(self._table.delete_item, Key={TABLE_PARTITION_KEY: f"dlq#{letter_id}"})
 
+    # data deletion
+    def _of_kind_mentioning(self, kind: str, attribute: str, needle: str) -> list[dict[str, Any]]:
+        """Every item of one kind whose JSON `attribute` contains `needle`. DynamoDB still reads each page
+        (1 MB), but sends back only the matches, so erasing one sender over 90 days of a busy practice's
+        records stays within the API function's time; callers check the match exactly."""
+        from boto3.dynamodb.conditions import Attr, Key
+
+        items: list[dict[str, Any]] = []
+        kwargs: dict[str, Any] = {"IndexName": LIST_INDEX_NAME, "KeyConditionExpression": Key(LIST_INDEX_PARTITION_KEY).eq(kind),
+                                  "FilterExpression": Attr(attribute).contains(needle)}
+        while True:
+            page = self._call(self._table.query, **kwargs)
+            items.extend(page.get("Items", []))
+            if "LastEvaluatedKey" not in page:
+                return items
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    def forget_sender(self, sender_id: str) -> dict[str, int]:
+        """Finds the sender's audit records and dead letters through the listing index (a practice keeps at
+        most AUDIT_RETENTION_DAYS of them); a DM slot's key needs the account, taken from those audit records."""
+        accounts: set[str] = set()
+        audit = letters = slots = 0
+        needle = json.dumps({"sender_id": sender_id})[1:-1]  # '"sender_id": "123"', as json.dumps wrote it
+        for item in self._of_kind_mentioning("audit", "record", needle):
+            record = json.loads(item["record"])
+            if record.get("sender_id") == sender_id:
+                accounts.add(str(record.get("account_id", "")))
+                self._call(self._table.delete_item, Key={TABLE_PARTITION_KEY: item[TABLE_PARTITION_KEY]})
+                audit += 1
+        for item in self._of_kind_mentioning("dlq", "event", needle):
+            if json.loads(item["event"]).get("sender_id") == sender_id:
+                self._call(self._table.delete_item, Key={TABLE_PARTITION_KEY: item[TABLE_PARTITION_KEY]})
+                letters += 1
+        for account in sorted(accounts - {""}):
+            gone = self._call(self._table.delete_item, Key={TABLE_PARTITION_KEY: f"dm#{account}#{sender_id}"},
+                              ReturnValues="ALL_OLD")
+            slots += 1 if gone.get("Attributes") else 0
+        return {"audit_records": audit, "dm_reply_slots": slots, "dead_letters": letters}
+
+    def save_deletion_receipt(self, receipt: DeletionReceipt) -> None:
+        self._call(self._table.put_item, Item={
+            TABLE_PARTITION_KEY: f"deletion#{receipt.code}",
+            TTL_ATTRIBUTE: int(receipt.requested_at + DELETION_RECEIPT_RETENTION_SECONDS),
+            "receipt": json.dumps(receipt.to_dict()),
+        })
+
+    def get_deletion_receipt(self, code: str) -> DeletionReceipt | None:
+        item = self._call(self._table.get_item, Key={TABLE_PARTITION_KEY: f"deletion#{code}"}, ConsistentRead=True)
+        data = item.get("Item")
+        return DeletionReceipt.from_dict(json.loads(data["receipt"])) if data else None
+
 
 class _ConditionFailed(Exception):
     """A DynamoDB conditional write lost: translated to a bool by the caller."""
+

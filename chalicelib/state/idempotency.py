@@ -11,20 +11,30 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+import time
 from typing import Any, Callable
 
 from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig, idempotent_function
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.idempotency.exceptions import (
     IdempotencyItemAlreadyExistsError,
     IdempotencyItemNotFoundError,
+    IdempotencyPersistenceLayerError,
 )
 from aws_lambda_powertools.utilities.idempotency.persistence.base import BasePersistenceLayer
 from aws_lambda_powertools.utilities.idempotency.persistence.datarecord import STATUS_CONSTANTS, DataRecord
+
+from chalicelib.errors import StoreError
 
 STEP_KEY_PREFIX = "pageguard.step"
 # How long a started step stays locked before another worker may take it over. A worker that dies
 # between "in progress" and "completed" leaves the lock behind; after this lease the step runs again.
 DEFAULT_LEASE_SECONDS = 120
+# A finished step whose result could not be stored is stored again this many times (0.2 s, 0.4 s, 0.8 s apart).
+SAVE_ATTEMPTS = 3
+SAVE_RETRY_SECONDS = 0.2
+
+logger = Logger(service="pageguard", child=True)
 
 SQLITE_SCHEMA = """
 CREATE TABLE IF NOT EXISTS idempotency (
@@ -139,7 +149,11 @@ class StepRunner:
     * `fn` returns a JSON-serialisable dict; that dict is stored and returned on every later call.
     * If `fn` raises, the record is deleted (Powertools) and the exception propagates: the step will
       run again on the next delivery. Steps that must not be retried catch their errors and return a
-      result instead (the pipeline does this for permanent and ambiguous Graph errors).
+      result instead (the pipeline does this for permanent and ambiguous Graph errors), and nothing that
+      can fail runs inside a step after its send.
+    * If `fn` returned but storing its result failed, the result is stored again (SAVE_ATTEMPTS); while
+      the store stays down it is kept in this process and StoreError propagates (retryable), and a
+      redelivery to this process stores and returns it without running `fn` again.
     * While another call holds the step, `IdempotencyAlreadyInProgressError` propagates (retryable).
     """
 
@@ -151,6 +165,7 @@ class StepRunner:
         lease_seconds: int = DEFAULT_LEASE_SECONDS,
     ) -> None:
         self.persistence = persistence
+        self._unsaved: dict[str, dict[str, Any]] = {}  # step key -> result that ran but could not be stored
         config = IdempotencyConfig(expires_after_seconds=expires_after_seconds, lambda_context=_Lease(lease_seconds))
         self._run = idempotent_function(
             data_keyword_argument="step_key",
@@ -160,7 +175,38 @@ class StepRunner:
         )(_invoke)
 
     def run(self, step_key: str, fn: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-        return self._run(step_key=step_key, fn=fn)
+        if step_key in self._unsaved:  # this process ran the step earlier but could not store its result
+            return self._save_result(step_key, self._unsaved[step_key])
+        results: list[dict[str, Any]] = []
+
+        def once() -> dict[str, Any]:
+            results.append(fn())
+            return results[-1]
+
+        try:
+            return self._run(step_key=step_key, fn=once)
+        except IdempotencyPersistenceLayerError:
+            if not results:
+                raise  # the step did not run (or raised and its record could not be deleted): retry it later
+            # The step ran (a message may have gone out) but "completed" was not stored. Left like this, its
+            # in-progress record would lapse after the lease and a redelivery would send again: store it now.
+            return self._save_result(step_key, results[0])
+
+    def _save_result(self, step_key: str, result: dict[str, Any]) -> dict[str, Any]:
+        """Store a finished step's result, retrying; if the store stays down, keep it in this process (a warm
+        Lambda gets the redelivery) and raise StoreError so the queue retries."""
+        for attempt in range(SAVE_ATTEMPTS):
+            try:
+                self.persistence.save_success(data=step_key, result=result)
+            except Exception as exc:  # botocore or sqlite3 errors, whatever the backend raises
+                logger.warning("step result not stored; retrying", extra={"attempt": attempt + 1,
+                                                                        "error_type": type(exc).__name__})
+                time.sleep(SAVE_RETRY_SECONDS * (2**attempt))
+                continue
+            self._unsaved.pop(step_key, None)
+            return result
+        self._unsaved[step_key] = result
+        raise StoreError("step result could not be stored")
 
 
 def _invoke(*, step_key: str, fn: Callable[[], dict[str, Any]]) -> dict[str, Any]:

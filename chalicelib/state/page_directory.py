@@ -85,4 +85,4 @@ class PageDirectory:
     def _settings(self, record: PageRecord) -> PageSettings | None:
         if not record.configured:
             return None  # connected but not set up yet: nothing to alert or reply with
-        return record.to_settings(self.registry.get_token(record.page_id), observe=record.mode == "observe")
+        return record.to_settings(self.registry.get_token(record.page_id))

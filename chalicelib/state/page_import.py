@@ -53,14 +53,19 @@ def import_pages(config: PagesConfig, registry: PageRegistry, *, overwrite: bool
         # An empty access_token means "none given": it never wipes a token stored since (a connected page).
         if page.access_token:
             registry.put_token(page.page_id, page.access_token)
+        fresh = PageRecord.from_settings(page)
         base = existing or PageRecord(page_id=page.page_id, name=page.name, connected_at=now)
         registry.save_page(
             base.with_changes(
-                name=page.name,
-                notify_email=page.notify_email,
-                contact_reply=page.contact_reply,
-                instagram_id=page.instagram_id,
-                crisis_reply=page.crisis_reply,
+                name=fresh.name,
+                notify_email=fresh.notify_email,
+                contact_reply=fresh.contact_reply,
+                instagram_id=fresh.instagram_id,
+                crisis_reply=fresh.crisis_reply,
+                country=fresh.country,
+                mode=fresh.mode,
+                extra_recipients=fresh.extra_recipients,
+                weekly_digest=fresh.weekly_digest,
             )
         )
         imported.append(page.page_id)

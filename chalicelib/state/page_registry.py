@@ -16,13 +16,13 @@ import threading
 import time
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any, Iterator, Protocol
+from typing import Any, Iterator, Mapping, Protocol
 
-from chalicelib.config import DEFAULT_CRISIS_REPLY, PageSettings
+from chalicelib.config import MODES, PageSettings
+from chalicelib.crisis_lines import default_crisis_reply
 from chalicelib.errors import ConfigError, StoreError
 
 _ID_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
-MODES = ("protect", "observe")
 TOKEN_OK = "ok"
 TOKEN_INVALID = "invalid"
 TOKEN_MISSING = "missing"
@@ -39,9 +39,11 @@ class PageRecord:
     contact_reply: str = ""
     instagram_id: str = ""
     instagram_username: str = ""
-    crisis_reply: str = DEFAULT_CRISIS_REPLY
+    crisis_reply: str = ""  # blank: the country's default crisis reply (crisis_lines.py)
     mode: str = "protect"  # "observe": decide and alert, never act on Meta
-    country: str = "US"
+    country: str = ""  # ISO code; blank assumes no country
+    extra_recipients: tuple[str, ...] = ()  # alert recipients besides notify_email (the console's settings)
+    weekly_digest: bool = True
     connected_at: float = 0.0
     updated_at: float = 0.0
     # token health (token_health.py)
@@ -57,6 +59,7 @@ class PageRecord:
             raise ConfigError("page_id and instagram_id must be Graph ids (letters, digits, _ and -)")
         if self.mode not in MODES:
             raise ConfigError(f"mode must be one of {', '.join(MODES)}")
+        object.__setattr__(self, "extra_recipients", tuple(self.extra_recipients))
         object.__setattr__(self, "granted_permissions", tuple(self.granted_permissions))
         object.__setattr__(self, "declined_permissions", tuple(self.declined_permissions))
 
@@ -65,16 +68,34 @@ class PageRecord:
         """Whether the page can be protected: it has somewhere to send alerts and a reply to give."""
         return bool(self.notify_email and self.contact_reply)
 
-    def to_settings(self, access_token: str, *, observe: bool = False) -> PageSettings:
+    def to_settings(self, access_token: str) -> PageSettings:
         return PageSettings(
-            observe=observe,
             page_id=self.page_id,
             name=self.name,
             access_token=access_token,
             notify_email=self.notify_email,
             contact_reply=self.contact_reply,
             instagram_id=self.instagram_id,
-            crisis_reply=self.crisis_reply or DEFAULT_CRISIS_REPLY,
+            crisis_reply=self.crisis_reply or default_crisis_reply(self.country),
+            country=self.country,
+            mode=self.mode,
+            extra_recipients=self.extra_recipients,
+            weekly_digest=self.weekly_digest,
+        )
+
+    def with_choices(self, choices: Mapping[str, Any]) -> "PageRecord":
+        """This record with the console's settings form (console/directory.py `prefs_from_form`) applied."""
+        recipients = list(choices["recipients"])
+        return replace(
+            self,
+            contact_reply=choices["contact_reply"],
+            crisis_reply=choices["crisis_reply"],
+            country=choices["country"],
+            mode=choices["mode"],
+            notify_email=recipients[0],
+            extra_recipients=tuple(recipients[1:]),
+            weekly_digest=bool(choices["weekly_digest"]),
+            updated_at=time.time(),
         )
 
     @classmethod
@@ -85,12 +106,17 @@ class PageRecord:
             notify_email=page.notify_email,
             contact_reply=page.contact_reply,
             instagram_id=page.instagram_id,
-            crisis_reply=page.crisis_reply,
+            crisis_reply="" if page.crisis_reply == default_crisis_reply(page.country) else page.crisis_reply,
+            country=page.country,
+            mode=page.mode,
+            extra_recipients=page.extra_recipients,
+            weekly_digest=page.weekly_digest,
             **extra,
         )
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
+        data["extra_recipients"] = list(self.extra_recipients)
         data["granted_permissions"] = list(self.granted_permissions)
         data["declined_permissions"] = list(self.declined_permissions)
         return data

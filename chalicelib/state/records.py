@@ -28,6 +28,7 @@ class ItemStatus(enum.StrEnum):
     FAILED = "failed"
     TOKEN_EXPIRED = "token_expired"
     UNKNOWN_ACCOUNT = "unknown_account"
+    NOT_CHECKED = "not_checked"  # nothing to read: an image-only comment, an edited DM whose text Meta would not give
 
 
 UNSETTLED_STATUSES = frozenset({ItemStatus.IN_PROGRESS, ItemStatus.TOKEN_EXPIRED, ItemStatus.UNKNOWN_ACCOUNT})
@@ -126,3 +127,24 @@ class DeadLetter:
     attempts: int = 0
     parked_at: float = 0.0
 
+
+
+@dataclass(frozen=True)
+class DeletionReceipt:
+    """What a data-deletion request removed, under its confirmation code: counts and times, never the user id."""
+
+    code: str
+    requested_at: float
+    completed_at: float
+    audit_records: int = 0
+    dm_reply_slots: int = 0
+    dead_letters: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "DeletionReceipt":
+        return cls(code=str(data["code"]), requested_at=float(data["requested_at"]),
+                   completed_at=float(data["completed_at"]), audit_records=int(data.get("audit_records", 0)),
+                   dm_reply_slots=int(data.get("dm_reply_slots", 0)), dead_letters=int(data.get("dead_letters", 0)))

@@ -8,21 +8,23 @@ import sqlite3
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 from aws_lambda_powertools.utilities.idempotency.persistence.base import BasePersistenceLayer
 
 from chalicelib.errors import StoreError
 from chalicelib.state.idempotency import SQLITE_SCHEMA as IDEMPOTENCY_SCHEMA
 from chalicelib.state.idempotency import SqlitePersistenceLayer
-from chalicelib.state.records import DAY, AuditRecord, DeadLetter, version_of
+from chalicelib.state.records import DAY, AuditRecord, DeadLetter, DeletionReceipt, version_of
 from chalicelib.state.store import (
     DEAD_LETTER_RETENTION_SECONDS,
     DEFAULT_RETENTION_DAYS,
+    DELETION_RECEIPT_RETENTION_SECONDS,
     DM_REPLY_WINDOW_SECONDS,
     capped_reason,
     event_dict,
     new_letter_id,
+    recipient_key,
 )
 
 _SQLITE_SCHEMA = """
@@ -33,6 +35,7 @@ CREATE TABLE IF NOT EXISTS audit (
     data TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS audit_updated ON audit(updated_at);
+CREATE TABLE IF NOT EXISTS page_prefs (page_id TEXT PRIMARY KEY, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS claims (
     key TEXT PRIMARY KEY,
     owner TEXT NOT NULL,
@@ -43,10 +46,21 @@ CREATE TABLE IF NOT EXISTS ours (
     object_id TEXT PRIMARY KEY,
     expires_at INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS recipients (
+    address TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    marked_at REAL NOT NULL,
+    expires_at INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS versions (
     item_id TEXT PRIMARY KEY,
     version INTEGER NOT NULL,
     expires_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS deletion_receipts (
+    code TEXT PRIMARY KEY,
+    expires_at INTEGER NOT NULL,
+    data TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS dead_letters (
     letter_id TEXT PRIMARY KEY,
@@ -110,7 +124,7 @@ class SqliteStore:
         """Delete every expired row; returns how many went."""
         now = time.time() if now is None else now
         removed = 0
-        for table in ("audit", "claims", "ours", "versions", "dead_letters"):
+        for table in ("audit", "claims", "ours", "versions", "dead_letters", "deletion_receipts", "recipients"):
             removed += self._exec(f"DELETE FROM {table} WHERE expires_at < ?", (int(now),)).rowcount
         removed += self._persistence.purge(now)
         return removed
@@ -138,6 +152,22 @@ class SqliteStore:
         self, account_id: str, sender_id: str, now: float, window: float = DM_REPLY_WINDOW_SECONDS, owner: str = ""
     ) -> bool:
         return self._claim(f"dm#{account_id}#{sender_id}", owner, now, window)
+
+    def get_page_prefs(self, page_id: str) -> dict[str, Any] | None:
+        row = self._exec("SELECT data FROM page_prefs WHERE page_id = ?", (page_id,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def save_page_prefs(self, page_id: str, prefs: Mapping[str, Any]) -> None:
+        self._exec("INSERT OR REPLACE INTO page_prefs (page_id, data) VALUES (?, ?)", (page_id, json.dumps(dict(prefs))))
+
+    def get_page_health(self, page_id: str) -> dict[str, Any] | None:
+        return self.get_page_prefs(f"health#{page_id}")
+
+    def save_page_health(self, page_id: str, health: Mapping[str, Any]) -> None:
+        self.save_page_prefs(f"health#{page_id}", health)
+
+    def claim_once(self, key: str, now: float, window: float) -> bool:
+        return self._claim(f"once#{key}", "", now, window)
 
     def release_dm_reply(self, account_id: str, sender_id: str, owner: str) -> None:
         if owner:  # an anonymous claim can't be told apart from another caller's: never released
@@ -173,6 +203,19 @@ class SqliteStore:
     def is_ours(self, object_id: str) -> bool:
         return self._exec("SELECT 1 FROM ours WHERE object_id = ?", (object_id,)).fetchone() is not None
 
+    # recipients
+    def mark_recipient(self, address: str, kind: str, now: float) -> None:
+        self._exec("INSERT OR REPLACE INTO recipients (address, kind, marked_at, expires_at) VALUES (?, ?, ?, ?)",
+                   (recipient_key(address), kind, now, self._expires(now)))
+
+    def recipient_mark(self, address: str) -> str:
+        row = self._exec("SELECT kind FROM recipients WHERE address = ? AND expires_at >= ?",
+                         (recipient_key(address), int(time.time()))).fetchone()
+        return str(row[0]) if row else ""
+
+    def clear_recipient(self, address: str) -> None:
+        self._exec("DELETE FROM recipients WHERE address = ?", (recipient_key(address),))
+
     # ordering
     def record_version(self, item_id: str, created_time: float, verb: str, now: float) -> bool:
         version = version_of(created_time, verb)
@@ -207,3 +250,21 @@ class SqliteStore:
 
     def delete_dead_letter(self, letter_id: str) -> None:
         self._exec("DELETE FROM dead_letters WHERE letter_id = ?", (letter_id,))
+
+    # data deletion
+    def forget_sender(self, sender_id: str) -> dict[str, int]:
+        audit = self._exec("DELETE FROM audit WHERE json_extract(data, '$.sender_id') = ?", (sender_id,)).rowcount
+        slots = self._exec("DELETE FROM claims WHERE key LIKE 'dm#%' AND substr(key, -length(?) - 1) = ?",
+                           (sender_id, f"#{sender_id}")).rowcount
+        letters = self._exec("DELETE FROM dead_letters WHERE json_extract(event, '$.sender_id') = ?",
+                             (sender_id,)).rowcount
+        return {"audit_records": audit, "dm_reply_slots": slots, "dead_letters": letters}
+
+    def save_deletion_receipt(self, receipt: DeletionReceipt) -> None:
+        self._exec("INSERT OR REPLACE INTO deletion_receipts (code, expires_at, data) VALUES (?, ?, ?)",
+                   (receipt.code, int(receipt.requested_at + DELETION_RECEIPT_RETENTION_SECONDS),
+                    json.dumps(receipt.to_dict())))
+
+    def get_deletion_receipt(self, code: str) -> DeletionReceipt | None:
+        row = self._exec("SELECT data FROM deletion_receipts WHERE code = ?", (code,)).fetchone()
+        return DeletionReceipt.from_dict(json.loads(row[0])) if row else None

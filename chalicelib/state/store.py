@@ -13,10 +13,12 @@ from typing import Any, Mapping, Protocol
 from aws_lambda_powertools.utilities.idempotency.persistence.base import BasePersistenceLayer
 
 from chalicelib.config import DEFAULT_AUDIT_RETENTION_DAYS
-from chalicelib.state.records import DAY, AuditRecord, DeadLetter
+from chalicelib.state.records import DAY, AuditRecord, DeadLetter, DeletionReceipt
 
 DEFAULT_RETENTION_DAYS = int(DEFAULT_AUDIT_RETENTION_DAYS)
 DM_REPLY_WINDOW_SECONDS = DAY
+# Meta's status page for a data-deletion request must stay reachable; a year covers any follow-up question.
+DELETION_RECEIPT_RETENTION_SECONDS = 365 * DAY
 # SQS keeps a message at most 14 days; a parked event (which holds the text) lives no longer.
 DEAD_LETTER_RETENTION_SECONDS = 14 * DAY
 
@@ -49,9 +51,33 @@ class Store(Protocol):
         is answered. Only `owner`'s claim is released: a slot another message holds stays taken."""
         ...
 
+    def claim_once(self, key: str, now: float, window: float) -> bool:
+        """Atomically mark `key` used for `window` seconds: True only for the first caller (single-use
+        sign-in links)."""
+        ...
+
+    # the professional's settings for a page, chosen in the console (no secrets: the token lives elsewhere)
+    def get_page_prefs(self, page_id: str) -> dict[str, Any] | None: ...
+    def save_page_prefs(self, page_id: str, prefs: Mapping[str, Any]) -> None: ...
+
+    # a page's last token check (ids, times, an error class: no token)
+    def get_page_health(self, page_id: str) -> dict[str, Any] | None: ...
+    def save_page_health(self, page_id: str, health: Mapping[str, Any]) -> None: ...
+
     # ids of our own replies and messages, so their webhooks never loop
     def remember_ours(self, object_id: str, now: float) -> None: ...
     def is_ours(self, object_id: str) -> bool: ...
+
+    # alert recipients that bounced for good or complained (SES feedback): no more email to them
+    def mark_recipient(self, address: str, kind: str, now: float) -> None:
+        """Remember that `address` bounced (kind "bounce") or complained ("complaint")."""
+        ...
+    def recipient_mark(self, address: str) -> str:
+        """"bounce", "complaint", or "" when the address may be emailed."""
+        ...
+    def clear_recipient(self, address: str) -> None:
+        """Forget a mark (the operator fixed the address or the professional asked for alerts again)."""
+        ...
 
     # ordering
     def record_version(self, item_id: str, created_time: float, verb: str, now: float) -> bool:
@@ -67,6 +93,14 @@ class Store(Protocol):
         ...
     def delete_dead_letter(self, letter_id: str) -> None: ...
 
+    # data deletion (Meta's callback)
+    def forget_sender(self, sender_id: str) -> dict[str, int]:
+        """Delete the audit records, DM reply slots and dead letters carrying this sender id. Returns counts
+        under audit_records, dm_reply_slots, dead_letters."""
+        ...
+    def save_deletion_receipt(self, receipt: DeletionReceipt) -> None: ...
+    def get_deletion_receipt(self, code: str) -> DeletionReceipt | None: ...
+
 
 def event_dict(event: Any) -> dict[str, Any]:
     return event.to_dict() if hasattr(event, "to_dict") else dict(event)
@@ -80,3 +114,8 @@ def capped_reason(reason: str) -> str:
 def new_letter_id(event: Mapping[str, Any], now: float) -> str:
     # Sortable by time, unique per parking.
     return f"{now:017.6f}-{event.get('item_id', '')}-{uuid.uuid4().hex[:8]}"
+
+
+def recipient_key(address: str) -> str:
+    """One spelling per mailbox: addresses compare case-insensitively, surrounding blanks ignored."""
+    return address.strip().lower()

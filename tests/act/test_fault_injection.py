@@ -20,7 +20,7 @@ from chalicelib.act.graph import HttpGraphClient
 from chalicelib.act.notifier import SesNotifier
 from chalicelib.ingest.queue import SqliteEventQueue
 from chalicelib.ingest.worker import replay_dead_letters
-from tests.aws_fixtures import TEST_SENDER, TEST_SENDER_ADDRESS, aws_client, sent_raw_messages
+from tests.aws_fixtures import TEST_SENDER, TEST_SENDER_ADDRESS, aws_client, sent_raw_messages, unreachable_client
 from tests.fake_graph import FakeGraph
 from tests.pipeline_kit import CRISIS_TEXT, PAGE, SENSITIVE_TEXT, dm, fb_comment, hides, make_kit, messages, replies
 
@@ -148,19 +148,19 @@ def test_crash_after_hide_before_reply_sends_only_the_reply_on_retry(fake_graph:
     assert len(kit.notifier.sent) == 1
 
 
-def test_ses_failure_is_retried_and_actions_are_not_repeated(fake_graph: FakeGraph, tmp_path: Path,
-                                                             moto_server: str) -> None:
+def test_ses_outage_is_retried_and_actions_are_not_repeated(fake_graph: FakeGraph, tmp_path: Path,
+                                                            moto_server: str) -> None:
     ses = aws_client("sesv2", moto_server)
-    sender = "PageGuard <unverified-retry@pageguard.test>"
-    kit = make_kit(fake_graph, tmp_path, notifier=SesNotifier(ses, sender))
+    ses.create_email_identity(EmailIdentity=TEST_SENDER_ADDRESS)
+    kit = make_kit(fake_graph, tmp_path, notifier=SesNotifier(unreachable_client("sesv2"), TEST_SENDER))
     event = fb_comment(SENSITIVE_TEXT)
     before = len(sent_raw_messages(moto_server))
-    # GIVEN SES refuses (sender not verified yet)
+    # GIVEN SES cannot be reached (transient)
     with pytest.raises(NotifierError):
         kit.pipeline.handle(event)
     assert kit.store.get_audit(event.item_id).actions[-1].status == "retrying"
-    # WHEN SES works again and the event is redelivered
-    ses.create_email_identity(EmailIdentity="unverified-retry@pageguard.test")
+    # WHEN SES is back and the event is redelivered
+    kit.pipeline._notifier = SesNotifier(ses, TEST_SENDER)
     kit.pipeline.handle(event)
     # THEN the email goes out once and Graph actions are not repeated
     assert len(sent_raw_messages(moto_server)) == before + 1
@@ -171,7 +171,30 @@ def test_ses_failure_is_retried_and_actions_are_not_repeated(fake_graph: FakeGra
 def test_email_that_keeps_failing_is_parked_then_replayed(fake_graph: FakeGraph, tmp_path: Path,
                                                           moto_server: str) -> None:
     ses = aws_client("sesv2", moto_server)
-    kit = make_kit(fake_graph, tmp_path, notifier=SesNotifier(ses, "PageGuard <parked@pageguard.test>"))
+    ses.create_email_identity(EmailIdentity=TEST_SENDER_ADDRESS)
+    kit = make_kit(fake_graph, tmp_path, notifier=SesNotifier(unreachable_client("sesv2"), TEST_SENDER))
+    event = fb_comment(SENSITIVE_TEXT)
+    queue = _queue(kit, tmp_path, max_attempts=3)
+    try:
+        queue.send_all([event])
+        assert queue.drain(timeout=30)
+    finally:
+        queue.stop()
+    [letter] = kit.store.list_dead_letters()
+    assert "NotifierError" in letter.reason and letter.attempts == 3
+    before = len(sent_raw_messages(moto_server))
+    kit.pipeline._notifier = SesNotifier(ses, TEST_SENDER)
+    report = replay_dead_letters(kit.pipeline, kit.store)
+    assert report.replayed == 1 and kit.store.list_dead_letters() == []
+    assert len(sent_raw_messages(moto_server)) == before + 1
+    assert len(hides(fake_graph, event.item_id)) == 1
+
+
+def test_permanent_ses_refusal_is_recorded_not_retried_or_parked(fake_graph: FakeGraph, tmp_path: Path,
+                                                                 moto_server: str, caplog: Any) -> None:
+    # GIVEN SES in the sandbox refusing the sender (MessageRejected: no retry can fix it)
+    ses = aws_client("sesv2", moto_server)
+    kit = make_kit(fake_graph, tmp_path, notifier=SesNotifier(ses, "PageGuard <unverified@pageguard.test>"))
     event = fb_comment(SENSITIVE_TEXT)
     queue = _queue(kit, tmp_path, max_attempts=3)
     try:
@@ -179,14 +202,18 @@ def test_email_that_keeps_failing_is_parked_then_replayed(fake_graph: FakeGraph,
         assert queue.drain(timeout=20)
     finally:
         queue.stop()
-    [letter] = kit.store.list_dead_letters()
-    assert "NotifierError" in letter.reason and letter.attempts == 3
-    before = len(sent_raw_messages(moto_server))
-    ses.create_email_identity(EmailIdentity="parked@pageguard.test")
-    report = replay_dead_letters(kit.pipeline, kit.store)
-    assert report.replayed == 1 and kit.store.list_dead_letters() == []
-    assert len(sent_raw_messages(moto_server)) == before + 1
-    assert len(hides(fake_graph, event.item_id)) == 1
+    # THEN the alert step is recorded failed with SES's code, the item is settled, and nothing is parked
+    record = kit.store.get_audit(event.item_id)
+    steps = {a.step: (a.status, a.detail) for a in record.actions}
+    assert steps["alert"] == ("failed", "email_refused:MessageRejected")
+    assert steps["hide"][0] == "done" and steps["public_reply"][0] == "done"
+    assert record.status == "failed" and record.settled
+    assert kit.store.list_dead_letters() == []  # no copy of the event (with its text) is kept
+    # AND the log line the EmailRefused alarm counts was written, once
+    assert [r.getMessage() for r in caplog.records].count("alert email refused for good") == 1
+    # AND a redelivery does not try again
+    kit.pipeline.handle(event)
+    assert [r.getMessage() for r in caplog.records].count("alert email refused for good") == 1
 
 
 def test_expired_token_alerts_once_and_records_failure_without_retrying(fake_graph: FakeGraph, tmp_path: Path) -> None:
@@ -234,8 +261,9 @@ def test_comment_edited_into_a_crisis_gets_the_crisis_reply_and_an_urgent_alert(
     edited = fb_comment(CRISIS_TEXT, item_id=first.item_id, verb="edited", created_time=first.created_time + 60)
     kit.pipeline.handle(edited)
 
-    # THEN no second hide, but the crisis reply, the private reply and an urgent alert go out
-    assert len(hides(fake_graph, first.item_id)) == 1
+    # THEN the edit is hidden again (a no-op for a hidden comment, but an unhidden one must not stay visible),
+    # and the crisis reply, the private reply and an urgent alert go out
+    assert len(hides(fake_graph, first.item_id)) == 2
     assert [r.form.get("message") for r in replies(fake_graph, first.item_id)] == [
         PAGE.contact_reply, PAGE.crisis_reply]
     assert len(messages(fake_graph)) == 1  # the private reply with the crisis resources

@@ -256,7 +256,8 @@ def test_listing_skips_posts_whose_ids_are_not_graph_ids(client, fake_graph) -> 
     ])
     fake_graph.set_listing(f"/{PAGE.page_id}_2/comments", [])
     client.list_recent_comments(page, 0)
-    assert [r.path for r in fake_graph.requests] == [f"/{PAGE.page_id}/published_posts", f"/{PAGE.page_id}_2/comments"]
+    assert [r.path for r in fake_graph.requests] == [f"/{PAGE.page_id}/published_posts", f"/{PAGE.page_id}_2/comments",
+                                                     f"/{PAGE.page_id}/feed"]
 
 
 # --- auth: token in the header only, appsecret_proof -------------------------------------------
@@ -482,6 +483,7 @@ def test_list_recent_facebook_comments_follows_paging_and_stops_at_older_ones(fa
         (f"/{post_a}/comments", None),
         (f"/{post_a}/comments", "1"),  # second page holds the first older comment: stop there
         (f"/{post_b}/comments", None),
+        (f"/{PAGE.page_id}/feed", None),  # visitors' posts (none here)
     ]
     first_comments = fake_graph.requests[2].query
     assert first_comments["filter"] == "stream" and first_comments["order"] == "reverse_chronological"
@@ -523,12 +525,30 @@ def test_listing_paging_is_capped(fake_graph) -> None:
     assert len(fake_graph.requests_for("GET", f"/{PAGE.page_id}/published_posts")) == 2
 
 
+def test_visitor_posts_and_their_comments_are_listed_from_the_feed(client, fake_graph) -> None:
+    page = replace(PAGE, instagram_id="")
+    visitor_post, own_post = f"{PAGE.page_id}_7", f"{PAGE.page_id}_8"
+    fake_graph.set_listing(f"/{PAGE.page_id}/feed", [
+        {"id": visitor_post, "from": {"id": "u7"}, "message": VISITOR_TEXT, "created_time": "2025-10-25T10:00:00+0000"},
+        {"id": own_post, "from": {"id": PAGE.page_id}, "message": "our news", "created_time": "2025-10-25T11:00:00+0000"},
+        {"id": f"{PAGE.page_id}_9", "message": "no author", "created_time": "2025-10-25T12:00:00+0000"},
+    ])
+    fake_graph.set_listing(f"/{visitor_post}/comments", [
+        {"id": "7_c1", "from": {"id": "u8"}, "message": "reply", "created_time": "2025-10-25T10:05:00+0000"}])
+
+    events = client.list_recent_comments(page, 0)
+
+    assert [(e.item_id, e.surface, e.sender_id) for e in events] == [
+        (visitor_post, Surface.POST, "u7"), ("7_c1", Surface.COMMENT, "u8")]
+    assert fake_graph.requests_for("GET", f"/{own_post}/comments") == []  # own posts come from published_posts
+
+
 def test_paging_never_follows_another_host(client, fake_graph) -> None:
     page = replace(PAGE, instagram_id="")
     fake_graph.script("GET", f"/{PAGE.page_id}/published_posts", ScriptedResponse(200, {
         "data": [], "paging": {"next": "https://evil.example/v25.0/x?after=1"}}))
     assert client.list_recent_comments(page, 0) == []
-    assert len(fake_graph.requests) == 1
+    assert [r.path for r in fake_graph.requests] == [f"/{PAGE.page_id}/published_posts", f"/{PAGE.page_id}/feed"]
 
 
 def test_listing_errors_are_classified(client, fake_graph) -> None:

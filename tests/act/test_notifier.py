@@ -15,9 +15,9 @@ from botocore.config import Config
 from botocore.exceptions import ClientError, EndpointConnectionError
 
 from chalicelib.config import PageSettings
-from chalicelib.errors import GraphPermanentError, GraphTokenExpiredError, NotifierError
+from chalicelib.errors import GraphPermanentError, GraphTokenExpiredError, NotifierError, NotifierRejectedError
 from chalicelib.models import Action, ActionKind, Entity, Label, Platform, Surface, Verdict, WebhookEvent
-from chalicelib.act.alerts import FACEBOOK_INBOX, INSTAGRAM_INBOX, Alert, build_alert, describe_action, describe_failure, reconnect_alert, render_email
+from chalicelib.act.alerts import FACEBOOK_INBOX, INSTAGRAM_INBOX, Alert, build_alert, email_bytes, describe_action, describe_failure, reconnect_alert, render_email
 from chalicelib.act.notifier import InMemoryNotifier, OutboxNotifier, SesNotifier
 from chalicelib.act.policy import decide
 from tests.aws_fixtures import TEST_SENDER, aws_client, sent_raw_messages
@@ -96,7 +96,7 @@ def test_sensitive_comment_email_says_what_where_when_and_what_was_done() -> Non
     for expected in ("Page: Dr Example Counselling (Facebook)", "Where: a comment", "Severity: sensitive",
                      "What was found: medical condition; a person's name; a phone number", "When: 2025-10-25 16:02 UTC",
                      "  - hid the comment", "  - replied publicly with your contact details",
-                     "Open it: https://www.facebook.com/104857600123456/posts/pfbid0FAKE?comment_id=987654321098765"):
+                     "Open it on Meta: https://www.facebook.com/104857600123456/posts/pfbid0FAKE?comment_id=987654321098765"):
         assert expected in plain
     assert "URGENT" not in everything(msg)
     assert '<a href="https://www.facebook.com/104857600123456/posts/pfbid0FAKE?comment_id=987654321098765">' in body["text/html"]
@@ -112,7 +112,7 @@ def test_crisis_comment_email_is_urgent(platform: Platform, name: str) -> None:
     assert msg["X-Priority"].startswith("1")
     plain = parts(msg)["text/plain"]
     assert plain.startswith("URGENT")
-    assert "988" in plain and "911" in plain
+    assert "crisis line of your page's country" in plain and "988" not in plain
     assert "  - sent the commenter a private message with crisis resources" in plain
     assert "  - replied publicly with crisis resources" in plain
 
@@ -122,7 +122,7 @@ def test_dm_alerts_link_to_the_inbox(platform: Platform, link: str) -> None:
     msg = render_email(alert_for(message(platform), CRISIS), SENDER)
     assert msg["Subject"].startswith("[PageGuard] URGENT: possible crisis in a direct message on Dr Example Counselling")
     plain = parts(msg)["text/plain"]
-    assert "Where: a direct message" in plain and f"Open it: {link}" in plain
+    assert "Where: a direct message" in plain and f"Open it on Meta: {link}" in plain
     assert "  - replied to the message with crisis resources" in plain
 
 
@@ -183,6 +183,29 @@ def test_links_other_than_https_are_not_rendered() -> None:
     alert = replace(build_alert(PAGE, comment(), SENSITIVE, []), item_link="javascript:alert(1)")
     html = parts(render_email(alert, SENDER))["text/html"]
     assert "javascript:" not in html and 'href="https://www.facebook.com/122098765432101_987654321098765"' in html
+
+
+@pytest.mark.parametrize("permalink", [
+    "https://evil.example/phish?facebook.com",
+    "https://facebook.com.evil.example/104857600123456/posts/1",
+    "https://www.facebook.com@evil.example/x",
+    "https://notfacebook.com/x",
+    "https://www.facebook.com:8443/x",
+    "http://www.facebook.com/x",
+])
+def test_alert_links_only_to_facebook_or_instagram(permalink: str) -> None:
+    # A payload's permalink is signed by Meta, but an alert must never point the professional elsewhere.
+    alert = build_alert(PAGE, comment(permalink=permalink), SENSITIVE, [])
+    assert alert.item_link == "https://www.facebook.com/122098765432101_987654321098765"
+    rendered = everything(render_email(replace(alert, item_link=permalink), SENDER))
+    assert permalink not in rendered and "evil.example" not in rendered
+
+
+@pytest.mark.parametrize("permalink", ["https://www.facebook.com/104857600123456/posts/pfbid0FAKE?comment_id=1",
+                                       "https://facebook.com/x", "https://www.instagram.com/p/C0FAKE/c/17890000000000009"])
+def test_meta_permalinks_are_kept(permalink: str) -> None:
+    alert = build_alert(PAGE, comment(permalink=permalink), SENSITIVE, [])
+    assert alert.item_link == permalink and permalink in parts(render_email(alert, SENDER))["text/plain"]
 
 
 def test_unknown_alert_kind_is_refused() -> None:
@@ -246,12 +269,58 @@ def test_ses_sends_raw_mime_without_phi(moto_server: str, ses_client) -> None:
         assert forbidden not in seen
 
 
-def test_ses_rejection_becomes_notifier_error(moto_server: str, ses_client) -> None:
+def test_ses_rejection_is_permanent(moto_server: str, ses_client) -> None:
     notifier = SesNotifier(ses_client, "PageGuard <not-verified@elsewhere.test>")
-    with pytest.raises(NotifierError) as caught:
+    with pytest.raises(NotifierRejectedError) as caught:
         notifier.send(alert_for(comment(), SENSITIVE))
     assert isinstance(caught.value.__cause__, ClientError)
-    assert "MessageRejected" in str(caught.value)
+    assert caught.value.code == "MessageRejected" and not isinstance(caught.value, NotifierError)
+
+
+class RefusingSes:
+    """An SES client that answers send_email with one error response, as botocore raises it."""
+
+    def __init__(self, code: str, message: str) -> None:
+        self.error = ClientError({"Error": {"Code": code, "Message": message}}, "SendEmail")
+
+    def send_email(self, **_: object) -> dict:
+        raise self.error
+
+
+@pytest.mark.parametrize("code, message, permanent", [
+    ("MessageRejected", "Email address is not verified. The following identities failed the check", True),
+    ("LimitExceededException", "Daily sending quota exceeded", True),
+    ("TooManyRequestsException", "Daily message quota exceeded.", True),
+    ("Throttling", "Daily message quota exceeded.", True),
+    ("SendingPausedException", "Sending is paused for this account", True),
+    ("AccountSuspendedException", "account suspended", True),
+    ("MailFromDomainNotVerifiedException", "MAIL FROM domain not verified", True),
+    ("NotFoundException", "Configuration set does not exist", True),
+    ("TooManyRequestsException", "Maximum sending rate exceeded.", False),
+    ("Throttling", "Rate exceeded", False),
+    ("InternalFailure", "", False),
+    ("ServiceUnavailable", "", False),
+])
+def test_ses_errors_are_classified_permanent_or_transient(code: str, message: str, permanent: bool) -> None:
+    notifier = SesNotifier(RefusingSes(code, message), SENDER)
+    with pytest.raises(NotifierRejectedError if permanent else NotifierError) as caught:
+        notifier.send(alert_for(comment(), SENSITIVE))
+    assert caught.value.code == code if permanent else code in str(caught.value)
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\x85", "\x0b", "\x0c", "\x1c", "\r\n", "\ud800",
+                                       "\u200b"])
+def test_page_names_and_addresses_with_any_line_break_still_render(separator: str) -> None:
+    # Python's email package refuses header values with any of str.splitlines()'s breaks (ValueError), which
+    # used to fail every alert for such a page.
+    page = replace(PAGE, name=f"Dr Example{separator}Bcc: victim@example.org")
+    raw = email_bytes(build_alert(page, comment(), SENSITIVE, ["hid the comment"]), SENDER)
+    parsed = email.message_from_bytes(raw, policy=policy.default)
+    assert parsed["Subject"].startswith("[PageGuard] Possible client details in a comment on Dr Example Bcc")
+    assert parsed["Bcc"] is None and parsed["To"] == PAGE.notify_email
+    bad_to = replace(page, notify_email=f"{PAGE.notify_email}{separator}")
+    assert email.message_from_bytes(email_bytes(build_alert(bad_to, comment(), SENSITIVE, []), SENDER),
+                                    policy=policy.default)["To"] == PAGE.notify_email
 
 
 def test_ses_unreachable_becomes_notifier_error() -> None:

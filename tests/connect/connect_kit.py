@@ -66,9 +66,18 @@ def dialog(dialog_url: str, *, decline: tuple[str, ...] = (), cancel: bool = Fal
     return {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}
 
 
+def set_cookies(response: Any) -> SimpleCookie:
+    """Every Set-Cookie of a response (Chalice gives several as a list: multiValueHeaders)."""
+    value = response.headers.get("Set-Cookie", "")
+    cookies: SimpleCookie = SimpleCookie()
+    for line in value if isinstance(value, list) else [value]:
+        cookies.load(line)
+    return cookies
+
+
 def callback(client: Client, query: dict[str, str]) -> Callback:
     response = client.http.get(f"/connect/callback?{urlencode(query)}", headers={"Host": HOST})
-    cookie = SimpleCookie(response.headers.get("Set-Cookie", ""))
+    cookie = set_cookies(response)
     return Callback(response.status_code, response.body.decode(), cookie["pg_connect"].value if "pg_connect" in cookie else "",
                     query)
 

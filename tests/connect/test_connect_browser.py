@@ -5,13 +5,14 @@ Graph expires that token and the person reconnects in two clicks."""
 from __future__ import annotations
 
 import json
+import time
 from typing import Iterator
 
 import pytest
 
 from chalicelib.ingest.webhook import sign
 from tests.browser import browser_or_skip
-from tests.conftest import TEST_SECRET, fixture_bytes
+from tests.conftest import TEST_SECRET, fresh_fixture_bytes
 from tests.fake_graph import FakeGraph
 from tests.local_app import MakeRun, http, wait_for
 
@@ -80,7 +81,7 @@ def _hides(fake: FakeGraph) -> list:
 
 
 def _send_comment(run: MakeRun) -> None:
-    body = fixture_bytes("fb_feed_comment_add.json")
+    body = fresh_fixture_bytes("fb_feed_comment_add.json")
     status, _ = http(f"{run.base}/webhook", body, {"Content-Type": "application/json",
                                                     "X-Hub-Signature-256": sign(body, TEST_SECRET)})
     assert status == 200
@@ -109,7 +110,7 @@ def test_connect_two_pages_decline_one_permission_then_reconnect_after_expiry(ap
 
     # THEN the next comment is acted on with the new token
     hides_before = len(_hides(fake_graph))
-    body = json.loads(fixture_bytes("fb_feed_comment_add.json"))
+    body = json.loads(fresh_fixture_bytes("fb_feed_comment_add.json"))
     body["entry"][0]["changes"][0]["value"]["comment_id"] += "7"
     raw = json.dumps(body).encode()
     status, _ = http(f"{app_run.base}/webhook", raw, {"Content-Type": "application/json",
@@ -132,3 +133,42 @@ def test_a_replayed_callback_url_is_refused_in_the_browser(app_run, browser, fak
     # browser would treat it as a jump within the page it already shows.
     browser.get(callback_url.split("#")[0])
     assert browser.find_element(By.ID, "error").text == "state was already used"
+
+
+def test_facebook_login_signs_in_to_the_console_whose_settings_reach_the_worker(app_run, browser, fake_graph) -> None:
+    from selenium.webdriver.common.by import By
+
+    from tests.console.test_console_browser import click, shows
+
+    # GIVEN two pages connected with Facebook Login
+    text = _connect(browser, app_run, pages={HARBOR: "harbor@practice.example", BAYSIDE: "bayside@practice.example"})
+    assert text.count("protected") == 2
+    # WHEN the person opens the console from the result page: no emailed link, the login signed them in
+    click(browser, "//a[@id='open-console']")
+    assert shows(browser, "Decisions for Bayside Physiotherapy, Harbor Counselling") or \
+        shows(browser, "Decisions for Harbor Counselling, Bayside Physiotherapy"), browser.page_source[:2000]
+    # AND in Settings they put the connected page in observe mode
+    click(browser, "//a[normalize-space()='Settings']")
+    assert shows(browser, "Save settings")
+    form = browser.find_element(By.CSS_SELECTOR, f'form[action="/console/settings/{HARBOR}"]')
+    form.find_element(By.CSS_SELECTOR, "input[name=mode][value=observe]").click()
+    click(browser, f"//form[@action='/console/settings/{HARBOR}']//button[starts-with(normalize-space(), 'Save settings')]")
+    assert shows(browser, "Saved.")
+    # THEN the worker, reading the same registry record, decides on the next sensitive comment but hides nothing
+    _send_comment(app_run)
+    assert wait_for(lambda: "Sensitive" in (browser.get(f"{app_run.base}/console") or browser.page_source), 60), \
+        app_run.logs()[-3000:]
+    assert _hides(fake_graph) == []
+
+
+def test_the_console_session_covers_the_pages_just_connected(app_run, browser, fake_graph) -> None:
+    from chalicelib.config import LOCAL_CONSOLE_KEY
+    from chalicelib.console.sessions import COOKIE_NAME, read_session
+
+    _connect(browser, app_run, pages={HARBOR: "harbor@practice.example", BAYSIDE: "bayside@practice.example"})
+    browser.get(f"{app_run.base}/console")  # the session cookie is scoped to /console
+    cookie = browser.get_cookie(COOKIE_NAME)
+    assert cookie is not None, browser.get_cookies()
+    session = read_session(LOCAL_CONSOLE_KEY, f"{COOKIE_NAME}={cookie['value']}", time.time())
+    assert session is not None and set(session.page_ids) == {HARBOR, BAYSIDE}
+    assert cookie["httpOnly"]

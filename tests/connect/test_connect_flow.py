@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from typing import Iterator
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from chalice.test import Client
@@ -144,3 +144,36 @@ def test_someone_who_manages_none_of_the_deployments_pages_cannot_add_theirs(cli
                               {"id": BAYSIDE, "name": "Bayside Physiotherapy", "instagram_id": ""}]
     cb = kit.callback(client, kit.dialog(kit.start(client)))
     assert kit.choose(client, cb, {BAYSIDE: kit.settings_for()}).status_code == 200
+
+
+def _console_pages(deps, response) -> set[str]:
+    import time
+
+    from chalicelib.console.sessions import COOKIE_NAME, read_session
+
+    cookies = kit.set_cookies(response)
+    if COOKIE_NAME not in cookies:
+        return set()
+    session = read_session(deps.console_key, f"{COOKIE_NAME}={cookies[COOKIE_NAME].value}", time.time())
+    assert session is not None and cookies[COOKIE_NAME]["httponly"] and cookies[COOKIE_NAME]["path"] == "/console"
+    return set(session.page_ids)
+
+
+def test_facebook_login_signs_in_to_the_console_for_the_protected_pages_it_lists(client, deps) -> None:
+    # GIVEN the first login: Facebook lists two pages, PageGuard protects none yet: no console session
+    query = kit.dialog(kit.start(client))
+    first = client.http.get(f"/connect/callback?{urlencode(query)}", headers={"Host": kit.HOST})
+    assert first.status_code == 200 and _console_pages(deps, first) == set()
+    # WHEN the person connects only Harbor
+    cb = kit.callback(client, kit.dialog(kit.start(client)))
+    response = kit.choose(client, cb, {HARBOR: kit.settings_for()})
+    # THEN the result signs them in to the console for Harbor, not for Bayside (listed but not protected)
+    assert response.status_code == 200 and _console_pages(deps, response) == {HARBOR}
+    assert 'href="../console"' in response.body.decode()
+    # AND a later login is a console sign-in for Harbor straight from the callback
+    again = client.http.get(f"/connect/callback?{urlencode(kit.dialog(kit.start(client)))}", headers={"Host": kit.HOST})
+    assert _console_pages(deps, again) == {HARBOR}
+    # AND the session opens the console (the console's own check, over HTTP)
+    cookie = f"pageguard_session={kit.set_cookies(again)['pageguard_session'].value}"
+    page = client.http.get("/console/settings", headers={"Cookie": cookie, "Host": kit.HOST})
+    assert page.status_code == 200 and "Harbor Counselling" in page.body.decode() and "Bayside" not in page.body.decode()

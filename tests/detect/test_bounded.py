@@ -15,12 +15,20 @@ from chalicelib.detect.normalize import normalize
 # No view is longer than this, whatever the input (the head, the windows and their gaps).
 VIEW_BOUND = 2000
 
-BENIGN_WORDS = "we loved the workshop and the tips about sleep thanks so much for sharing this with everyone".split()
+BENIGN_SENTENCES = [
+    "We loved the workshop last Saturday and the tips about sleep routines.",
+    "Thanks so much for sharing this with everyone, the slides were really clear.",
+    "The parking behind the building was easy and the coffee was great.",
+    "I passed the flyer to the other parents at the school gate this morning.",
+    "Looking forward to the next session of the series in the spring.",
+    "The speaker had a lovely way of explaining things without jargon.",
+]
 
 
 def benign(chars: int, seed: int = 1) -> str:
+    """A long, ordinary comment: varied sentences with nothing personal about health."""
     rng = random.Random(seed)
-    return " ".join(rng.choice(BENIGN_WORDS) for _ in range(chars))[:chars]
+    return " ".join(rng.choice(BENIGN_SENTENCES) for _ in range(chars // 40 + 1))[:chars]
 
 
 @pytest.fixture(scope="module")

@@ -36,13 +36,13 @@ def test_feature_keys_fold_case_accents_and_digits():
 @pytest.mark.skipif(not clf.WEIGHTS_FILE.exists(), reason="model not trained (make train)")
 def test_model_files_are_plain_arrays_and_predict_probabilities():
     with np.load(clf.WEIGHTS_FILE, allow_pickle=False) as data:
-        assert set(data.files) == {"coef", "intercept", "idf"}
+        assert set(data.files) == {"coef", "intercept", "idf", "encoder_coef", "encoder_intercept"}
         assert data["coef"].shape == (2, 1 << json.loads(clf.PARAMS_FILE.read_text())["n_features_log2"])
     model = clf.load_classifier()
     assert model is not None
     p_protect, p_crisis = model.probabilities("I want to end it all tonight", "en", [])
     assert 0.0 <= p_protect <= 1.0 and 0.0 <= p_crisis <= 1.0
-    assert set(model.thresholds) == {"protect", "crisis"}
+    assert set(model.thresholds) == {"protect", "crisis", "encoder_crisis"}
 
 
 def test_runtime_classifier_does_not_import_sklearn_or_scipy():

@@ -199,9 +199,11 @@ def test_messaging_attachments_and_other_messaging_events() -> None:
         }],
     }
     result = parse_events(payload)
-    (event,) = result.events
-    assert event.attachment_types == ("image",) and event.text == ""
-    assert result.skipped == 4
+    event, standby = result.events
+    assert event.attachment_types == ("photo",) and event.text == ""
+    assert standby.item_id == "m9" and standby.standby and not event.standby  # standby is checked, never answered
+    assert result.skipped == 3
+    assert sorted(result.skipped_kinds) == ["messaging:delivery", "messaging:reaction", "messaging:read"]
 
 
 @pytest.mark.parametrize(
@@ -238,6 +240,7 @@ def test_event_round_trips_through_dict() -> None:
     ("2025-10-25T16:02:01+00:00", 1761408121.0),
     ("yesterday", None), ("", None), (None, None), (True, None), ({"when": 1}, None),
     (float("inf"), None), (10**400, None), (-5, None),
+    ("²", None), ("1²", None), ("١٢٣", None), ("１２３", None),  # digits float() refuses or reads as non-ASCII
 ])
 def test_meta_time_reads_every_format_meta_uses(value: object, seconds: float | None) -> None:
     assert meta_time(value) == (pytest.approx(seconds) if seconds is not None else None)

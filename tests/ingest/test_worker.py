@@ -168,3 +168,39 @@ def test_sqs_dead_letters_are_moved_back_to_the_events_queue(moto_server: str) -
     received = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10).get("Messages", [])
     assert {m["Body"] for m in received} == bodies
     assert sqs.receive_message(QueueUrl=dlq_url, MaxNumberOfMessages=10).get("Messages", []) == []
+
+
+class ScriptedContext:
+    """A Lambda context whose remaining time is read from a list, one value per call (no clocks)."""
+
+    def __init__(self, *remaining_ms: int) -> None:
+        self.remaining = list(remaining_ms)
+        self.calls = 0
+
+    def get_remaining_time_in_millis(self) -> int:
+        self.calls += 1
+        return self.remaining.pop(0) if len(self.remaining) > 1 else self.remaining[0]
+
+
+def test_worker_reports_the_rest_of_the_batch_failed_before_its_timeout(kit: Kit, fake_graph: FakeGraph) -> None:
+    # GIVEN a batch of four and an invocation whose time runs short after the second message
+    events = [fb_comment(SENSITIVE_TEXT) for _ in range(4)]
+    records = [sqs_record(e.to_dict()) for e in events]
+    context = ScriptedContext(59_000, 45_000, worker.ITEM_TIME_RESERVE_MS - 1)
+    # WHEN the worker handles it
+    response = handle_sqs_batch({"Records": records}, context)
+    # THEN the first two are done, the other two are reported failed without being started
+    assert response == {"batchItemFailures": [{"itemIdentifier": r["messageId"]} for r in records[2:]]}
+    assert [len(hides(fake_graph, e.item_id)) for e in events] == [1, 1, 0, 0]
+    assert context.calls == 4
+    assert all(kit.store.get_audit(e.item_id) is None for e in events[2:])  # not even begun
+    assert kit.store.list_dead_letters() == []  # never parked, even on a late receive
+    # AND the redelivery, with time enough, finishes them
+    late = [sqs_record(e.to_dict(), receive_count=MAX_RECEIVE_COUNT) for e in events[2:]]
+    assert handle_sqs_batch({"Records": late}, ScriptedContext(60_000)) == {"batchItemFailures": []}
+    assert [len(hides(fake_graph, e.item_id)) for e in events] == [1, 1, 1, 1]
+
+
+def test_reserve_fits_the_worker_timeout() -> None:
+    # The reserve must leave the first message of a batch room to start.
+    assert worker.ITEM_TIME_RESERVE_MS < worker.WORKER_TIMEOUT_SECONDS * 1000

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Iterator
 
@@ -30,6 +31,14 @@ def test_audit_lists_recent_decisions_without_text(kit: Kit, capsys: pytest.Capt
     assert ok.item_id in lines[0] and sensitive.item_id in lines[1]  # newest first
     assert "sensitive" in lines[1] and "hide:done public_reply:done alert:done" in lines[1]
     assert "Maria" not in out and "555-201" not in out
+
+
+def test_audit_shows_why_an_image_only_comment_was_not_checked(kit: Kit, capsys: pytest.CaptureFixture[str]) -> None:
+    photo = fb_comment("", attachment_types=("photo",))
+    kit.pipeline.handle(photo)
+    assert cli.main(["audit"]) == 0
+    (line,) = capsys.readouterr().out.strip().splitlines()
+    assert photo.item_id in line and "not checked: image only" in line and "not_checked" in line
 
 
 def test_audit_json(kit: Kit, capsys: pytest.CaptureFixture[str]) -> None:
@@ -75,3 +84,13 @@ def test_replay_dlq_reports_undecodable_letters(kit: Kit, capsys: pytest.Capture
     kit.store.park({"undecodable_body": True, "message_id": "msg-1", "body": "{not json"}, "JSONDecodeError", 1)
     assert cli.main(["replay-dlq"]) == 1
     assert "still failing 1 (1 undecodable" in capsys.readouterr().out
+
+
+def test_recipient_shows_and_clears_a_bounce_mark(kit: Kit, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["recipient", "dr@example.test"]) == 0
+    assert "alerts are sent" in capsys.readouterr().out
+    kit.store.mark_recipient("dr@example.test", "bounce", time.time())
+    assert cli.main(["recipient", "dr@example.test"]) == 1
+    assert "alerts stopped after a bounce" in capsys.readouterr().out
+    assert cli.main(["recipient", "DR@example.test", "--clear"]) == 0
+    assert kit.store.recipient_mark("dr@example.test") == ""

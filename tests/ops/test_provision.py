@@ -232,3 +232,21 @@ def test_a_deployed_stages_environment_carries_the_connect_settings() -> None:
 
     env = deployed_environment(StageTarget(stage="prod"), CloudFormation())
     assert (env["META_APP_ID"], env["PUBLIC_BASE_URL"], env["STORE_TABLE"]) == ("4242", "https://x.example/api", "tbl")
+def test_a_customer_managed_kms_key_is_refused_and_nothing_is_written(ssm: Any, tmp_path: Path,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    # The functions' roles have ssm:GetParameter but no kms:Decrypt: parameters under a customer-managed key
+    # would be unreadable to them. setup refuses the flag before any AWS call.
+    from ops import cli
+
+    key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    err = io.StringIO()
+    rc = provision.run(_args(stage="prod", pages_file=_pages_file(tmp_path), kms_key_id=key), ssm=ssm,
+                       env={provision.APP_SECRET_ENV: "s3cr3t-app"}, out=io.StringIO(), err=err, interactive=False)
+    assert rc == 2 and "kms:Decrypt" in err.getvalue() and "nothing was written" in err.getvalue()
+    with pytest.raises(ssm.exceptions.ParameterNotFound):
+        ssm.get_parameter(Name="/pageguard/prod/pages")
+    assert cli.main(["setup", "--stage", "prod", "--pages-file", str(_pages_file(tmp_path)), "--kms-key-id", key]) == 2
+    assert "not supported" in capsys.readouterr().err
+    # and no deployed policy pretends otherwise
+    for name in ("policy-api.json", "policy-worker.json", "policy-reconcile.json"):
+        assert "kms:" not in (provision.REPO_ROOT / ".chalice" / name).read_text()

@@ -225,4 +225,5 @@ def test_a_page_in_observe_mode_is_never_acted_on_even_with_a_token() -> None:
     page = PageDirectory(registry).for_account("1001")
     assert page.access_token == "EAAtoken"
     assert Settings.from_env({"DRY_RUN": "false"}).dry_run_for(page) is True
-    assert Settings.from_env({"DRY_RUN": "false"}).dry_run_for(page.__class__(**{**page.__dict__, "observe": False})) is False
+    assert Settings.from_env({"DRY_RUN": "false"}).dry_run_for(page.__class__(**{**page.__dict__, "mode": "protect"})) is False
+    assert page.observe and page.observing  # one meaning of observe mode: PageSettings.mode == "observe"

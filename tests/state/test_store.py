@@ -18,7 +18,7 @@ from chalicelib.errors import ConfigError
 from chalicelib.state.idempotency import StepRunner
 from chalicelib.models import Platform, Surface, WebhookEvent
 from chalicelib.state.dynamo_store import DynamoStore
-from chalicelib.state.records import DAY, ActionRecord, AuditRecord
+from chalicelib.state.records import DAY, ActionRecord, AuditRecord, DeletionReceipt
 from chalicelib.state.sqlite_store import SqliteStore
 from chalicelib.state.store import Store
 from chalicelib.wiring import build_store
@@ -50,6 +50,22 @@ class StoreContract:
         assert store.get_audit("c1") == record
         assert store.get_audit("c1") is not None
         assert store.get_audit("missing") is None
+
+    def test_claim_once_is_true_only_for_the_first_caller_until_it_expires(self, store: Store) -> None:
+        assert store.claim_once("link#n1", NOW, 60) is True
+        assert store.claim_once("link#n1", NOW + 1, 60) is False
+        assert store.claim_once("link#n2", NOW + 1, 60) is True
+        assert store.claim_once("link#n1", NOW + 61, 60) is True  # expired: the key may be taken again
+
+    def test_page_prefs_round_trip_and_replace(self, store: Store) -> None:
+        assert store.get_page_prefs("p1") is None
+        store.save_page_prefs("p1", {"country": "IE", "recipients": ["a@example.org", "b@example.org"]})
+        store.save_page_prefs("p1", {"country": "NZ", "mode": "observe"})
+        assert store.get_page_prefs("p1") == {"country": "NZ", "mode": "observe"}
+        assert store.get_page_prefs("p2") is None
+        store.save_page_health("p1", {"token_ok": False, "checked_at": NOW})
+        assert store.get_page_health("p1") == {"token_ok": False, "checked_at": NOW}
+        assert store.get_page_prefs("p1") == {"country": "NZ", "mode": "observe"}
 
     def test_list_audit_is_newest_first_and_limited(self, store: Store) -> None:
         for i in range(5):
@@ -213,6 +229,50 @@ class StoreContract:
         # WHEN the lease has passed THEN the step runs
         time.sleep(1.2)
         assert other.run(key, lambda: {"status": "done"}) == {"status": "done"}
+
+    # data deletion (Meta's callback) -----------------------------------------------------------------
+
+    def test_forget_sender_deletes_only_that_senders_records(self, store: Store) -> None:
+        for item, sender in (("m1", "4242"), ("m2", "4242"), ("c3", "99"), ("c4", "14242")):
+            store.save_audit(AuditRecord(item_id=item, account_id="page1", platform="facebook", surface="message",
+                                         sender_id=sender, updated_at=NOW))
+        assert store.claim_dm_reply("page1", "4242", NOW, owner="m1")
+        assert store.claim_dm_reply("page1", "14242", NOW, owner="c4")
+        store.park(WebhookEvent(Platform.FACEBOOK, Surface.MESSAGE, "page1", "m9", "4242", "hi", NOW), "X", 5, now=NOW)
+        store.park(_event("c9"), "X", 5, now=NOW)
+
+        counts = store.forget_sender("4242")
+
+        assert counts == {"audit_records": 2, "dm_reply_slots": 1, "dead_letters": 1}
+        assert store.get_audit("m1") is None and store.get_audit("m2") is None
+        assert store.get_audit("c3") is not None and store.get_audit("c4") is not None
+        assert store.forget_sender("4242") == {"audit_records": 0, "dm_reply_slots": 0, "dead_letters": 0}
+        assert store.claim_dm_reply("page1", "4242", NOW + 1, owner="new")  # the slot is free again
+        assert not store.claim_dm_reply("page1", "14242", NOW + 1, owner="other")  # a longer id untouched
+        assert [d.event["item_id"] for d in store.list_dead_letters(now=NOW)] == ["c9"]
+
+    def test_deletion_receipt_round_trip(self, store: Store) -> None:
+        receipt = DeletionReceipt(code="abcDEF123_-abcDEF123", requested_at=NOW, completed_at=NOW, audit_records=2)
+        store.save_deletion_receipt(receipt)
+        assert store.get_deletion_receipt(receipt.code) == receipt
+        assert store.get_deletion_receipt("unknown-code-0000000") is None
+
+
+    # alert recipients ------------------------------------------------------------------------------
+
+    def test_recipient_marks_are_per_mailbox_and_can_be_cleared(self, store: Store) -> None:
+        assert store.recipient_mark("dr@example.test") == ""
+        store.mark_recipient(" Dr@Example.test ", "bounce", time.time())
+        assert store.recipient_mark("dr@example.test") == "bounce"
+        assert store.recipient_mark("other@example.test") == ""
+        store.mark_recipient("dr@example.test", "complaint", time.time())
+        assert store.recipient_mark("DR@example.test") == "complaint"
+        store.clear_recipient("dr@example.test")
+        assert store.recipient_mark("dr@example.test") == ""
+
+    def test_an_expired_recipient_mark_no_longer_counts(self, store: Store) -> None:
+        store.mark_recipient("old@example.test", "bounce", time.time() - store.retention_seconds - 10)
+        assert store.recipient_mark("old@example.test") == ""
 
 
 class TestSqliteStore(StoreContract):

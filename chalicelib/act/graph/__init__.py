@@ -33,6 +33,10 @@ class GraphClient(Protocol):
 
     def list_recent_comments(self, page: PageSettings, since: float) -> list[WebhookEvent]: ...
 
+    def fetch_message_text(self, page: PageSettings, event: WebhookEvent) -> str:
+        """The current text of the message `event.item_id` (an edit whose webhook had no text); "" if none."""
+        ...
+
     def check_token(self, page: PageSettings) -> None: ...
 
 

@@ -34,7 +34,7 @@ class DryRunGraphClient:
     """Logs the calls it would make (method, path, ids; never text or token) and records them in `calls`.
 
     Used for DRY_RUN and local runs, and as the recording fake in pipeline tests. `comments` are the
-    canned results of `list_recent_comments`; `failures` maps an operation name to errors raised (in
+    canned results of `list_recent_comments`, `messages` those of `fetch_message_text`; `failures` maps an operation name to errors raised (in
     order, once each) before the call is recorded, to script Graph failures without HTTP.
     """
 
@@ -44,11 +44,13 @@ class DryRunGraphClient:
         failures: Mapping[str, list[BaseException]] | None = None,
         *,
         instagram_login: bool = False,
+        messages: Mapping[str, str] | None = None,
     ) -> None:
         self.calls: list[GraphCall] = []
         self.comments = list(comments or [])
         self.failures: dict[str, list[BaseException]] = {k: list(v) for k, v in (failures or {}).items()}
         self._instagram_login = instagram_login
+        self.messages = dict(messages or {})  # canned results of fetch_message_text, by message id
 
     def hide_comment(self, page: PageSettings, event: WebhookEvent, hidden: bool = True) -> None:
         self._record(plan_request("hide_comment", page, event, hidden=hidden), event, "")
@@ -77,6 +79,11 @@ class DryRunGraphClient:
 
     def check_token(self, page: PageSettings) -> None:
         self._fail_if_scripted("check_token")
+
+    def fetch_message_text(self, page: PageSettings, event: WebhookEvent) -> str:
+        """A dry run reads nothing from Meta: the canned text, or "" (the edit is recorded as not checked)."""
+        self._fail_if_scripted("fetch_message")
+        return self.messages.get(event.item_id, "")
 
     @property
     def ops(self) -> list[str]:

@@ -15,10 +15,10 @@ import requests
 from aws_lambda_powertools import Logger
 
 from chalicelib.act.graph.errors import classify_error
-from chalicelib.act.graph.requests import PlannedRequest, is_graph_id, plan_request
+from chalicelib.act.graph.requests import PlannedRequest, is_graph_id, message_path, plan_request
 from chalicelib.config import LOCAL_APP_SECRET, PageSettings, Settings
 from chalicelib.errors import GraphAmbiguousSendError, GraphPermanentError, GraphRetryableError, GraphTokenExpiredError
-from chalicelib.models import Platform, WebhookEvent, meta_time
+from chalicelib.models import Platform, Surface, WebhookEvent, meta_time
 
 logger = Logger(service="pageguard", child=True)
 
@@ -83,6 +83,11 @@ class HttpGraphClient:
     def check_token(self, page: PageSettings) -> None:
         self.request(page, "GET", "/me", op="check_token", params={"fields": "id"})
 
+    def fetch_message_text(self, page: PageSettings, event: WebhookEvent) -> str:
+        body = self.request(page, "GET", message_path(event), op="fetch_message", params={"fields": "message"},
+                            log_keys={"platform": event.platform.value, "item_id": event.item_id})
+        return str(body.get("message") or "")
+
     def list_recent_comments(self, page: PageSettings, since: float) -> list[WebhookEvent]:
         """Comments created at or after `since` on the most recent posts (Facebook) and media (Instagram).
 
@@ -98,30 +103,50 @@ class HttpGraphClient:
         return sorted(events, key=lambda e: (e.created_time, e.item_id))
 
     def _facebook_comments(self, page: PageSettings, since: float) -> Iterator[WebhookEvent]:
-        posts = self._listing(
-            page,
-            f"/{page.page_id}/published_posts",
-            {"fields": "id,permalink_url,created_time", "limit": str(self._max_posts)},
-            op="list_posts",
-            max_items=self._max_posts,
-        )
+        posts = self._recent_posts(page, "published_posts", "id,permalink_url,created_time", op="list_posts")
         for post in list(posts):
             post_id = str(post.get("id", ""))
-            if not is_graph_id(post_id):
-                continue  # missing, or not something to put in a path
-            params = {
-                "filter": "stream",
-                "order": "reverse_chronological",
-                "fields": "id,from,message,created_time,parent,permalink_url",
-                "limit": "100",
-            }
-            for item in self._listing(page, f"/{post_id}/comments", params, op="list_comments"):
-                event = _facebook_comment_event(page, post_id, item)
-                if event is None:
-                    continue
-                if event.created_time < since:
-                    break  # newest first: everything after this is older
-                yield event
+            if is_graph_id(post_id):  # else missing, or not something to put in a path
+                yield from self._comments_of(page, post_id, since)
+        yield from self._facebook_visitor_posts(page, since)
+
+    def _recent_posts(self, page: PageSettings, edge: str, fields: str, *, op: str) -> Iterator[dict[str, Any]]:
+        """The page's `max_posts` most recent posts on one edge (published_posts: its own; feed: visitors' too)."""
+        params = {"fields": fields, "limit": str(self._max_posts)}
+        return self._listing(page, f"/{page.page_id}/{edge}", params, op=op, max_items=self._max_posts)
+
+    def _comments_of(self, page: PageSettings, post_id: str, since: float) -> Iterator[WebhookEvent]:
+        params = {
+            "filter": "stream",
+            "order": "reverse_chronological",
+            "fields": "id,from,message,created_time,parent,permalink_url",
+            "limit": "100",
+        }
+        for item in self._listing(page, f"/{post_id}/comments", params, op="list_comments"):
+            event = _facebook_comment_event(page, post_id, item)
+            if event is None:
+                continue
+            if event.created_time < since:
+                break  # newest first: everything after this is older
+            yield event
+
+    def _facebook_visitor_posts(self, page: PageSettings, since: float) -> Iterator[WebhookEvent]:
+        """Visitors' posts on the page's timeline and the comments under them: `published_posts` holds only
+        the page's own posts, the `feed` edge holds visitors' posts too (Page feed reference)."""
+        feed = self._recent_posts(page, "feed", "id,from,message,created_time,permalink_url", op="list_feed")
+        for post in list(feed):
+            post_id = str(post.get("id", ""))
+            author = str((post.get("from") or {}).get("id", ""))
+            if not is_graph_id(post_id) or not author or author == page.page_id:
+                continue  # the page's own posts were listed above; an author-less post is never guessed
+            created = meta_time(post.get("created_time"))
+            if created is not None and created >= since and str(post.get("message") or "").strip():
+                yield WebhookEvent.comment(
+                    Platform.FACEBOOK, account_id=page.page_id, item_id=post_id, sender_id=author,
+                    text=str(post["message"]), created_time=created, post_id=post_id,
+                    permalink=str(post.get("permalink_url", "")), field="feed", surface=Surface.POST,
+                )
+            yield from self._comments_of(page, post_id, since)
 
     def _instagram_comments(self, page: PageSettings, since: float) -> Iterator[WebhookEvent]:
         media = self._listing(

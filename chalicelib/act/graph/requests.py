@@ -8,7 +8,7 @@ from typing import Any, Mapping
 
 from chalicelib.config import PageSettings
 from chalicelib.errors import GraphPermanentError
-from chalicelib.models import Platform, WebhookEvent
+from chalicelib.models import Platform, Surface, WebhookEvent
 
 @dataclass(frozen=True)
 class PlannedRequest:
@@ -29,8 +29,19 @@ class PlannedRequest:
 _GRAPH_ID = re.compile(r"[0-9A-Za-z_-]+")
 
 
+#: Message ids are base64 text ("m_AbC-x_9", Instagram's "aWdf...ZDZD", sometimes "=" padded). No "/", "." or "%".
+_MESSAGE_ID = re.compile(r"[0-9A-Za-z_=-]+")
+
+
 def is_graph_id(value: str) -> bool:
     return _GRAPH_ID.fullmatch(value) is not None
+
+
+def message_path(event: WebhookEvent) -> str:
+    """`/{message-id}` for reading one message (GET ?fields=message), or GraphPermanentError for an odd id."""
+    if not _MESSAGE_ID.fullmatch(event.item_id):
+        raise GraphPermanentError("fetch_message_text: the message id is not a Graph id; request not sent")
+    return f"/{event.item_id}"
 
 
 def _node(op: str, value: str, what: str) -> str:
@@ -78,7 +89,9 @@ def plan_request(
         return PlannedRequest(op, "POST", path, form={"message": text}, is_send=True)
     node = _node(op, _messaging_node(page, event, instagram_login), "account id")
     if op == "private_reply":
-        body = {"recipient": {"comment_id": event.item_id}, "message": {"text": text}}
+        # A visitor's post on a Page is answered privately through recipient.post_id (REFERENCE.md §5).
+        recipient = {"post_id" if event.surface is Surface.POST else "comment_id": event.item_id}
+        body = {"recipient": recipient, "message": {"text": text}}
         return PlannedRequest(op, "POST", f"/{node}/messages", json=body, is_send=True)
     if op == "send_message":
         body = {"recipient": {"id": event.sender_id}, "messaging_type": "RESPONSE", "message": {"text": text}}
