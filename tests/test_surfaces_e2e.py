@@ -10,8 +10,9 @@ from typing import Iterator
 
 import pytest
 
+from chalicelib.config import PagesConfig
 from chalicelib.ingest.webhook import sign
-from tests.conftest import TEST_SECRET, fixture_bytes, fixture_json
+from tests.conftest import TEST_SECRET, fixture_json, fresh_fixture_bytes
 from tests.fake_graph import FakeGraph
 from tests.local_app import MakeRun, http, local_env, wait_for
 from tests.test_local_server import _decoded_email
@@ -23,9 +24,11 @@ class Run:
     def __init__(self, app: MakeRun, tmp: Path, graph: FakeGraph) -> None:
         self.app, self.tmp, self.graph = app, tmp, graph
         self.pages = json.loads((tmp / "pages.json").read_text())["pages"][0]
+        # the page's effective crisis reply (the example page names its country, not a reply of its own)
+        self.pages["crisis_reply"] = PagesConfig.from_json((tmp / "pages.json").read_text()).pages[0].crisis_reply
 
     def send(self, name: str) -> None:
-        body = fixture_bytes(name)
+        body = fresh_fixture_bytes(name)
         status, answer = http(f"{self.app.base}/webhook", body,
                               {"Content-Type": "application/json", "X-Hub-Signature-256": sign(body, TEST_SECRET)})
         assert status == 200, answer
@@ -170,7 +173,8 @@ def test_dms_nobody_typed_get_no_contact_reply(run: Run) -> None:
     for name, sender in cases.items():
         entry = fixture_json(name)["entry"][0]
         message = (entry.get("messaging") or [entry.get("changes", [{}])[0].get("value")])[0]["message"]
-        assert run.settled(message["mid"])["status"] == "done"
+        if name != "ig_message_dashboard_test.json":  # Meta's fixed 2018 sample: older than the replay window
+            assert run.settled(message["mid"])["status"] == "done"
         assert run.sends_to({"id": sender}) == [], name
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from chalicelib.config import extract_contacts
 from chalicelib.console.sessions import start_session
 from chalicelib.ingest.webhook import sign
+from scripts.retime import retime
 from tests.conftest import FIXTURES, TEST_SECRET
 from tests.fake_graph import FakeGraph
 from tests.local_app import MakeRun, http, local_env, wait_for
@@ -45,7 +46,7 @@ def test_no_console_page_shows_text_names_or_contacts(tmp_path: Path) -> None:
         try:
             app.wait_ready()
             for path in fixtures:
-                body = path.read_bytes()
+                body = retime(path.read_bytes())  # the stored fixtures are older than the replay window
                 headers = {"Content-Type": "application/json", "X-Hub-Signature-256": sign(body, TEST_SECRET)}
                 assert http(f"{app.base}/webhook", body, headers)[0] == 200, path.name
             cookie = start_session(KEY, [PAGE_ID], time.time(), secure=False).split(";", 1)[0]
