@@ -77,6 +77,7 @@ def test_transient_bounce_marks_nobody(kit: Kit) -> None:
 
 def test_no_more_alerts_go_to_a_bounced_recipient_but_moderation_goes_on(kit: Kit, fake_graph: FakeGraph,
                                                                          caplog: Any) -> None:
+    caplog.set_level(logging.INFO)  # not whatever level an earlier test left the loggers at
     # GIVEN the professional's address bounced for good
     _deliver(kit, bounce_event())
     # WHEN a sensitive comment arrives
