@@ -39,7 +39,7 @@ LAMBDA_PYTHON = (3, 12)
 LAMBDA_RUNTIME = "python3.12"
 # Lambda counts function + layers, unzipped: 250 MiB. Fail well before it so a new dependency shows up here.
 LAMBDA_UNZIPPED_LIMIT = 262_144_000
-MAX_UNZIPPED_BYTES = 200_000_000
+MAX_UNZIPPED_BYTES = 230_000_000  # the detection budget (issue: <= 230 MB), 32 MB under Lambda's hard limit
 DIRECT_UPLOAD_LIMIT = 50 * 1024 * 1024
 
 # Bump when the trimming recipe changes, so cached vendor trees are rebuilt.
