@@ -18,7 +18,7 @@ import pytest
 
 from chalicelib.ingest.webhook import sign
 from tests.conftest import TEST_SECRET, fixture_json
-from tests.console.browser import browser_or_skip
+from tests.browser import browser_or_skip
 from tests.fake_graph import FakeGraph
 from tests.local_app import MakeRun, free_port, http, local_env, wait_for
 
