@@ -32,6 +32,9 @@ def main() -> int:
     signal.signal(signal.SIGINT, lambda *_: queue.stop(timeout=0))
     wired.pipeline  # load the detector now, not on the first event
     logger.info("local worker ready", extra={"pid": os.getpid()})
+    ready_dir = os.environ.get("LOCAL_WORKER_READY_DIR")
+    if ready_dir and Path(ready_dir).is_dir():
+        (Path(ready_dir) / str(os.getpid())).touch()  # run_local.py announces "ready" once every worker is
     queue.serve()
     logger.info("local worker stopped", extra={"pid": os.getpid()})
     return 0

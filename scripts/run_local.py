@@ -15,8 +15,10 @@ from __future__ import annotations
 import argparse
 import os
 import signal
+import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -32,7 +34,10 @@ def main() -> int:
                         help="worker processes draining the queue (default 2, or $LOCAL_WORKERS)")
     args = parser.parse_args()
 
-    env = {**os.environ, "PAGEGUARD_STAGE": "local", "LOCAL_WORKER": "process"}
+    # Each worker touches a file here once its detector is loaded, so this process can say when
+    # everything is ready (a webhook sent before that is queued and handled once a worker is up).
+    ready_dir = Path(tempfile.mkdtemp(prefix="pageguard-ready-"))
+    env = {**os.environ, "PAGEGUARD_STAGE": "local", "LOCAL_WORKER": "process", "LOCAL_WORKER_READY_DIR": str(ready_dir)}
     web_cmd = [sys.executable, str(ROOT / "scripts" / "local_web.py"), "--host", args.host, "--port", str(args.port)]
     worker_cmd = [sys.executable, str(ROOT / "scripts" / "local_worker.py")]
 
@@ -47,11 +52,17 @@ def main() -> int:
 
     web = subprocess.Popen(web_cmd, cwd=ROOT, env=env)
     workers = [subprocess.Popen(worker_cmd, cwd=ROOT, env=env) for _ in range(max(1, args.workers))]
-    print(f"PageGuard local: http://{args.host}:{args.port}  ({len(workers)} worker processes;"
-          " Ctrl-C stops everything)", file=sys.stderr, flush=True)
+    print(f"PageGuard local: http://{args.host}:{args.port}  (starting the web server and {len(workers)} worker"
+          " processes; Ctrl-C stops everything)", file=sys.stderr, flush=True)
+    started = time.monotonic()
+    announced = False
     code = 0
     try:
         while not stopping:
+            if not announced and len(list(ready_dir.iterdir())) >= len(workers) and _listening(args.host, args.port):
+                announced = True
+                print(f"PageGuard local: ready in {time.monotonic() - started:.1f} s: http://{args.host}:{args.port}/webhook"
+                      f" is accepting webhooks and {len(workers)} workers are waiting for them", file=sys.stderr, flush=True)
             if web.poll() is not None:
                 print(f"web server exited with code {web.returncode}", file=sys.stderr, flush=True)
                 code = web.returncode or 1
@@ -73,7 +84,18 @@ def main() -> int:
                 process.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
                 process.kill()
+        for marker in ready_dir.iterdir():
+            marker.unlink()
+        ready_dir.rmdir()
     return code
+
+
+def _listening(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=0.2):
+            return True
+    except OSError:
+        return False
 
 
 if __name__ == "__main__":

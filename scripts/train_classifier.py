@@ -47,7 +47,9 @@ LABELS = ("ok", "sensitive", "crisis")
 # One C for the n-gram heads: 10 and 30 measured within 0.5 point of each other leave-one-writer-out,
 # and each C costs about 15 minutes of leave-one-writer-out fits on 2 cores.
 C_GRID = (30.0,)
-ENCODER_C = 1.0  # logistic regression over the 512-d sentence embedding (0.1 was worse, measured)
+ENCODER_HIDDEN = 256  # the encoder heads' hidden layer (fit_encoder_heads)
+ENCODER_ALPHA = 1e-3
+ENCODER_EPOCHS = 60
 BLEND_WEIGHTS = (0.0, 0.3, 0.5, 0.7)  # share of the encoder's protect probability in the protect decision
 N_FOLDS = 5
 # The budget for false positives on ok items, on the independent writers' leave-one-writer-out
@@ -166,16 +168,35 @@ def sigmoid_scores(heads, X) -> np.ndarray:
 
 
 def fit_encoder_heads(embeddings: np.ndarray, gold: np.ndarray) -> list:
-    """Protect and crisis heads over the sentence embedding (dense, 512 values)."""
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.utils.class_weight import compute_sample_weight
+    """Protect and crisis heads over the sentence embedding (dense, 512 values): one hidden layer of
+    ENCODER_HIDDEN ReLU units each. Leave-one-writer-out on the 16 first-round writers this gave protect
+    recall 0.906 against 0.859 for a logistic regression, and 13 crises labelled ok against 19."""
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.neural_network import MLPClassifier
 
     heads = []
     for y in ((gold > 0).astype(int), (gold == 2).astype(int)):
-        model = LogisticRegression(C=ENCODER_C, max_iter=2000)
-        model.fit(embeddings, y, sample_weight=compute_sample_weight("balanced", y))
+        model = MLPClassifier(hidden_layer_sizes=(ENCODER_HIDDEN,), alpha=ENCODER_ALPHA, max_iter=ENCODER_EPOCHS,
+                              early_stopping=True, random_state=0)
+        with warnings.catch_warnings():
+            # A fixed epoch budget, with early stopping on a 10% split, is the regulariser; not converging
+            # within it is expected.
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            model.fit(embeddings, y)
         heads.append(model)
     return heads
+
+
+def encoder_head_arrays(heads: list) -> dict[str, np.ndarray]:
+    """The fitted MLP heads as the plain arrays chalicelib/detect/classifier.py EncoderHeads reads."""
+    return {
+        "encoder_w1": np.stack([h.coefs_[0] for h in heads]).astype(np.float32),
+        "encoder_b1": np.stack([h.intercepts_[0] for h in heads]).astype(np.float32),
+        "encoder_w2": np.stack([h.coefs_[1][:, 0] for h in heads]).astype(np.float32),
+        "encoder_b2": np.array([h.intercepts_[1][0] for h in heads], dtype=np.float32),
+    }
 
 
 def encoder_scores(heads: list, embeddings: np.ndarray) -> np.ndarray:
@@ -242,6 +263,8 @@ def report(gold: np.ndarray, pred: np.ndarray) -> dict:
         "crisis_recall": round(float((pred[gold == 2] == 2).mean()), 4),
         "crises_labelled_ok": int(((gold == 2) & (pred == 0)).sum()),
         "fpr_ok": round(float((pred[gold == 0] > 0).mean()), 4),
+        # An urgent alert and a crisis reply for what is not a crisis: not a target, but watched.
+        "false_crisis": round(float((pred[gold < 2] == 2).mean()), 4),
     }
 
 
@@ -335,8 +358,7 @@ def main() -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(
         args.out / clf.WEIGHTS_FILE.name, coef=coef, intercept=intercept, idf=idf,
-        encoder_coef=np.stack([h.coef_[0] for h in encoder_heads]).astype(np.float32),
-        encoder_intercept=np.array([h.intercept_[0] for h in encoder_heads], dtype=np.float32),
+        **encoder_head_arrays(encoder_heads),
     )
     corpus_hash = hashlib.sha256("\n".join(sorted(_norm(items[i]["text"]) for i in all_idx)).encode()).hexdigest()
     meta = dict(params)
@@ -348,7 +370,7 @@ def main() -> int:
             "combine": "stack",
             "blend_weight": th.pop("blend_weight"),
             "encoder": ENCODER_NAME,
-            "encoder_C": ENCODER_C,
+            "encoder_heads": f"MLP, {ENCODER_HIDDEN} ReLU units, alpha {ENCODER_ALPHA}, {ENCODER_EPOCHS} epochs, early stopping",
             "class_weight": f"balanced x crisis rows {CRISIS_WEIGHT_PROTECT} (protect), {CRISIS_WEIGHT_CRISIS} (crisis)",
             "thresholds": {k: round(v, 6) for k, v in th.items()},
             "threshold_rule": f"joint grid (n-gram crisis, encoder crisis, protect, blend weight) on leave-one-writer-out scores of the independent writers: ok FPR <= {OK_FPR_BUDGET}, sensitive->crisis <= {CRISIS_SPILL}; "

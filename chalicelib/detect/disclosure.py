@@ -339,7 +339,25 @@ def _implied_writer(text: str, hit: Entity, clause: tuple[int, int], in_clause: 
     if _GENERAL_QUESTION.match(body):
         # "is naloxone available now?", "want to quit smoking in 1 day?": asking, not telling.
         return False
-    return bool(_DURATION.search(body) or _EXPERIENCE.search(body))
+    return bool(_DURATION.search(body) or _EXPERIENCE.search(body) or _SELF_TAG.match(text, hit.end)
+                or _PERSONAL_RESULT.search(body))
+
+
+# "bipolar II here", "lamotrigine + lithium gang", "PCOS club", "TDAH acá": the writer names their own
+# condition as a label (a profession after the term, "addiction nurse here", is not this).
+_SELF_TAG = re.compile(
+    r"(?:\s*(?:\+|&|and|y|type|tipo|ii|iii|i|\d+|[a-z]?\d+|disorder|trastorno)\s*){0,3}"
+    r"\s+(?:here|gang|club|squad|warriors?|fam|crew|checking\s+in|reporting\s+in|aqu[ií]|ac[aá]|presente)(?![\w])",
+    re.IGNORECASE,
+)
+# A test result with its number ("A1C down to 6.1", "PHQ-9 of 22", "carga viral indetectable") is
+# someone's own result; general questions were ruled out before this is read.
+_PERSONAL_RESULT = re.compile(
+    r"(?<![\w])(?:a1c|hba1c|phq-?9|gad-?7|cd4|viral\s+load|carga\s+viral|hemoglobina\s+glicosilada|glucosa|glucose|"
+    r"blood\s+sugar|az[uú]car|tsh|ldl|cholesterol|colesterol|bmi|imc|ferritin|ferritina)(?![\w])[^.!?\n]{0,25}?"
+    r"(?:\d|undetectable|indetectable)",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -592,6 +610,8 @@ def assess(text: str, hits: Iterable[Entity]) -> Assessment:
             status, cue = _anchor(text, hit, clause, cues, specific)
             if status is Status.ANCHORED and joking and _is_hyperbole(hit, cues):
                 status, cue = Status.UNANCHORED, "joke"
+            if hit.type == CRISIS_MENTION and status is Status.ANCHORED and _is_past_crisis(text):
+                cue = "past"  # recovered or long past: sensitive, not a crisis (LABELS.md)
             findings.append(Finding(hit, status, cue))
         elif hit.type in CONTACT_TYPES:
             care = any(c.kind == "care_request" for c in cues) or any(
@@ -614,6 +634,27 @@ def _context(text: str, cues: Sequence[_Cue]) -> tuple[str, ...]:
     if "?" in text:
         kinds.add("question")
     return tuple(sorted(kinds))
+
+
+# Self-harm or an attempt told as past or recovered ("used to self-harm, 10 years free", "I attempted
+# at 19, it gets better", "hace años que no me corto"); a relapse or a present urge keeps it a crisis.
+_PAST_CRISIS = re.compile(
+    r"(?<![\w])(?:used\s+to|years?\s+(?:free|clean|ago)|\d+\s*(?:years?|yrs?)\s+(?:free|clean|since|ago)|free\s+(?:for|since)|"
+    r"recovered|in\s+recovery|survived|survivor|it\s+gets\s+better|when\s+i\s+was\s+(?:\d+|young|a\s+(?:kid|teen))|"
+    r"back\s+in\s+(?:high\s+school|college|\d{4})|as\s+a\s+teen(?:ager)?|at\s+\d{2}\b|"
+    r"sol[ií]a|hace\s+(?:\d+|muchos|varios|unos)\s+a[ñn]os|a[ñn]os\s+sin|cuando\s+(?:ten[ií]a|era)|de\s+(?:adolescente|chic[oa])|"
+    r"super[eé]|sal[ií]\s+de\s+eso|sobreviv\w+|mejora)(?![\w])",
+    re.IGNORECASE,
+)
+_PRESENT_CRISIS = re.compile(
+    r"(?<![\w])(?:again|relapse\w*|urges?|tonight|right\s+now|rn|lately|these\s+days|started\s+again|"
+    r"otra\s+vez|de\s+nuevo|reca[ií]\w*|ganas|esta\s+noche|ahora\s+mismo|[uú]ltimamente|volv[ií]\s+a)(?![\w])",
+    re.IGNORECASE,
+)
+
+
+def _is_past_crisis(text: str) -> bool:
+    return bool(_PAST_CRISIS.search(text)) and not _PRESENT_CRISIS.search(text)
 
 
 def _is_hyperbole(hit: Entity, cues: Sequence[_Cue]) -> bool:
@@ -686,7 +727,7 @@ def _label(findings: Sequence[Finding]) -> Label:
         t = f.hit.type
         if t in CRISIS_DIRECT_TYPES and f.status is Status.DIRECT:
             return Label.CRISIS
-        if t == CRISIS_MENTION and f.status is Status.ANCHORED:
+        if t == CRISIS_MENTION and f.status is Status.ANCHORED and f.cue != "past":
             return Label.CRISIS
         if f.status in (Status.DIRECT, Status.ANCHORED):
             label = Label.SENSITIVE

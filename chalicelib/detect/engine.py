@@ -250,9 +250,11 @@ class PresidioDetector:
         scores = None
         if self._classifier is not None and (always_score or label is not Label.CRISIS):
             scores = self._classifier.predict(norm, used_lang, assessment.features())
-            if label is not Label.CRISIS and scores.crisis and (
-                    scores.crisis_p >= self._classifier.thresholds["crisis"]  # the n-gram head agrees
-                    or not (_denied_crisis(assessment) or _too_few_words(norm))):
+            # An explicit denial the rules found ("I'm not suicidal, just tired") is never raised to a
+            # crisis by the learned stage (LABELS.md: negated mentions are not disclosures); one or two
+            # words are raised only when the n-gram head agrees with the encoder.
+            if label is not Label.CRISIS and scores.crisis and not _denied_crisis(assessment) and (
+                    scores.crisis_p >= self._classifier.thresholds["crisis"] or not _too_few_words(norm)):
                 label, learned = Label.CRISIS, True
             elif label is not Label.CRISIS and self._classifier.stacked:
                 # The model (with the rules' findings among its features) decides ok vs sensitive,
@@ -304,8 +306,8 @@ def _too_few_words(text: str) -> bool:
 
 
 def _denied_crisis(assessment: disclosure.Assessment) -> bool:
-    """The sentence encoder reads "I am not suicidal" much like "I am suicidal": when its head alone
-    says crisis and the rules found the crisis explicitly denied (and nothing anchored), the denial wins."""
+    """The learned heads read "I am not suicidal" much like "I am suicidal": when the rules found every
+    crisis mention explicitly denied (and nothing anchored), the denial wins."""
     crisis_findings = [f for f in assessment.findings if f.hit.type in _CRISIS_NAMES]
     return bool(crisis_findings) and all(f.status is disclosure.Status.NEGATED for f in crisis_findings)
 

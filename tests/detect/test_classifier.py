@@ -36,7 +36,7 @@ def test_feature_keys_fold_case_accents_and_digits():
 @pytest.mark.skipif(not clf.WEIGHTS_FILE.exists(), reason="model not trained (make train)")
 def test_model_files_are_plain_arrays_and_predict_probabilities():
     with np.load(clf.WEIGHTS_FILE, allow_pickle=False) as data:
-        assert set(data.files) == {"coef", "intercept", "idf", "encoder_coef", "encoder_intercept"}
+        assert set(data.files) == {"coef", "intercept", "idf", "encoder_w1", "encoder_b1", "encoder_w2", "encoder_b2"}
         assert data["coef"].shape == (2, 1 << json.loads(clf.PARAMS_FILE.read_text())["n_features_log2"])
     model = clf.load_classifier()
     assert model is not None
@@ -49,3 +49,25 @@ def test_runtime_classifier_does_not_import_sklearn_or_scipy():
     code = "import sys, chalicelib.detect.classifier as c; c.load_classifier(); print('sklearn' in sys.modules, 'scipy' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_encoder_heads_compute_what_sklearn_trained():
+    # The runtime evaluates the MLP heads in numpy; they must give sklearn's own probabilities.
+    sklearn = pytest.importorskip("sklearn.neural_network")
+    sys.path.insert(0, str(REPO / "scripts"))
+    from train_classifier import encoder_head_arrays
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(200, 512)).astype(np.float32)
+    y_protect = (x[:, 0] + x[:, 1] > 0).astype(int)
+    y_crisis = (x[:, 2] > 0.5).astype(int)
+    heads = []
+    for y in (y_protect, y_crisis):
+        model = sklearn.MLPClassifier(hidden_layer_sizes=(16,), max_iter=300, random_state=0)
+        model.fit(x, y)
+        heads.append(model)
+    arrays = encoder_head_arrays(heads)
+    runtime = clf.EncoderHeads(*(arrays[f"encoder_{k}"].astype(np.float64) for k in ("w1", "b1", "w2", "b2")))
+    for row in x[:20]:
+        expected = [h.predict_proba(row[None, :])[0, 1] for h in heads]
+        assert np.allclose(runtime.probabilities(row.astype(np.float64)), expected, atol=1e-5)

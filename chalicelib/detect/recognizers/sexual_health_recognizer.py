@@ -8,4 +8,5 @@ class SexualHealthRecognizer(VocabRecognizer):
 
     ENTITY = "SEXUAL_HEALTH"
     TERM_STEMS = ("sexual_health",)
+    PATTERN_STEMS = ("sexual_health_patterns",)
     CONTEXT = ["positive", "test", "weeks", "diagnos", "started", "result", "semanas", "positivo"]

@@ -1,0 +1,74 @@
+"""Principle gaps from the detection issue, pinned at the rule stage (the trained weights may move,
+these rules should not): recovered self-harm, implied first person, due dates, test results, a
+missing person with dementia, and a Spanish heat idiom."""
+
+from __future__ import annotations
+
+import pytest
+
+from chalicelib.detect.engine import get_detector
+from chalicelib.models import Label
+
+
+@pytest.fixture(scope="module")
+def detector():
+    return get_detector()
+
+
+def rules(detector, text: str) -> Label:
+    return detector.assess(text)[3].label
+
+
+# fmt: off
+CASES = [
+    # recovered or long past is sensitive, not crisis; a relapse or an urge now stays crisis
+    ("used to self-harm, 10 years free now",                             Label.SENSITIVE),
+    ("I used to self harm as a teenager, it gets better",                Label.SENSITIVE),
+    ("hace años que superé la autolesión",                               Label.SENSITIVE),
+    ("I used to self-harm and last night I did it again",                Label.CRISIS),
+    ("10 years free of self-harm but the urges are back tonight",        Label.CRISIS),
+    # the writer's own label for their condition, with no "I"
+    ("bipolar II here",                                                  Label.SENSITIVE),
+    ("PCOS club 🙋‍♀️",                                                    Label.SENSITIVE),
+    ("lamotrigine + lithium gang",                                       Label.SENSITIVE),
+    ("TDAH acá",                                                         Label.SENSITIVE),
+    ("addiction nurse here, great post",                                 Label.OK),
+    ("fellow OT here",                                                   Label.OK),
+    # a test result with its number is someone's own
+    ("A1C down to 6.1!",                                                 Label.SENSITIVE),
+    ("PHQ-9 went from 22 to 8",                                          Label.SENSITIVE),
+    ("carga viral indetectable desde marzo",                             Label.SENSITIVE),
+    ("what is a normal A1C range?",                                      Label.OK),
+    # a pregnancy told by its due date or week
+    ("our first, due in August",                                         Label.SENSITIVE),
+    ("salgo de cuentas en marzo, qué nervios",                           Label.SENSITIVE),
+    ("the quarterly report is due in August",                            Label.OK),
+]
+
+CRISIS_NOW = [
+    "my mom has dementia and she's been missing since this morning",
+    "Dad wandered off again, he has Alzheimer's and we can't find him",
+    "mi abuelo tiene alzheimer y no aparece desde anoche",
+]
+
+NOT_CRISIS = [
+    "me va a matar este calor",
+    "me va a matar el tráfico de hoy",
+    "my grandma has dementia, any tips for visits?",
+]
+# fmt: on
+
+
+@pytest.mark.parametrize("text, expected", CASES)
+def test_principle_rules(detector, text, expected):
+    assert rules(detector, text) is expected
+
+
+@pytest.mark.parametrize("text", CRISIS_NOW)
+def test_a_missing_person_with_dementia_is_a_crisis(detector, text):
+    assert rules(detector, text) is Label.CRISIS
+
+
+@pytest.mark.parametrize("text", NOT_CRISIS)
+def test_idioms_and_care_questions_are_not_crisis_by_rule(detector, text):
+    assert rules(detector, text) is not Label.CRISIS
