@@ -58,6 +58,12 @@ N_FOLDS = 5
 # the honest trade: at 0.05 protect recall fell 1.3 points and crises labelled ok rose from 19 to 24.
 OK_FPR_BUDGET = 0.06
 CRISIS_SPILL = 0.15  # share of sensitive items we accept escalating to a crisis reply
+# Share of ok items we accept raising to a crisis (an URGENT alert and a public crisis reply to "my grandma
+# discovered candy crush"). Without this cap the grid bought its last crises with an n-gram crisis
+# threshold of 0.16: 4.2% of ok items became crises, eating most of the false-positive budget. At 2.5%
+# protect recall rose from 0.921 to 0.953 and crises labelled ok went from 20 to 23 (leave-one-writer-out,
+# 23 independent writers); at 2% crisis recall fell under 0.95.
+OK_CRISIS_BUDGET = 0.025
 # Crisis recall above this target no longer outranks protect recall: otherwise the grid buys the last
 # fraction of a point of crisis recall with a near-zero crisis threshold, several points of protect
 # recall and many more false urgent alerts.
@@ -66,6 +72,17 @@ CRISIS_RECALL_TARGET = 0.97
 # class_weight="balanced"), so the model's scores lean towards flagging them.
 CRISIS_WEIGHT_PROTECT = 2.0
 CRISIS_WEIGHT_CRISIS = 1.5
+
+
+# Each training item is also trained on with its punctuation removed (rules, n-grams and encoder all read
+# the stripped copy, as they would at run time): "a label never flips on typography", and people type
+# without punctuation. Figures and thresholds are still computed on the items as written.
+PUNCTUATION_FREE_COPIES = True
+
+
+def without_punctuation(text: str) -> str:
+    """The typographic variant `make eval` checks: every character that is not a word character or space removed."""
+    return re.sub(r"[^\w\s]", "", text)
 
 
 def _norm(text: str) -> str:
@@ -208,20 +225,21 @@ def choose_thresholds(z: np.ndarray, encoded: np.ndarray, gold: np.ndarray, rule
     """Joint grid over the n-gram crisis threshold, the encoder crisis threshold, the blend weight and
     the protect threshold, on leave-one-writer-out scores.
 
-    Feasible: ok FPR within budget and at most CRISIS_SPILL of sensitive items escalated to crisis.
+    Feasible: ok FPR within budget, at most OK_CRISIS_BUDGET of ok items and CRISIS_SPILL of sensitive
+    items escalated to crisis.
     Best: fewest crises labelled ok, then crisis recall up to CRISIS_RECALL_TARGET, then highest
     protect recall, then crisis recall beyond the target, then fewest sensitive items escalated.
     """
     p = 1.0 / (1.0 + np.exp(-z))
     is_ok, is_sens, is_crisis = gold == 0, gold == 1, gold == 2
-    crisis_grid = (0.16, 0.3, 0.5, 0.7, 0.9, 1.01)  # 1.01: that head never escalates
-    encoder_grid = (0.3, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.01)
+    crisis_grid = (0.16, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01)  # 1.01: never escalates
+    encoder_grid = (0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 1.01)
     protect_grid = np.round(np.linspace(0.3, 0.98, 35), 3)
     best_key, best = None, {"protect": 0.5, "crisis": 0.5, "encoder_crisis": 1.01, "blend_weight": 0.0}
     for tc in crisis_grid:
         for te in encoder_grid:
             crisis_pred = (rule == 2) | (p[:, 1] >= tc) | (encoded[:, 1] >= te)
-            if crisis_pred[is_sens].mean() > CRISIS_SPILL:
+            if crisis_pred[is_sens].mean() > CRISIS_SPILL or crisis_pred[is_ok].mean() > OK_CRISIS_BUDGET:
                 continue
             for w in BLEND_WEIGHTS:
                 blended = (1 - w) * p[:, 0] + w * encoded[:, 0]
@@ -271,7 +289,10 @@ def report(gold: np.ndarray, pred: np.ndarray) -> dict:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, default=clf.MODEL_DIR)
+    ap.add_argument("--no-punctuation-copies", action="store_true", help="train on the items as written only (A/B)")
     args = ap.parse_args()
+    global PUNCTUATION_FREE_COPIES
+    PUNCTUATION_FREE_COPIES = PUNCTUATION_FREE_COPIES and not args.no_punctuation_copies
     t0 = time.perf_counter()
     params = dict(clf.DEFAULT_PARAMS)
     items, stats = load_corpus()
@@ -292,10 +313,21 @@ def main() -> int:
     writers = sorted(set(groups[train_idx]))
     # Leave one writer out: each training writer's items are scored by a model trained on the others.
     folds = [(train_idx[groups[train_idx] != w], train_idx[groups[train_idx] == w]) for w in writers]
+    # Training rows: the items, then (PUNCTUATION_FREE_COPIES) their punctuation-free copies at i + n.
+    n = len(items)
+    if PUNCTUATION_FREE_COPIES:
+        copies, _, _ = featurize([{"text": without_punctuation(it["text"])} for it in items], params)
+        rows_all, gold_all = rows + copies, np.concatenate([gold, gold])
+    else:
+        rows_all, gold_all = rows, gold
+
+    def with_copies(idx: np.ndarray) -> np.ndarray:
+        return np.concatenate([idx, idx + n]) if PUNCTUATION_FREE_COPIES else idx
+
     fold_mats = []
     for tr, te in folds:
-        idf = compute_idf(rows, tr, n_features)
-        fold_mats.append((to_matrix(rows, tr, idf, params), to_matrix(rows, te, idf, params)))
+        idf = compute_idf(rows_all, with_copies(tr), n_features)
+        fold_mats.append((to_matrix(rows_all, with_copies(tr), idf, params), to_matrix(rows, te, idf, params)))
     # Thresholds are chosen on the independent writers' held-out scores: the team's own files are one
     # family of writers whose habits the judges do not share.
     choose = ~calib & (groups != TEAM_WRITER)
@@ -304,17 +336,20 @@ def main() -> int:
 
     # The sentence encoder's embedding of what detection reads (normalised, bounded, lower-cased).
     t_embed = time.perf_counter()
-    embeddings = SentenceEncoder().embed_many([judged_view(normalize(it["text"])).text for it in items])
-    print(f"embedded {len(items)} items in {time.perf_counter() - t_embed:.0f}s")
+    texts = [it["text"] for it in items]
+    if PUNCTUATION_FREE_COPIES:
+        texts += [without_punctuation(t) for t in texts]
+    embeddings = SentenceEncoder().embed_many([judged_view(normalize(t)).text for t in texts])
+    print(f"embedded {len(texts)} texts in {time.perf_counter() - t_embed:.0f}s")
     encoded = np.zeros((len(items), 2))
     for tr, te in folds:
-        encoded[te] = encoder_scores(fit_encoder_heads(embeddings[tr], gold[tr]), embeddings[te])
+        encoded[te] = encoder_scores(fit_encoder_heads(embeddings[with_copies(tr)], gold_all[with_copies(tr)]), embeddings[te])
 
     best = None
     for C in C_GRID:
         z = np.zeros((len(items), 2))
         for (tr, te), (Xtr, Xte) in zip(folds, fold_mats):
-            heads = fit_heads(Xtr, gold[tr], C)
+            heads = fit_heads(Xtr, gold_all[with_copies(tr)], C)
             z[te] = sigmoid_scores(heads, Xte)
         th = choose_thresholds(z[choose], encoded[choose], gold[choose], rule[choose])
         r = report(gold[choose], combined(z[choose], encoded[choose], rule[choose], th))
@@ -339,10 +374,10 @@ def main() -> int:
     print(f"  per detected language: {per_lang}")
 
     all_idx = train_idx
-    idf = compute_idf(rows, all_idx, n_features)
-    X = to_matrix(rows, all_idx, idf, params)
-    heads = fit_heads(X, gold[all_idx], C)
-    encoder_heads = fit_encoder_heads(embeddings[all_idx], gold[all_idx])
+    idf = compute_idf(rows_all, with_copies(all_idx), n_features)
+    X = to_matrix(rows_all, with_copies(all_idx), idf, params)
+    heads = fit_heads(X, gold_all[with_copies(all_idx)], C)
+    encoder_heads = fit_encoder_heads(embeddings[with_copies(all_idx)], gold_all[with_copies(all_idx)])
     calibration = {}
     calib_idx = np.flatnonzero(calib)
     if len(calib_idx):
@@ -373,10 +408,11 @@ def main() -> int:
             "encoder_heads": f"MLP, {ENCODER_HIDDEN} ReLU units, alpha {ENCODER_ALPHA}, {ENCODER_EPOCHS} epochs, early stopping",
             "class_weight": f"balanced x crisis rows {CRISIS_WEIGHT_PROTECT} (protect), {CRISIS_WEIGHT_CRISIS} (crisis)",
             "thresholds": {k: round(v, 6) for k, v in th.items()},
-            "threshold_rule": f"joint grid (n-gram crisis, encoder crisis, protect, blend weight) on leave-one-writer-out scores of the independent writers: ok FPR <= {OK_FPR_BUDGET}, sensitive->crisis <= {CRISIS_SPILL}; "
+            "threshold_rule": f"joint grid (n-gram crisis, encoder crisis, protect, blend weight) on leave-one-writer-out scores of the independent writers: ok FPR <= {OK_FPR_BUDGET}, ok->crisis <= {OK_CRISIS_BUDGET}, sensitive->crisis <= {CRISIS_SPILL}; "
             f"min crises labelled ok, then crisis recall up to {CRISIS_RECALL_TARGET}, then max protect recall, "
             "then crisis recall, then fewest sensitive->crisis",
             "training_items": int(len(all_idx)),
+            "punctuation_free_copies": PUNCTUATION_FREE_COPIES,
             "training_counts": {lbl: int((gold[all_idx] == i).sum()) for i, lbl in enumerate(LABELS)},
             "training_writers": writers,
             "calibration_writers": list(CALIBRATION_WRITERS),

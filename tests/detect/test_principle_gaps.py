@@ -49,6 +49,8 @@ CRISIS_NOW = [
     "my mom has dementia and she's been missing since this morning",
     "Dad wandered off again, he has Alzheimer's and we can't find him",
     "mi abuelo tiene alzheimer y no aparece desde anoche",
+    "Buscamos a Rosa, 82 años, con Alzheimer, salió de su casa esta mañana con saco azul",
+    "Looking for my dad, 79, he has dementia and left the house at 6am",
 ]
 
 NOT_CRISIS = [
