@@ -74,3 +74,28 @@ def test_a_missing_person_with_dementia_is_a_crisis(detector, text):
 @pytest.mark.parametrize("text", NOT_CRISIS)
 def test_idioms_and_care_questions_are_not_crisis_by_rule(detector, text):
     assert rules(detector, text) is not Label.CRISIS
+
+
+PLANNING_AS_PRACTICAL = [
+    "Quick q, do they still have the chaplains patrolling at Beachy Head or not anymore",
+    "cómo se hace para que parezca un accidente? así mi familia cobra el seguro y no sufre tanto",
+    "alguien me recomienda una buena forma de despedirme de mi familia sin que se den cuenta",
+    "does life insurance pay out for suicide? asking for reasons",
+    "how do I make it look like an accident so my family gets the insurance",
+    "how do you say goodbye to your kids without them knowing",
+]
+NOT_PLANNING = [
+    "we walked up Beachy Head on Sunday, the views were stunning",
+    "my toddler knocked the vase over and tried to make it look like an accident lol",
+    "does my insurance cover couples therapy?",
+]
+
+
+@pytest.mark.parametrize("text", PLANNING_AS_PRACTICAL)
+def test_planning_framed_as_a_practical_question_is_a_crisis(detector, text):
+    assert rules(detector, text) is Label.CRISIS
+
+
+@pytest.mark.parametrize("text", NOT_PLANNING)
+def test_the_same_words_without_the_plan_are_not_a_crisis_by_rule(detector, text):
+    assert rules(detector, text) is not Label.CRISIS
