@@ -58,24 +58,6 @@ NOT_CRISIS = [
     "me va a matar el tráfico de hoy",
     "my grandma has dementia, any tips for visits?",
 ]
-# fmt: on
-
-
-@pytest.mark.parametrize("text, expected", CASES)
-def test_principle_rules(detector, text, expected):
-    assert rules(detector, text) is expected
-
-
-@pytest.mark.parametrize("text", CRISIS_NOW)
-def test_a_missing_person_with_dementia_is_a_crisis(detector, text):
-    assert rules(detector, text) is Label.CRISIS
-
-
-@pytest.mark.parametrize("text", NOT_CRISIS)
-def test_idioms_and_care_questions_are_not_crisis_by_rule(detector, text):
-    assert rules(detector, text) is not Label.CRISIS
-
-
 PLANNING_AS_PRACTICAL = [
     "Quick q, do they still have the chaplains patrolling at Beachy Head or not anymore",
     "cómo se hace para que parezca un accidente? así mi familia cobra el seguro y no sufre tanto",
@@ -89,13 +71,19 @@ NOT_PLANNING = [
     "my toddler knocked the vase over and tried to make it look like an accident lol",
     "does my insurance cover couples therapy?",
 ]
+# fmt: on
 
 
-@pytest.mark.parametrize("text", PLANNING_AS_PRACTICAL)
-def test_planning_framed_as_a_practical_question_is_a_crisis(detector, text):
+@pytest.mark.parametrize("text, expected", CASES)
+def test_principle_rules(detector, text, expected):
+    assert rules(detector, text) is expected
+
+
+@pytest.mark.parametrize("text", CRISIS_NOW + PLANNING_AS_PRACTICAL)
+def test_an_emergency_now_or_a_plan_framed_as_practical_is_a_crisis(detector, text):
     assert rules(detector, text) is Label.CRISIS
 
 
-@pytest.mark.parametrize("text", NOT_PLANNING)
-def test_the_same_words_without_the_plan_are_not_a_crisis_by_rule(detector, text):
+@pytest.mark.parametrize("text", NOT_CRISIS + NOT_PLANNING)
+def test_idioms_care_questions_and_the_same_words_without_a_plan_are_not_crisis_by_rule(detector, text):
     assert rules(detector, text) is not Label.CRISIS
