@@ -71,3 +71,12 @@ def test_encoder_heads_compute_what_sklearn_trained():
     for row in x[:20]:
         expected = [h.predict_proba(row[None, :])[0, 1] for h in heads]
         assert np.allclose(runtime.probabilities(row.astype(np.float64)), expected, atol=1e-5)
+
+
+def test_the_held_out_writers_are_never_read_by_training():
+    sys.path.insert(0, str(REPO / "scripts"))
+    import train_classifier
+
+    trained = {p.resolve() for pattern in train_classifier.CORPUS_GLOBS for p in REPO.glob(pattern)}
+    held_out = {p.resolve() for p in (REPO / "data" / "corpus" / "heldout").glob("*.jsonl")}
+    assert held_out and not (held_out & trained)
