@@ -216,7 +216,7 @@ class PresidioDetector:
 
     def _assess(self, text: str, lang: str | None, allowed_contacts: Sequence[str]):
         lang = lang if lang in SUPPORTED_LANGUAGES else detect_language(text)
-        hits = _outside_contacts(self.analyze(text, lang))
+        hits = _outside_contacts(self.analyze(_unshouted(text), lang))
         if hits and allowed_contacts:
             # The page's own details, and anything found inside them ("counselling" in its email's
             # domain), are not a visitor's disclosure.
@@ -303,6 +303,19 @@ def _too_few_words(text: str) -> bool:
     too often; below three words its crisis head alone does not make a crisis (the rules and the n-gram
     head still can)."""
     return len(_LETTER_WORD.findall(text)) < ENCODER_MIN_WORDS
+
+
+def _unshouted(text: str) -> str:
+    """A text typed in ALL CAPS, as the recognizers should read it: lower case.
+
+    A few acronyms are matched case-sensitively because they are also words ("MS" the illness, "ms
+    carter" the teacher; ADD, OD, ED); in a shouted text every word looks like an acronym, so "PLS TELL
+    MS CARTER" found multiple sclerosis and a crisis goodbye lost its crisis. Lowering keeps every
+    offset: only characters whose lower case is one character are changed."""
+    cased = [c for c in text if c.isalpha() and c.lower() != c.upper()]
+    if len(cased) < 8 or any(c.islower() for c in cased):
+        return text
+    return "".join(low if len(low := c.lower()) == 1 else c for c in text)
 
 
 def _denied_crisis(assessment: disclosure.Assessment) -> bool:

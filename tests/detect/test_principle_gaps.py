@@ -87,3 +87,13 @@ def test_an_emergency_now_or_a_plan_framed_as_practical_is_a_crisis(detector, te
 @pytest.mark.parametrize("text", NOT_CRISIS + NOT_PLANNING)
 def test_idioms_care_questions_and_the_same_words_without_a_plan_are_not_crisis_by_rule(detector, text):
     assert rules(detector, text) is not Label.CRISIS
+
+
+def test_a_shouted_text_is_read_without_case_sensitive_acronyms(detector):
+    # In ALL CAPS every word looks like an acronym: "MS CARTER" is a teacher, not multiple sclerosis,
+    # and the goodbye must stay a crisis whatever the case.
+    text = "not gonna be at school monday or ever. pls tell ms carter the plant in room 114 needs water on thursdays"
+    shouted_hits = {h.type for h in detector.assess(text.upper())[2]}
+    assert "HEALTH_CONDITION" not in shouted_hits
+    assert detector.detect(text.upper()).label is detector.detect(text).label
+    assert {h.type for h in detector.assess("my daughter has MS")[2]} == {"HEALTH_CONDITION"}
