@@ -12,7 +12,6 @@ import json
 import os
 import re
 import sqlite3
-import threading
 import time
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -21,6 +20,7 @@ from typing import Any, Iterator, Mapping, Protocol
 from chalicelib.config import MODES, PageSettings
 from chalicelib.crisis_lines import default_crisis_reply
 from chalicelib.errors import ConfigError, StoreError
+from chalicelib.state.sqlite_conn import ThreadConnections
 
 _ID_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 TOKEN_OK = "ok"
@@ -233,21 +233,11 @@ class SqlitePageRegistry:
         self._cipher = cipher
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        self._local = threading.local()
+        self._connections = ThreadConnections(self.path, "the page registry")
         self._conn().executescript(_SQLITE_SCHEMA)
 
     def _conn(self) -> sqlite3.Connection:
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            try:
-                conn = sqlite3.connect(self.path, timeout=30.0, isolation_level=None, check_same_thread=False)
-                conn.execute("PRAGMA journal_mode=WAL")
-                conn.execute("PRAGMA synchronous=NORMAL")  # as the store: WAL stays consistent, commits skip fsync
-                conn.execute("PRAGMA busy_timeout=30000")
-            except sqlite3.Error as exc:
-                raise StoreError(f"cannot open the page registry at {self.path}") from exc
-            self._local.conn = conn
-        return conn
+        return self._connections.get()
 
     def _exec(self, sql: str, params: tuple[Any, ...] = ()) -> sqlite3.Cursor:
         try:

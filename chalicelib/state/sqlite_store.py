@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-import threading
 import time
 from pathlib import Path
 from typing import Any, Mapping
@@ -13,6 +12,7 @@ from typing import Any, Mapping
 from aws_lambda_powertools.utilities.idempotency.persistence.base import BasePersistenceLayer
 
 from chalicelib.errors import StoreError
+from chalicelib.state.sqlite_conn import ThreadConnections
 from chalicelib.state.idempotency import SQLITE_SCHEMA as IDEMPOTENCY_SCHEMA
 from chalicelib.state.idempotency import SqlitePersistenceLayer
 from chalicelib.state.records import DAY, AuditRecord, DeadLetter, DeletionReceipt, version_of
@@ -84,24 +84,14 @@ class SqliteStore:
         self.retention_seconds = retention_seconds
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        self._local = threading.local()
+        self._connections = ThreadConnections(self.path, "store")
         self._last_purge = 0.0
         conn = self._conn()
         conn.executescript(_SQLITE_SCHEMA + IDEMPOTENCY_SCHEMA)
         self._persistence = SqlitePersistenceLayer(self._conn)
 
     def _conn(self) -> sqlite3.Connection:
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            try:
-                conn = sqlite3.connect(self.path, timeout=30.0, isolation_level=None, check_same_thread=False)
-                conn.execute("PRAGMA journal_mode=WAL")
-                conn.execute("PRAGMA synchronous=NORMAL")
-                conn.execute("PRAGMA busy_timeout=30000")
-            except sqlite3.Error as exc:
-                raise StoreError(f"cannot open store at {self.path}") from exc
-            self._local.conn = conn
-        return conn
+        return self._connections.get()
 
     def _exec(self, sql: str, params: tuple[Any, ...] = ()) -> sqlite3.Cursor:
         try:

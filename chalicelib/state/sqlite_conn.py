@@ -1,0 +1,33 @@
+"""One SQLite connection per thread, set up the same way for every local table (store, page registry)."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+
+from chalicelib.errors import StoreError
+
+
+class ThreadConnections:
+    """Each thread gets its own connection to `path`, opened on first use and then reused.
+
+    WAL lets the web process and the workers read while one writes; synchronous=NORMAL keeps WAL
+    consistent after a process crash and skips an fsync per commit; busy_timeout waits out a writer."""
+
+    def __init__(self, path: str, what: str) -> None:
+        self.path = path
+        self._what = what  # "store", "the page registry": named in errors, never a path's contents
+        self._local = threading.local()
+
+    def get(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            try:
+                conn = sqlite3.connect(self.path, timeout=30.0, isolation_level=None, check_same_thread=False)
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=NORMAL")
+                conn.execute("PRAGMA busy_timeout=30000")
+            except sqlite3.Error as exc:
+                raise StoreError(f"cannot open {self._what} at {self.path}") from exc
+            self._local.conn = conn
+        return conn
