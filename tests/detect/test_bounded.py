@@ -9,7 +9,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chalicelib.detect.bounded import MAX_HITS, judged_view
-from chalicelib.detect.engine import get_detector
 from chalicelib.detect.normalize import normalize
 
 # No view is longer than this, whatever the input (the head, the windows and their gaps).
@@ -29,11 +28,6 @@ def benign(chars: int, seed: int = 1) -> str:
     """A long, ordinary comment: varied sentences with nothing personal about health."""
     rng = random.Random(seed)
     return " ".join(rng.choice(BENIGN_SENTENCES) for _ in range(chars // 40 + 1))[:chars]
-
-
-@pytest.fixture(scope="module")
-def detector():
-    return get_detector()
 
 
 def test_a_crisis_at_the_end_of_a_long_comment_is_found(detector) -> None:

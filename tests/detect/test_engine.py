@@ -12,11 +12,6 @@ from chalicelib.detect.engine import detect_language, get_detector
 from chalicelib.models import Label, Verdict
 
 
-@pytest.fixture(scope="session")
-def detector():
-    return get_detector()
-
-
 def rules(detector, text: str) -> Label:
     """The rule stage alone, so these tests pin the disclosure logic, not the trained weights."""
     return detector.assess(text)[3].label

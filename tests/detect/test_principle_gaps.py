@@ -6,17 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.detect.engine import get_detector
 from chalicelib.models import Label
-
-
-@pytest.fixture(scope="module")
-def detector():
-    return get_detector()
-
-
-def rules(detector, text: str) -> Label:
-    return detector.assess(text)[3].label
+from tests.detect.test_engine import rules
 
 
 # fmt: off

@@ -11,7 +11,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chalicelib.detect.engine import get_detector
 from chalicelib.detect.normalize import normalize
 
 # One plain example per pattern family (crisis kinds and disclosure entity types), English and Spanish.
@@ -67,11 +66,6 @@ VARIANTS = {
     "no_punctuation": no_punctuation,
     "caps_curly_no_punct": lambda t: no_punctuation(curly(t)).upper(),
 }
-
-
-@pytest.fixture(scope="module")
-def detector():
-    return get_detector()
 
 
 @pytest.mark.parametrize("text,label", FAMILIES, ids=[t[:30] for t, _ in FAMILIES])
