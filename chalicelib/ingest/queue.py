@@ -14,6 +14,7 @@ from aws_lambda_powertools import Logger
 from chalicelib.errors import PageGuardError, error_summary
 from chalicelib.logs import logger as root_logger
 from chalicelib.models import WebhookEvent
+from chalicelib.state.sqlite_conn import ThreadConnections
 
 logger = Logger(service="pageguard", child=True)
 
@@ -143,7 +144,7 @@ class SqliteEventQueue:
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._busy = False
-        self._local = threading.local()
+        self._connections = ThreadConnections(path, "the local queue", error=QueueError)
         with self._connect() as db:
             db.execute(
                 "CREATE TABLE IF NOT EXISTS event_queue ("
@@ -153,14 +154,7 @@ class SqliteEventQueue:
 
     def _connect(self) -> sqlite3.Connection:
         """This thread's connection (web server threads and the worker each get one, reused)."""
-        db = getattr(self._local, "db", None)
-        if db is None:
-            db = sqlite3.connect(self._path, timeout=30, isolation_level=None)
-            db.execute("PRAGMA journal_mode=WAL")
-            # WAL + NORMAL survives a process crash; only an OS crash may lose the last commits.
-            db.execute("PRAGMA synchronous=NORMAL")
-            self._local.db = db
-        return db
+        return self._connections.get()
 
     def send_all(self, events: Sequence[WebhookEvent]) -> None:
         if not events:
@@ -216,7 +210,7 @@ class SqliteEventQueue:
         while not self._stop.is_set():
             try:
                 row = self._claim()
-            except sqlite3.Error:
+            except (sqlite3.Error, QueueError):
                 logger.exception("local queue read failed")
                 self._stop.wait(1.0)
                 continue

@@ -1,4 +1,5 @@
-"""One SQLite connection per thread, set up the same way for every local table (store, page registry)."""
+"""One SQLite connection per thread, set up the same way for every local table (store, page registry,
+local queue)."""
 
 from __future__ import annotations
 
@@ -14,9 +15,10 @@ class ThreadConnections:
     WAL lets the web process and the workers read while one writes; synchronous=NORMAL keeps WAL
     consistent after a process crash and skips an fsync per commit; busy_timeout waits out a writer."""
 
-    def __init__(self, path: str, what: str) -> None:
+    def __init__(self, path: str, what: str, error: type[Exception] = StoreError) -> None:
         self.path = path
         self._what = what  # "store", "the page registry": named in errors, never a path's contents
+        self._error = error  # the owner's own error type, so its callers catch one kind of failure
         self._local = threading.local()
 
     def get(self) -> sqlite3.Connection:
@@ -28,6 +30,6 @@ class ThreadConnections:
                 conn.execute("PRAGMA synchronous=NORMAL")
                 conn.execute("PRAGMA busy_timeout=30000")
             except sqlite3.Error as exc:
-                raise StoreError(f"cannot open {self._what} at {self.path}") from exc
+                raise self._error(f"cannot open {self._what} at {self.path}") from exc
             self._local.conn = conn
         return conn

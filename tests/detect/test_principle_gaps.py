@@ -57,6 +57,23 @@ PLANNING_AS_PRACTICAL = [
     "how do I make it look like an accident so my family gets the insurance",
     "how do you say goodbye to your kids without them knowing",
 ]
+# Crisis wording as hyperbole over a trivial mishap, with laughter (LABELS.md: idioms and obvious jokes)...
+CRISIS_JOKES = [
+    "me quiero morir jajaja le escribí 'te quiero' a mi jefe en vez de a mi novio",
+    "kms 😂 the bus left without me again",
+    "I'm gonna kms if this printer jams one more time lol",
+    "me quiero matar jsjs se me quemó el arroz otra vez",
+    "me muero 💀 mi mamá comentó mi foto de perfil",
+]
+# ...and its serious twins: the joke is taken back, there is no mishap, or the wording goes further.
+CRISIS_JOKES_MEANT = [
+    "me quiero morir jaja no, en serio, ya no puedo más con nada",
+    "kms lol. not joking this time, the bus can keep going without me",
+    "wish i was dead lol",
+    "i want to die lol",
+    "lol gonna kill myself tonight with the pills I saved up",
+    "jaja me quiero matar, ya tengo todo pensado para el viernes",
+]
 NOT_PLANNING = [
     "we walked up Beachy Head on Sunday, the views were stunning",
     "my toddler knocked the vase over and tried to make it look like an accident lol",
@@ -78,6 +95,16 @@ def test_an_emergency_now_or_a_plan_framed_as_practical_is_a_crisis(detector, te
 @pytest.mark.parametrize("text", NOT_CRISIS + NOT_PLANNING)
 def test_idioms_care_questions_and_the_same_words_without_a_plan_are_not_crisis_by_rule(detector, text):
     assert rules(detector, text) is not Label.CRISIS
+
+
+@pytest.mark.parametrize("text", CRISIS_JOKES)
+def test_crisis_wording_as_a_joke_about_a_mishap_is_not_a_crisis_by_rule(detector, text):
+    assert rules(detector, text) is not Label.CRISIS
+
+
+@pytest.mark.parametrize("text", CRISIS_JOKES_MEANT)
+def test_the_same_wording_meant_stays_a_crisis(detector, text):
+    assert rules(detector, text) is Label.CRISIS
 
 
 def test_a_shouted_text_is_read_without_case_sensitive_acronyms(detector):

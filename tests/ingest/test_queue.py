@@ -86,6 +86,24 @@ def test_local_queue_dead_letters_after_max_attempts(tmp_path) -> None:
     queue.stop()
 
 
+def test_a_local_queue_that_cannot_be_opened_says_so_as_a_queue_error(tmp_path) -> None:
+    (tmp_path / "q.sqlite3").mkdir()  # a directory where the database file should be
+    with pytest.raises(QueueError, match="cannot open the local queue"):
+        SqliteEventQueue(str(tmp_path / "q.sqlite3"), Handler())
+
+
+def test_each_thread_gets_its_own_queue_connection(tmp_path) -> None:
+    queue = SqliteEventQueue(str(tmp_path / "q.sqlite3"), Handler(), worker_thread=False)
+    seen = []
+    threads = [threading.Thread(target=lambda: seen.append(queue._connect())) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len({id(c) for c in seen}) == 2 and queue._connect() is queue._connect()
+    assert queue._connect().execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
 def test_local_queue_survives_a_restart(tmp_path) -> None:
     path = str(tmp_path / "q.sqlite3")
     blocked = threading.Event()

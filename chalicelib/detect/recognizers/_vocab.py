@@ -10,11 +10,10 @@ import regex
 from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from chalicelib.detect.vocab import load_patterns, load_terms, terms_regex
+from chalicelib.detect.vocab import compile_vocab_regex, load_patterns, load_terms, terms_regex
 
 # Presidio's default flags for PatternRecognizer; our patterns are compiled once with exactly these.
 FLAGS = regex.DOTALL | regex.MULTILINE | regex.IGNORECASE
-_STD_FLAGS = _re.DOTALL | _re.MULTILINE | _re.IGNORECASE
 
 
 class _StdlibPattern:
@@ -57,10 +56,9 @@ def _compile(regex_text: str):
     """Compile once per process: the English and Spanish crisis recognizers share identical patterns."""
     compiled = _COMPILED.get(regex_text)
     if compiled is None:
-        try:
-            compiled = _StdlibPattern(_re.compile(regex_text, flags=_STD_FLAGS))
-        except _re.error:
-            compiled = regex.compile(regex_text, flags=FLAGS)  # raises regex.error if invalid
+        compiled = compile_vocab_regex(regex_text, int(FLAGS))
+        if isinstance(compiled, _re.Pattern):
+            compiled = _StdlibPattern(compiled)
         _COMPILED[regex_text] = compiled
     return compiled
 

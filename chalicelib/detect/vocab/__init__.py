@@ -6,6 +6,7 @@ Kept free of Presidio so the disclosure logic and the classifier can use the sam
 from __future__ import annotations
 
 import functools
+import re as stdlib_re
 from pathlib import Path
 from typing import Optional, Sequence
 
@@ -72,6 +73,19 @@ def terms_regex(terms: Sequence[str]) -> Optional[str]:
     if not alts:
         return None
     return _LEFT + "(?:" + "|".join(alts) + ")" + _RIGHT
+
+
+def compile_vocab_regex(rx: str, flags: int = stdlib_re.IGNORECASE):
+    """Compile a vocab regex with the stdlib `re` where it can, else with `regex` (same flag values).
+
+    The stdlib compiler is 3-4x faster than `regex` on our long term alternations (cold start); only
+    patterns with `regex`-only syntax (\\p{..}) fall back. Callers check which one they got with
+    `isinstance(compiled, stdlib_re.Pattern)`.
+    """
+    try:
+        return stdlib_re.compile(rx, flags)
+    except stdlib_re.error:
+        return re.compile(rx, flags)  # raises regex.error if invalid
 
 
 def _is_acronym(term: str) -> bool:
