@@ -88,7 +88,8 @@ train: install
 # never trained on, nor were the held-out writers in data/corpus/heldout/; every figure is also taken on
 # typographic variants of their items.
 eval: install
-	$(PY) scripts/eval_detection.py $(SHARED)/eval/dev.jsonl data/corpus/writers/w03.jsonl data/corpus/writers/w07.jsonl data/corpus/heldout/w*.jsonl --variants
+	$(PY) scripts/eval_detection.py $(SHARED)/eval/dev.jsonl data/corpus/writers/w03.jsonl data/corpus/writers/w07.jsonl --variants
+	$(PY) scripts/eval_detection.py data/corpus/heldout/w*.jsonl --variants --together
 
 bench: install
 	$(PY) scripts/bench_detection.py

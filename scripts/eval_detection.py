@@ -1,5 +1,7 @@
 """Score the classify CLI on a labelled JSON Lines file: `make eval` (python scripts/eval_detection.py FILE).
 
+--variants also scores typographic variants of every item; --together adds the files' figures as one set.
+
 Runs `python -m ops.cli classify` as a subprocess, so what is measured is the CLI contract.
 Only id and text are sent: Meta delivers comments without a language tag, so detection must guess.
 """
@@ -73,7 +75,8 @@ VARIANTS = {
 }
 
 
-def evaluate(path: Path, variants: bool) -> None:
+def evaluate(path: Path, variants: bool) -> dict:
+    """Print one file's figures; return its (lang, gold, predicted) rows and flips per variant."""
     items = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     predicted = run_classify(items)
     missing = [it["id"] for it in items if it["id"] not in predicted]
@@ -87,24 +90,43 @@ def evaluate(path: Path, variants: bool) -> None:
     for lang in sorted({it.get("lang", "?") for it in items}):
         sub = [(it["label"], predicted.get(it["id"], "ok")) for it in items if it.get("lang", "?") == lang]
         print(fmt(lang, metrics(sub)))
+    result = {"rows": [(it.get("lang", "?"), it["label"], predicted.get(it["id"], "ok")) for it in items], "variants": {}}
     if variants:
         print("typographic variants (label flips against the plain text):")
         for name, change in VARIANTS.items():
             changed = [{**it, "text": change(it["text"])} for it in items]
             again = run_classify(changed)
             flips = sum(again.get(it["id"]) != predicted.get(it["id"]) for it in items)
-            print(fmt(name[:8], metrics([(it["label"], again.get(it["id"], "ok")) for it in items]))
-                  + f"  flips {flips}")
+            variant_pairs = [(it["label"], again.get(it["id"], "ok")) for it in items]
+            print(fmt(name[:8], metrics(variant_pairs)) + f"  flips {flips}")
+            result["variants"][name] = (variant_pairs, flips)
+    print()
+    return result
+
+
+def print_together(results: list[dict]) -> None:
+    """The files as one set (`make eval` passes several held-out writers)."""
+    rows = [row for r in results for row in r["rows"]]
+    print(f"all {len(results)} files together: {len(rows)} items")
+    print(fmt("overall", metrics([(g, p) for _, g, p in rows])))
+    for lang in sorted({lang for lang, _, _ in rows}):
+        print(fmt(lang, metrics([(g, p) for row_lang, g, p in rows if row_lang == lang])))
+    for name in VARIANTS:
+        if all(name in r["variants"] for r in results):
+            pairs = [pair for r in results for pair in r["variants"][name][0]]
+            flips = sum(r["variants"][name][1] for r in results)
+            print(fmt(name[:8], metrics(pairs)) + f"  flips {flips}")
     print()
 
 
 def main(argv: list[str]) -> int:
     args = [a for a in argv[1:] if not a.startswith("--")]
     if not args:
-        print("usage: eval_detection.py LABELLED.jsonl [MORE.jsonl ...] [--variants]", file=sys.stderr)
+        print("usage: eval_detection.py LABELLED.jsonl [MORE.jsonl ...] [--variants] [--together]", file=sys.stderr)
         return 2
-    for name in args:
-        evaluate(Path(name), "--variants" in argv)
+    results = [evaluate(Path(name), "--variants" in argv) for name in args]
+    if "--together" in argv and len(results) > 1:
+        print_together(results)
     return 0
 
 

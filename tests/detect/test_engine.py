@@ -226,6 +226,9 @@ def test_engine_uses_blank_pipelines_and_never_downloads(detector, monkeypatch):
     engine = detection._build_nlp_engine()
     assert set(engine.nlp) == {"en", "es"}
     assert all(nlp.pipe_names == ["pageguard_lower_lemma"] for nlp in engine.nlp.values())
+    # One multi-language tokenizer serves both: the languages' exception lists only cost cold start.
+    assert {nlp.lang for nlp in engine.nlp.values()} == {"xx"}
+    assert [t.lemma_ for t in engine.nlp["es"]("Mi HIJO tiene TDAH")] == ["mi", "hijo", "tiene", "tdah"]
 
 
 def test_email_recognizer_uses_the_bundled_suffix_list(detector):
