@@ -256,9 +256,11 @@ class PresidioDetector:
             scores = self._classifier.predict(norm, used_lang, assessment.features())
             # An explicit denial the rules found ("I'm not suicidal, just tired") is never raised to a
             # crisis by the learned stage (LABELS.md: negated mentions are not disclosures); one or two
-            # words are raised only when the n-gram head agrees with the encoder.
+            # words, or a long text read in part, are raised only when the n-gram head agrees with the
+            # encoder, whose embedding of either is far from the comments it was trained on.
+            encoder_reliable = not _too_few_words(norm) and normalized.original_length <= MAX_JUDGED_CHARS
             if label is not Label.CRISIS and scores.crisis and not _denied_crisis(assessment) and (
-                    scores.crisis_p >= self._classifier.thresholds["crisis"] or not _too_few_words(norm)):
+                    scores.crisis_p >= self._classifier.thresholds["crisis"] or encoder_reliable):
                 label, learned = Label.CRISIS, True
             elif label is not Label.CRISIS and self._classifier.stacked:
                 # The model (with the rules' findings among its features) decides ok vs sensitive,

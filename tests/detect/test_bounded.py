@@ -37,6 +37,16 @@ def test_a_crisis_at_the_end_of_a_long_comment_is_found(detector) -> None:
     assert all(text[e.start : e.end] for e in verdict.entities)
 
 
+@pytest.mark.parametrize("chars", [1200, 2500, 4000, 7900])
+def test_a_long_ordinary_comment_with_a_disclosure_is_sensitive_not_crisis(detector, chars: int) -> None:
+    # The sentence encoder's embedding of a long text read in part is unlike any comment it was trained
+    # on: alone it must not raise a crisis there (the rules and the n-gram head still can).
+    half = chars // 2
+    text = benign(half) + " my son's ADHD meds stopped working last week " + benign(half, seed=3)
+    assert detector.detect(text).label.value == "sensitive"
+    assert detector.detect(benign(chars, seed=4)).label.value == "ok"
+
+
 def test_a_disclosure_in_the_middle_of_a_long_comment_is_found(detector) -> None:
     text = benign(4000) + " my son's ADHD meds stopped working last week " + benign(3900, seed=2)
     verdict = detector.detect(text)
