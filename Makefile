@@ -31,7 +31,7 @@ help:
 	@echo "make demo           start everything, send every sample webhook, print what PageGuard did, stop"
 	@echo "make test           run the whole test suite"
 	@echo "make train          retrain the detection classifier from data/corpus"
-	@echo "make eval           detection on dev.jsonl and the two calibration writers, with typographic variants"
+	@echo "make eval           detection on dev.jsonl, the calibration and the held-out writers, with typographic variants"
 	@echo "make bench          detection speed, cold start and memory vs stock Presidio"
 	@echo "make bench-webhook  500+ signed webhooks through chalice local and a fake Graph API"
 	@echo "make package        build the Lambda package and template into build/STAGE (no AWS needed)"

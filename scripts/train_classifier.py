@@ -292,6 +292,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, default=clf.MODEL_DIR)
     ap.add_argument("--no-punctuation-copies", action="store_true", help="train on the items as written only (A/B)")
+    ap.add_argument("--oof", type=Path, help="also write each training item's leave-one-writer-out scores and label "
+                    "(JSON Lines: id, writer, gold, rule, scores, predicted; no text) for error analysis")
     args = ap.parse_args()
     global PUNCTUATION_FREE_COPIES
     PUNCTUATION_FREE_COPIES = PUNCTUATION_FREE_COPIES and not args.no_punctuation_copies
@@ -377,6 +379,14 @@ def main() -> int:
             best = (key, C, th, r, z)
     _, C, th, oof, z = best
     pred = combined(z, encoded, rule, th)
+    if args.oof:
+        with args.oof.open("w", encoding="utf-8") as out:
+            for i in train_idx:
+                out.write(json.dumps({
+                    "id": items[i].get("id", ""), "writer": str(groups[i]), "gold": LABELS[gold[i]],
+                    "rule": LABELS[rule[i]], "ngram_z": [round(float(v), 4) for v in z[i]],
+                    "encoder_p": [round(float(v), 4) for v in encoded[i]], "predicted": LABELS[pred[i]],
+                }) + "\n")
     per_writer = {w: report(gold[groups == w], pred[groups == w]) for w in writers}
     per_lang = {
         lang: report(gold[choose & (lang_arr == lang)], pred[choose & (lang_arr == lang)]) for lang in sorted(set(langs))
