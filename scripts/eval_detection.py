@@ -82,15 +82,12 @@ def evaluate(path: Path, variants: bool) -> dict:
     missing = [it["id"] for it in items if it["id"] not in predicted]
     if missing:
         print(f"{len(missing)} items got no output", file=sys.stderr)
-    pairs = [(it["label"], predicted.get(it["id"], "ok")) for it in items]
+    rows = [(it.get("lang", "?"), it["label"], predicted.get(it["id"], "ok")) for it in items]
     print(f"{path}: {len(items)} items")
-    print(confusion(pairs))
+    print(confusion([(g, p) for _, g, p in rows]))
     print()
-    print(fmt("overall", metrics(pairs)))
-    for lang in sorted({it.get("lang", "?") for it in items}):
-        sub = [(it["label"], predicted.get(it["id"], "ok")) for it in items if it.get("lang", "?") == lang]
-        print(fmt(lang, metrics(sub)))
-    result = {"rows": [(it.get("lang", "?"), it["label"], predicted.get(it["id"], "ok")) for it in items], "variants": {}}
+    print_figures(rows)
+    result = {"rows": rows, "variants": {}}
     if variants:
         print("typographic variants (label flips against the plain text):")
         for name, change in VARIANTS.items():
@@ -104,13 +101,18 @@ def evaluate(path: Path, variants: bool) -> dict:
     return result
 
 
+def print_figures(rows: list[tuple[str, str, str]]) -> None:
+    """Overall and per-language figures for (lang, gold, predicted) rows."""
+    print(fmt("overall", metrics([(g, p) for _, g, p in rows])))
+    for lang in sorted({lang for lang, _, _ in rows}):
+        print(fmt(lang, metrics([(g, p) for row_lang, g, p in rows if row_lang == lang])))
+
+
 def print_together(results: list[dict]) -> None:
     """The files as one set (`make eval` passes several held-out writers)."""
     rows = [row for r in results for row in r["rows"]]
     print(f"all {len(results)} files together: {len(rows)} items")
-    print(fmt("overall", metrics([(g, p) for _, g, p in rows])))
-    for lang in sorted({lang for lang, _, _ in rows}):
-        print(fmt(lang, metrics([(g, p) for row_lang, g, p in rows if row_lang == lang])))
+    print_figures(rows)
     for name in VARIANTS:
         if all(name in r["variants"] for r in results):
             pairs = [pair for r in results for pair in r["variants"][name][0]]

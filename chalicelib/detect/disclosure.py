@@ -591,9 +591,7 @@ def assess(text: str, hits: Iterable[Entity]) -> Assessment:
     clauses = _clauses(text)
     specific = any(c.kind in ("first_person", "kin", "name") for c in cues)
     joking = any(c.kind == "joke_markers" for c in cues)
-    crisis_joke = _is_crisis_joke(text, cues) and not any(
-        h.type in HEALTH_TYPES or h.type == CRISIS_MENTION for h in hits
-    )
+    crisis_joke = _is_crisis_joke(text, cues, hits)
     findings: list[Finding] = []
     for hit in hits:
         clause = _clause_of(clauses, hit.start)
@@ -669,11 +667,13 @@ _MISHAP_MIN_WORDS = 3
 _WORD = re.compile(r"[\w'’]+")
 
 
-def _is_crisis_joke(text: str, cues: Sequence[_Cue]) -> bool:
-    """Laughter or a joke marker, a few words of mishap, and nothing saying it is meant (`serious`: "en
-    serio", "not joking", a time or a plan). The caller also requires no health or crisis term besides."""
+def _is_crisis_joke(text: str, cues: Sequence[_Cue], hits: Sequence[Entity]) -> bool:
+    """Laughter or a joke marker, a few words of mishap, no health or crisis term besides the idiom, and
+    nothing saying it is meant (`serious`: "en serio", "not joking", a time or a plan)."""
     kinds = {c.kind for c in cues}
     if not ({"joke_markers", "crisis_joke"} & kinds) or "serious" in kinds or "crisis_hyperbole" not in kinds:
+        return False
+    if any(h.type in HEALTH_TYPES or h.type == CRISIS_MENTION for h in hits):
         return False
     covered = [(c.start, c.end) for c in cues if c.kind in ("joke_markers", "crisis_joke", "crisis_hyperbole")]
     other = [m for m in _WORD.finditer(text) if not any(s <= m.start() and m.end() <= e for s, e in covered)]

@@ -131,7 +131,6 @@ class SqliteEventQueue:
         worker_thread: bool = True,
     ) -> None:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-        self._path = path
         self._handler = handler
         self._on_dead_letter = on_dead_letter
         self._max_attempts = max_attempts
