@@ -89,6 +89,7 @@ _CUE_STEMS = (
     "topic_frame",
     "public_figure",
     "care_request",
+    "contact_request",
     "non_person",
     "joke_markers",
     "hyperbole",
@@ -292,6 +293,8 @@ _DISCLAIMER = re.compile(
 _OTHER_OWNER_BEFORE = re.compile(r"(?<![\w])(?!(?:it|that|what|there|he|she|who|else|one)['’]s)[\w]+['’]s\s+(?:[\w-]+\s+)?$", re.IGNORECASE)
 _OTHER_OWNER_AFTER = re.compile(r"\s+(?:del|de\s+la|de\s+las|de\s+los)\s+(?!m[aá]s\b)\w+", re.IGNORECASE)
 _SHORT_MESSAGE_WORDS = 20
+# "call me" beside one's own number asks for care in a post this short; job applications and spam run longer.
+_SHORT_CONTACT_POST_WORDS = 12
 _TIME_TOPIC = frozenset({"week", "month", "semana", "mes"})
 
 
@@ -332,14 +335,20 @@ def _implied_writer(text: str, hit: Entity, clause: tuple[int, int], in_clause: 
         # "is naloxone available now?", "want to quit smoking in 1 day?": asking, not telling.
         return False
     return bool(_DURATION.search(body) or _EXPERIENCE.search(body) or _SELF_TAG.match(text, hit.end)
-                or _PERSONAL_RESULT.search(body))
+                or _PERSONAL_RESULT.search(body)
+                or (len(text.split()) <= _SHORT_MESSAGE_WORDS and _ME_TOO.match(text) is not None))
 
 
 # "bipolar II here", "lamotrigine + lithium gang", "PCOS club", "TDAH acá": the writer names their own
 # condition as a label (a profession after the term, "addiction nurse here", is not this).
 _SELF_TAG = re.compile(
     r"(?:\s*(?:\+|&|and|y|type|tipo|ii|iii|i|\d+|[a-z]?\d+|disorder|trastorno)\s*){0,3}"
-    r"\s+(?:here|gang|club|squad|warriors?|fam|crew|checking\s+in|reporting\s+in|aqu[ií]|ac[aá]|presente)(?![\w])",
+    r"\s+(?:here|gang|club|squad|warriors?|fam|crew|life(?=\s*(?:$|[^\w\s]))|checking\s+in|reporting\s+in|aqu[ií]|ac[aá]|presente)(?![\w])",
+    re.IGNORECASE,
+)
+# A short reply that puts the writer in the same boat: "same but w emetophobia", "me too, pcos", "yo también, tdah".
+_ME_TOO = re.compile(
+    r"\s*(?:same|me\s+too|me\s+2|also\s+me|same\s+here|x2|yo\s+tambi[eé]n|igual(?:\s+yo)?|somos\s+dos)(?![\w])",
     re.IGNORECASE,
 )
 # A test result with its number ("A1C down to 6.1", "PHQ-9 of 22", "carga viral indetectable") is
@@ -612,8 +621,10 @@ def assess(text: str, hits: Iterable[Entity]) -> Assessment:
                 cue = "past"  # recovered or long past: sensitive, not a crisis (LABELS.md)
             findings.append(Finding(hit, status, cue))
         elif hit.type in CONTACT_TYPES:
-            care = any(c.kind == "care_request" for c in cues) or any(
-                h.type in HEALTH_TYPES or h.type == CRISIS_MENTION for h in hits
+            care = (
+                any(c.kind == "care_request" for c in cues)
+                or any(h.type in HEALTH_TYPES or h.type == CRISIS_MENTION for h in hits)
+                or (len(text.split()) <= _SHORT_CONTACT_POST_WORDS and any(c.kind == "contact_request" for c in cues))
             )
             status = Status.ANCHORED if care else Status.UNANCHORED
             findings.append(Finding(hit, status, "care_request" if care else "none"))
