@@ -34,6 +34,24 @@ CASES = [
     ("our first, due in August",                                         Label.SENSITIVE),
     ("salgo de cuentas en marzo, qué nervios",                           Label.SENSITIVE),
     ("the quarterly report is due in August",                            Label.OK),
+    # a short reply that puts the writer in the same boat, and "<condition> life"
+    ("same but w emetophobia",                                           Label.SENSITIVE),
+    ("yo también, tdah",                                                 Label.SENSITIVE),
+    ("colostomy life 😅",                                                Label.SENSITIVE),
+    ("same, my dog has epilepsy",                                        Label.OK),
+    ("the anxiety life cycle explained",                                 Label.OK),
+    # one's own number or email with a request to be contacted, in local formats, in a short post
+    ("555-0147 call me pls",                                             Label.SENSITIVE),
+    ("07700 900418 ring me pls",                                         Label.SENSITIVE),
+    ("pls call 0917 123 8820 need counselling po",                       Label.SENSITIVE),
+    ("mi número 4567-8910, llámenme",                                    Label.SENSITIVE),
+    ("sandra.luna.87@gmail.com me escriben para turno",                  Label.SENSITIVE),
+    # the same verbs in a job application or spam, which run longer, and numbers that are not phones
+    ("Hi, I'm applying for the front desk job you posted. Resume attached, you can reach me at 555-0142. Thanks",
+                                                                         Label.OK),
+    ("GANA DINERO DESDE CASA sin inversión, trabaja desde el celular 2 horas al día. Escríbeme al +52 55 1234 0099",
+                                                                         Label.OK),
+    ("we were open 2019-2020, call me crazy but I miss it",              Label.OK),
 ]
 
 CRISIS_NOW = [
@@ -42,12 +60,19 @@ CRISIS_NOW = [
     "mi abuelo tiene alzheimer y no aparece desde anoche",
     "Buscamos a Rosa, 82 años, con Alzheimer, salió de su casa esta mañana con saco azul",
     "Looking for my dad, 79, he has dementia and left the house at 6am",
+    "my grandpa wandered off, its freezing",
+    "she fainted, hasnt eaten in days",
+    "haven't eaten in days and just fainted in the shower",
+    "mi marido dice que hoy me mata",
 ]
 
 NOT_CRISIS = [
     "me va a matar este calor",
     "me va a matar el tráfico de hoy",
     "my grandma has dementia, any tips for visits?",
+    "my nan went missing in 2015 and was found safe",
+    "i passed out at the gym, had not eaten breakfast lol",
+    "mi mamá dice que me va a matar cuando vea las notas",
 ]
 PLANNING_AS_PRACTICAL = [
     "Quick q, do they still have the chaplains patrolling at Beachy Head or not anymore",
