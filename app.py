@@ -270,4 +270,4 @@ def reconcile(event: object) -> None:
     except ConfigError as exc:
         logger.warning("token check not configured", extra={"why": str(exc)})
         return
-    check_tokens_daily(d.page_registry, login, d.notifier, connect_url=d.connect_url)
+    check_tokens_daily(d.page_registry, login, d.notifier, connect_url=d.connect_url, send_once=d.pipeline.send_once)

@@ -298,7 +298,8 @@ def check_tokens_command(
     from chalicelib.connect.token_health import check_tokens
 
     d = _deps(stage, stack_name, region, graph_api_url)
-    report = check_tokens(d.page_registry, d.facebook_login, d.notifier, connect_url=d.connect_url)
+    report = check_tokens(d.page_registry, d.facebook_login, d.notifier, connect_url=d.connect_url,
+                          send_once=d.pipeline.send_once)
     for record in d.pages.records():
         print(f"{record.page_id}  {record.token_status:9}  {record.name}  {record.token_problem}".rstrip())
     print(f"checked {report.checked}: {len(report.healthy)} healthy, {len(report.failing)} failing,"

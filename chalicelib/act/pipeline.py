@@ -107,6 +107,19 @@ class Pipeline:
     def notifier(self) -> Notifier:
         return self._notifier
 
+    def send_once(self, key: str, alert: Alert) -> bool:
+        """Email `alert` unless an email under `key` already went out (the same idempotent steps the actions use);
+        True when this call sent it. A NotifierError propagates and leaves the key free for the next try."""
+        sent: list[bool] = []
+
+        def send() -> dict[str, Any]:
+            self._notifier.send(alert)
+            sent.append(True)
+            return {"status": DONE, "at": self.clock()}
+
+        self._steps.run(key, send)
+        return bool(sent)
+
     def dry_run_for(self, page: PageSettings) -> bool:
         return self._settings.dry_run_for(page)
 
@@ -316,9 +329,8 @@ class _Run:
         if detail.startswith("token_expired"):
             self.token_expired = True
             # Once per page per day, however many items fail; retried (not lost) if the email fails.
-            day = int(self.clock() // DAY)
             alert = reconnect_alert(self.page, self.event.platform, occurred_at=self.clock(), detail=summary)
-            self._send_alert(f"reconnect#{self.page.page_id}#{day}", alert, record_step="reconnect_alert")
+            self._send_alert(reconnect_key(self.page.page_id, self.clock()), alert, record_step="reconnect_alert")
         else:
             alert = build_alert(self.page, self.event, self.decision.verdict, [summary], kind=AlertKind.ACTION_FAILED,
                                 urgent=False)
@@ -383,6 +395,12 @@ class _Run:
 
 
 _ACTION_STEPS = frozenset(k.value for k in ActionKind)
+
+
+def reconnect_key(page_id: str, now: float) -> str:
+    """The one "reconnect this page" email a day, whichever path notices first: an action refused with code 190,
+    the console's token watch, or the daily token check (app.py's schedule)."""
+    return f"reconnect#{page_id}#{int(now // DAY)}"
 
 
 def _unhidden_at(record: AuditRecord) -> float:

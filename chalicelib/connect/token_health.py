@@ -14,6 +14,7 @@ from typing import Callable
 
 from chalicelib.act.alerts import Alert, AlertKind
 from chalicelib.act.notifier import Notifier
+from chalicelib.act.pipeline import reconnect_key
 from chalicelib.connect.facebook_login import PERMISSIONS, FacebookLogin
 from chalicelib.errors import GraphError, GraphRetryableError, NotifierError, error_summary
 from chalicelib.logs import logger
@@ -49,8 +50,10 @@ def token_problem(record_token: str, info_is_valid: bool, expires_at: int, code:
 
 def check_tokens(
     registry: PageRegistry, login: FacebookLogin, notifier: Notifier, *, connect_url: str,
-    clock: Callable[[], float] = time.time,
+    clock: Callable[[], float] = time.time, send_once: Callable[[str, Alert], bool] | None = None,
 ) -> HealthReport:
+    """`send_once(key, alert)`, when given, sends the reconnect email only if no other path (an action refused
+    with code 190, the console's token watch) sent one for the page today (`reconnect_key`)."""
     now = clock()
     healthy, failing, emailed, skipped = [], [], [], []
     records = registry.list_pages()
@@ -76,13 +79,19 @@ def check_tokens(
         status = TOKEN_MISSING if not token else TOKEN_INVALID
         alerted_at = record.token_alerted_at
         if not alerted_at and record.notify_email:
+            alert = _reconnect_email(record, problem, connect_url, now)
             try:
-                notifier.send(_reconnect_email(record, problem, connect_url, now))
+                if send_once is None:
+                    notifier.send(alert)
+                    sent_now = True
+                else:
+                    sent_now = send_once(reconnect_key(record.page_id, now), alert)
             except NotifierError as exc:
                 logger.warning("reconnect email failed", extra={"page_id": record.page_id, "error": error_summary(exc)})
             else:
-                alerted_at = now
-                emailed.append(record.page_id)
+                alerted_at = now  # told today, by this check or another path
+                if sent_now:
+                    emailed.append(record.page_id)
         registry.save_page(record.with_changes(token_status=status, token_alerted_at=alerted_at, **changes))
         logger.warning("page token unhealthy", extra={"page_id": record.page_id, "problem": problem})
     report = HealthReport(len(records), tuple(healthy), tuple(failing), tuple(emailed), tuple(skipped))
@@ -93,7 +102,7 @@ def check_tokens(
 
 def check_tokens_daily(
     registry: PageRegistry, login: FacebookLogin, notifier: Notifier, *, connect_url: str,
-    clock: Callable[[], float] = time.time,
+    clock: Callable[[], float] = time.time, send_once: Callable[[str, Alert], bool] | None = None,
 ) -> HealthReport:
     """`check_tokens` at most once per UTC day, whichever scheduled run gets there first."""
     now = clock()
@@ -101,7 +110,7 @@ def check_tokens_daily(
     if not registry.claim_once(f"token-health#{day}", now + 2 * DAY_S, now=now):
         return HealthReport(already_ran_today=True)
     try:
-        return check_tokens(registry, login, notifier, connect_url=connect_url, clock=clock)
+        return check_tokens(registry, login, notifier, connect_url=connect_url, clock=clock, send_once=send_once)
     except GraphError:
         # The app token itself was refused (a wrong app secret): every page would look broken. Log and let
         # the schedule's error alarm see it; pages keep their last known status.

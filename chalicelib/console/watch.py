@@ -10,7 +10,7 @@ from typing import Any
 from aws_lambda_powertools import Logger
 
 from chalicelib.act.alerts import quiet_alert, reconnect_alert
-from chalicelib.act.pipeline import Pipeline
+from chalicelib.act.pipeline import Pipeline, reconnect_key
 from chalicelib.console.commands import check_token
 from chalicelib.console.digest import WEEK, build_digest
 from chalicelib.console.health import QUIET_AFTER_SECONDS
@@ -35,9 +35,9 @@ def watch_pages(pipeline: Pipeline) -> list[str]:
             was_ok = health.get("token_ok", True)
             health = {**health, **check_token(pipeline, page)}
             if was_ok and not health["token_ok"]:
-                pipeline.notifier.send(reconnect_alert(page, Platform.FACEBOOK, occurred_at=now,
-                                                       detail=str(health["detail"])))
-                sent.append(f"token:{page.page_id}")
+                alert = reconnect_alert(page, Platform.FACEBOOK, occurred_at=now, detail=str(health["detail"]))
+                if pipeline.send_once(reconnect_key(page.page_id, now), alert):
+                    sent.append(f"token:{page.page_id}")
         seen = [r.first_seen_at for r in records if r.page_id == page.page_id and r.first_seen_at > now - 30 * DAY]
         quiet = bool(seen) and len(seen) >= USUAL_ITEMS_PER_MONTH and now - max(seen) > QUIET_AFTER_SECONDS
         if quiet and health.get("quiet_alerted_for") != max(seen):
@@ -52,3 +52,4 @@ def watch_pages(pipeline: Pipeline) -> list[str]:
             pipeline.store.save_page_health(page.page_id, health)
     logger.info("pages watched", extra={"pages": len(pipeline.pages.pages), "emails": sent})
     return sent
+

@@ -103,3 +103,27 @@ def test_the_cli_checks_now_lists_each_page_and_fails_when_one_is_red(deps, fake
     assert f"{BAYSIDE}  invalid" in out and f"{HARBOR}  ok" in out
     assert "checked 2: 1 healthy, 1 failing, 1 emailed" in out
     assert [m["To"] for m in _emails(tmp_path / "outbox")] == ["bayside@practice.example"]
+
+
+def test_a_page_already_told_today_by_another_path_gets_no_second_reconnect_email(deps, fake_graph, tmp_path) -> None:
+    from chalicelib.act.alerts import reconnect_alert
+    from chalicelib.act.pipeline import reconnect_key
+    from chalicelib.models import Platform
+
+    _check(deps, T0)
+    fake_graph.login.expire_page(HARBOR)
+    now = T0 + DAY
+    # GIVEN an action refused with code 190 (or the console's token watch) emailed the professional today
+    page = deps.pipeline.pages.for_account(HARBOR)
+    assert deps.pipeline.send_once(reconnect_key(HARBOR, now), reconnect_alert(page, Platform.FACEBOOK, occurred_at=now))
+    # WHEN the daily check finds the same dead token that day
+    report = check_tokens_daily(deps.page_registry, deps.facebook_login, deps.notifier, connect_url=deps.connect_url,
+                                clock=lambda: now, send_once=deps.pipeline.send_once)
+    # THEN the page turns red and counts as told, and no second email goes out
+    assert report.failing == (HARBOR,) and report.emailed == ()
+    assert len(_emails(tmp_path / "outbox")) == 1
+    assert deps.page_registry.get_page(HARBOR).token_alerted_at == now
+    # AND the next day's first notice does email (once a day, whichever path comes first)
+    later = now + DAY
+    assert deps.pipeline.send_once(reconnect_key(HARBOR, later), reconnect_alert(page, Platform.FACEBOOK, occurred_at=later))
+    assert len(_emails(tmp_path / "outbox")) == 2
