@@ -325,7 +325,8 @@ def _implied_writer(text: str, hit: Entity, clause: tuple[int, int], in_clause: 
     body = text[c_start:c_end]
     if any(c.kind == "peer_question" for c in in_clause):
         return True
-    if len(text.split()) <= _SHORT_MESSAGE_WORDS:
+    short = len(text.split()) <= _SHORT_MESSAGE_WORDS
+    if short:
         # A short post is one thought: "18 months. no pills, no drinking", "tested positive. HIV.".
         body = text
     if _NORMAL_Q.match(body):
@@ -336,7 +337,7 @@ def _implied_writer(text: str, hit: Entity, clause: tuple[int, int], in_clause: 
         return False
     return bool(_DURATION.search(body) or _EXPERIENCE.search(body) or _SELF_TAG.match(text, hit.end)
                 or _PERSONAL_RESULT.search(body)
-                or (len(text.split()) <= _SHORT_MESSAGE_WORDS and _ME_TOO.match(text) is not None))
+                or (short and _ME_TOO.match(text) is not None))
 
 
 # "bipolar II here", "lamotrigine + lithium gang", "PCOS club", "TDAH acá": the writer names their own
@@ -623,7 +624,7 @@ def assess(text: str, hits: Iterable[Entity]) -> Assessment:
         elif hit.type in CONTACT_TYPES:
             care = (
                 any(c.kind == "care_request" for c in cues)
-                or any(h.type in HEALTH_TYPES or h.type == CRISIS_MENTION for h in hits)
+                or _names_health_term(hits)
                 or (len(text.split()) <= _SHORT_CONTACT_POST_WORDS and any(c.kind == "contact_request" for c in cues))
             )
             status = Status.ANCHORED if care else Status.UNANCHORED
@@ -678,13 +679,18 @@ _MISHAP_MIN_WORDS = 3
 _WORD = re.compile(r"[\w'’]+")
 
 
+def _names_health_term(hits: Iterable[Entity]) -> bool:
+    """A health term or a crisis mention among the hits (not only contact details or crisis idioms)."""
+    return any(h.type in HEALTH_TYPES or h.type == CRISIS_MENTION for h in hits)
+
+
 def _is_crisis_joke(text: str, cues: Sequence[_Cue], hits: Sequence[Entity]) -> bool:
     """Laughter or a joke marker, a few words of mishap, no health or crisis term besides the idiom, and
     nothing saying it is meant (`serious`: "en serio", "not joking", a time or a plan)."""
     kinds = {c.kind for c in cues}
     if not ({"joke_markers", "crisis_joke"} & kinds) or "serious" in kinds or "crisis_hyperbole" not in kinds:
         return False
-    if any(h.type in HEALTH_TYPES or h.type == CRISIS_MENTION for h in hits):
+    if _names_health_term(hits):
         return False
     covered = [(c.start, c.end) for c in cues if c.kind in ("joke_markers", "crisis_joke", "crisis_hyperbole")]
     other = [m for m in _WORD.finditer(text) if not any(s <= m.start() and m.end() <= e for s, e in covered)]
