@@ -29,7 +29,14 @@ _STOPWORDS = {
         estoy tengo hace desde porque cuando todo también tambien hola gracias yo me lo le les ya sus su
         al son hay fue era tiene nos soy qué cómo sí bien mucho ella él ellos quiero puedo hijo hija mamá
         sesión terapia ansiedad años dias días semana ahora nada algo otra otro eso esto ese buenas buen y
-        pienso""",
+        pienso sin meses semanas hoy llevo jajaja jaja jajajaja jsjs jeje q xq pq porfa tienen aceptan
+        precio hermoso hermosa comentario primer encanta ver tu te ti vos sos voy vas eres tienes puede
+        pueden favor donde dónde hasta sobre entre bueno buena mejor siempre gente vez día aquí acá ahí
+        nunca cada estar ser hacer decir esa esos esas nuestro nuestra usted ustedes cita niño niña hijos
+        papá hermano hermana amiga amigo novio novia esposo esposa pareja ni alguien nadie dios señora
+        doctora cuánto cuanto cuesta atienden atiende consulta turno mañana tarde noche mes cosas vida
+        mismo misma creo sabe dijo tomar tomo lleva sigue sigo ayuda necesito mucha muchas muchos poco a amo
+        tal cual che genial vamos hacen pa nel paso dejar dejo""",
     "fr": """le les des est et je vous une du dans pour pas que qui sur avec ce cette mais ou sont nous
         mon ma mes suis très merci bonjour être avoir fait aussi plus tout bien c'est j'ai n'est moi
         toujours quand comme elle ils leur depuis""",

@@ -24,6 +24,9 @@ GERMAN_DISCLOSURE = "Ich habe seit Monaten Depressionen und brauche einen Termin
     ("Ciao, sono molto stanca e non dormo più, avete posto questa settimana?", "it"),
     ("my son's ADHD meds stopped working", "en"), ("Mi hija tiene ansiedad desde marzo", "es"),
     ("merci!", "en"), ("I loved the Paris workshop, merci beaucoup", "en"), ("¿atienden online?", "es"),
+    # short Spanish without accents or function words of the old list
+    ("llevo 3 meses sin consumir", "es"), ("Paso a dejar mi like", "es"), ("hoy me subieron a 100", "es"),
+    ("I went to a meeting today", "en"),
 ])
 def test_languages_are_told_apart(text: str, code: str) -> None:
     assert identify(text).code == code

@@ -64,6 +64,16 @@ CRISIS_NOW = [
     "she fainted, hasnt eaten in days",
     "haven't eaten in days and just fainted in the shower",
     "mi marido dice que hoy me mata",
+    # a goodbye with a deadline, or one's own funeral said to be near
+    "don't worry about me, I'll be gone before this reel gets 10k likes",
+    "saving this for when they play reels at my funeral. which might be soon",
+    "the plan is still the plan, ur video is just a nice last thing to watch",
+    "para cuando este reel llegue a 10k yo ya no estoy",
+    # self-harm now, told in passing, and community slang
+    "not me watching this with fresh cuts on my thigh lol",
+    "tías me acabo de cortar otra vez",
+    "jajaja yo viendo esto con el cúter en la mano",
+    "been researching ctb methods all week",
 ]
 
 NOT_CRISIS = [
@@ -73,6 +83,14 @@ NOT_CRISIS = [
     "my nan went missing in 2015 and was found safe",
     "i passed out at the gym, had not eaten breakfast lol",
     "mi mamá dice que me va a matar cuando vea las notas",
+    "I'll be gone by Friday, off on holiday till the 20th",
+    "play this song at my funeral 😂",
+    # the same verbs about a haircut, a kitchen mishap or shaving
+    "me corté el pelo ayer y quedó horrible",
+    "me acabo de cortar el pelo",
+    "me quemé con el sartén jaja",
+    "i cut myself shaving lol",
+    "researching teaching methods for my class",
 ]
 PLANNING_AS_PRACTICAL = [
     "Quick q, do they still have the chaplains patrolling at Beachy Head or not anymore",
@@ -89,6 +107,7 @@ CRISIS_JOKES = [
     "I'm gonna kms if this printer jams one more time lol",
     "me quiero matar jsjs se me quemó el arroz otra vez",
     "me muero 💀 mi mamá comentó mi foto de perfil",
+    "JAJAJA me desmayé con el final",
 ]
 # ...and its serious twins: the joke is taken back, there is no mishap, or the wording goes further.
 CRISIS_JOKES_MEANT = [
