@@ -340,10 +340,12 @@ def _implied_writer(text: str, hit: Entity, clause: tuple[int, int], in_clause: 
                 or (short and _ME_TOO.match(text) is not None))
 
 
-# "bipolar II here", "lamotrigine + lithium gang", "PCOS club", "TDAH acá": the writer names their own
+# "bipolar II here", "lamotrigine + lithium gang", "PCOS club", "TDAH acá", "autistic adult here": the writer names their own
 # condition as a label (a profession after the term, "addiction nurse here", is not this).
 _SELF_TAG = re.compile(
     r"(?:\s*(?:\+|&|and|y|type|tipo|ii|iii|i|\d+|[a-z]?\d+|disorder|trastorno)\s*){0,3}"
+    # a person noun, never a profession: "autistic adult here", "diabetic mum here", "mamá TDAH presente"
+    r"(?:\s+(?:adult|woman|man|mum|mom|mama|dad|girl|guy|gal|person|teen|mujer|hombre|mam[aá]|pap[aá]|chica|chico))?"
     r"\s+(?:here|gang|club|squad|warriors?|fam|crew|life(?=\s*(?:$|[^\w\s]))|checking\s+in|reporting\s+in|aqu[ií]|ac[aá]|presente)(?![\w])",
     re.IGNORECASE,
 )

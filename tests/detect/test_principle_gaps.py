@@ -23,6 +23,7 @@ CASES = [
     ("PCOS club 🙋‍♀️",                                                    Label.SENSITIVE),
     ("lamotrigine + lithium gang",                                       Label.SENSITIVE),
     ("TDAH acá",                                                         Label.SENSITIVE),
+    ("autistic adult here, the bit about masking",                       Label.SENSITIVE),
     ("addiction nurse here, great post",                                 Label.OK),
     ("fellow OT here",                                                   Label.OK),
     # a test result with its number is someone's own
