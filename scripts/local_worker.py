@@ -31,6 +31,10 @@ def main() -> int:
     signal.signal(signal.SIGTERM, lambda *_: queue.stop(timeout=0))
     signal.signal(signal.SIGINT, lambda *_: queue.stop(timeout=0))
     wired.pipeline  # load the detector now, not on the first event
+    # Seed the page registry from the pages file now too: seeded on the first event, one worker could look
+    # a page up while another (which took the import first) was still writing it, and skip its events as
+    # "unknown account". `make run` says ready only once every worker got here.
+    wired.pages
     logger.info("local worker ready", extra={"pid": os.getpid()})
     ready_dir = os.environ.get("LOCAL_WORKER_READY_DIR")
     if ready_dir and Path(ready_dir).is_dir():

@@ -10,11 +10,13 @@ prefix; recorded paths drop that prefix (`/123_456/comments`).
 
 Default answers (shapes from REFERENCE.md §5):
   POST /{comment-id}                     -> {"success": true}          (hide / unhide)
-  POST /{id}/comments | /{id}/replies    -> {"id": "<new comment id>"}
+  POST /{id}/comments | /{id}/replies    -> {"id": "<new comment id>"}  (kept, see the GET below)
   POST /{page-or-ig-id}/messages         -> {"recipient_id": ..., "message_id": "m_..."}
   GET  /me                               -> {"id": "fake-page", "name": "Fake Page"}
   GET  any listing set with set_listing  -> {"data": [...], "paging": {"cursors":..., "next": ...}}
   GET  any object set with set_object    -> that object (a message read with ?fields=message)
+  GET  /{id}/comments | /{id}/replies    -> the replies POSTed there, as Meta lists them: a reply exists
+                                            once Meta received it, even while its answer is delayed
   GET  anything else                     -> {"data": []}
 Scripted answers (`script`, `fail`, `delay`) are consumed first, in order, per method + path regex.
 
@@ -76,6 +78,11 @@ class ScriptedResponse:
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
 
+    @property
+    def accepts(self) -> bool:
+        """Only delays the default answer: Meta takes the request (a reply is created) however late it answers."""
+        return self.body is None and self.status == 200
+
 
 def meta_error(code: int, subcode: int | None = None, message: str = "fake error", type_: str = "OAuthException") -> dict[str, Any]:
     """Meta's error envelope (REFERENCE.md §6)."""
@@ -95,6 +102,7 @@ class FakeGraph:
         self._scripts: list[tuple[str, re.Pattern[str], list[ScriptedResponse]]] = []
         self._listings: dict[str, list[list[dict[str, Any]]]] = {}
         self._objects: dict[str, dict[str, Any]] = {}
+        self._replies: dict[str, list[dict[str, Any]]] = {}  # path of a reply edge -> replies received there
         self._counter = 0
         self.log_path: str | None = None  # JSON Lines file of what was received (`--log`)
         self.login = FakeLogin()  # Facebook Login endpoints (tests/fake_meta_login.py)
@@ -138,6 +146,7 @@ class FakeGraph:
             self._scripts.clear()
             self._listings.clear()
             self._objects.clear()
+            self._replies.clear()
         self.login.reset()
 
     @property
@@ -221,6 +230,11 @@ class FakeGraph:
             scripted = self._next_script(method, path)
             self._counter += 1
             counter = self._counter
+            if method == "POST" and _reply_edge(path) and (scripted is None or scripted.accepts):
+                reply_id = _reply_id(path, counter)
+                text = form.get("message", "")
+                self._replies.setdefault(path, []).append(
+                    {"id": reply_id, "message": text, "text": text, "from": {"id": "fake-page"}})
         if not match:
             return 400, meta_error(2500, message="Unknown path components (no version)"), {}
         login = None if scripted is not None else self.login.answer(
@@ -245,8 +259,8 @@ class FakeGraph:
         if request.method == "POST":
             if len(segments) == 1:
                 return 200, {"success": True}, {}
-            if len(segments) == 2 and segments[1] in ("comments", "replies"):
-                return 200, {"id": f"{segments[0]}_reply{counter}"}, {}
+            if _reply_edge(request.path):
+                return 200, {"id": _reply_id(request.path, counter)}, {}
             if len(segments) == 2 and segments[1] == "messages":
                 recipient = (request.json or {}).get("recipient", {}) if isinstance(request.json, dict) else {}
                 recipient_id = recipient.get("id") or f"psid-for-{recipient.get('comment_id', 'unknown')}"
@@ -258,6 +272,7 @@ class FakeGraph:
             with self._lock:
                 pages = self._listings.get(request.path)
                 node = self._objects.get(request.path)
+                received = list(self._replies.get(request.path, []))
             if node is not None:
                 return 200, node, {}
             if pages is not None:
@@ -270,10 +285,19 @@ class FakeGraph:
                     query.update({"access_token": request.token, "after": str(index + 1)})
                     body["paging"]["next"] = f"{self.origin}/{request.version}{request.path}?{urlencode(query)}"
                 return 200, body, {}
-            return 200, {"data": []}, {}
+            return 200, {"data": received}, {}
         if request.method == "DELETE" and len(segments) == 1:  # deleting a comment
             return 200, {"success": True}, {}
         return 405, meta_error(100, message="Unsupported method"), {}
+
+
+def _reply_edge(path: str) -> bool:
+    segments = [s for s in path.split("/") if s]
+    return len(segments) == 2 and segments[1] in ("comments", "replies")
+
+
+def _reply_id(path: str, counter: int) -> str:
+    return f"{path.strip('/').split('/')[0]}_reply{counter}"
 
 
 # Secrets and tokens a request may carry in its query or form (the login flow's): never shown.

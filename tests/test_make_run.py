@@ -94,9 +94,8 @@ def test_a_worker_killed_mid_item_loses_nothing_and_repeats_no_reply_or_email(ru
         assert all(post_signed(app, comment_webhook(i)) == 200 for i in ids)
 
         # WHEN the hide of that comment has reached Meta, the other comments are settled, and every worker
-        # is killed without warning. (Waiting for the others makes the hung hide the only step in flight: a
-        # kill landing in the instant between another item's send and its stored result is the one window
-        # where a reply can repeat, and this test is not about that window.)
+        # is killed without warning. (Waiting for the others makes the hung hide the only step in flight; a
+        # kill inside a send is the next test.)
         assert wait_for(lambda: graph.requests_for("POST", f"/{ids[3]}"), 30)
         store = tmp_path / "state.sqlite3"
         others = [i for i in ids if i != ids[3]]
@@ -114,5 +113,32 @@ def test_a_worker_killed_mid_item_loses_nothing_and_repeats_no_reply_or_email(ru
         assert len(list((tmp_path / "outbox").glob("*.eml"))) == 10
         with sqlite3.connect(store) as db:
             assert db.execute("SELECT COUNT(*) FROM event_queue").fetchone()[0] == 0
+    finally:
+        app.stop()
+
+
+def test_a_worker_killed_after_meta_took_its_reply_does_not_reply_again(run_env, tmp_path: Path) -> None:
+    env, graph = run_env
+    env = {**env, "LOCAL_QUEUE_VISIBILITY_SECONDS": "2", "STEP_LEASE_SECONDS": "3"}
+    comment = "122098765432101_720000000001"
+    # Meta takes the public reply but its answer hangs: the worker is inside the send when it is killed,
+    # so the reply exists on Meta and PageGuard has not stored that it was sent.
+    graph.delay("POST", f"/{comment}/comments", 60)
+    app = MakeRun(env, tmp_path / "run.log")
+    try:
+        app.wait_ready()
+        workers_before = app.worker_pids()
+        assert post_signed(app, comment_webhook(comment)) == 200
+        assert wait_for(lambda: graph.requests_for("POST", f"/{comment}/comments"), 60), app.logs()
+        for pid in workers_before:
+            os.kill(pid, signal.SIGKILL)
+
+        # THEN a new worker finishes the comment without posting the reply again
+        store = tmp_path / "state.sqlite3"
+        assert wait_for(lambda: settled_audit_records(store).get(comment) == "done", 120), app.logs()
+        time.sleep(1.0)
+        assert len(graph.requests_for("POST", f"/{comment}/comments")) == 1
+        assert graph.requests_for("GET", f"/{comment}/comments")  # it looked on Meta first
+        assert len(list((tmp_path / "outbox").glob("*.eml"))) == 1
     finally:
         app.stop()

@@ -158,14 +158,23 @@ def describe_action(action: Action, event: WebhookEvent, page: PageSettings | No
 
 def describe_failure(action: Action, event: WebhookEvent, error: GraphError) -> str:
     """'could not hide the comment: permission missing (code 10)'."""
+    return f"could not {_attempted(action, event)}: {describe_graph_error(error)}"
+
+
+def describe_interrupted_send(action: Action, event: WebhookEvent) -> str:
+    """An earlier attempt stopped mid-send, so PageGuard cannot tell whether Meta got it and does not resend."""
+    return (f"could not confirm whether PageGuard managed to {_attempted(action, event)}: an earlier attempt "
+            "was interrupted while sending, so it was not sent again")
+
+
+def _attempted(action: Action, event: WebhookEvent) -> str:
     item = _ITEM_NOUNS[event.surface]
-    what = {
+    return {
         ActionKind.HIDE: f"hide the {item}",
         ActionKind.PUBLIC_REPLY: "reply publicly",
         ActionKind.PRIVATE_REPLY: "send the commenter a private message",
         ActionKind.SEND_MESSAGE: "reply to the message",
     }.get(action.kind, "send this alert")
-    return f"could not {what}: {describe_graph_error(error)}"
 
 
 def build_alert(

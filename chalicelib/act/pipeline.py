@@ -16,7 +16,15 @@ from typing import TYPE_CHECKING, Any, Callable
 from aws_lambda_powertools import Logger
 
 from chalicelib.act import edits, policy
-from chalicelib.act.alerts import Alert, AlertKind, build_alert, describe_action, describe_failure, reconnect_alert
+from chalicelib.act.alerts import (
+    Alert,
+    AlertKind,
+    build_alert,
+    describe_action,
+    describe_failure,
+    describe_interrupted_send,
+    reconnect_alert,
+)
 from chalicelib.act.graph import GraphClient
 from chalicelib.act.notifier import EMAIL_REFUSED_LOG, Notifier
 from chalicelib.config import PageLookup, PageSettings, Settings
@@ -43,6 +51,8 @@ GRAPH_STEPS = frozenset({ActionKind.HIDE, ActionKind.PUBLIC_REPLY, ActionKind.PR
 SEVERITY_STEPS = frozenset({ActionKind.PUBLIC_REPLY, ActionKind.SEND_MESSAGE, ActionKind.ALERT})
 # Comment steps keyed by the comment's version (created_time and verb) when it was edited.
 VERSIONED_STEPS = frozenset({ActionKind.HIDE, ActionKind.ALERT})
+# Steps that put something in front of a person: never repeated blindly after an interrupted attempt.
+SEND_STEPS = frozenset({ActionKind.PUBLIC_REPLY, ActionKind.PRIVATE_REPLY, ActionKind.SEND_MESSAGE})
 # Steps keyed by the time of the professional's last unhide: `unhide` deleted our public reply.
 UNHIDE_EPOCH_STEPS = frozenset({ActionKind.PUBLIC_REPLY})
 UNHIDE_STEP = "unhide"  # the audit step act/unhide.py records
@@ -277,9 +287,18 @@ class _Run:
                 return {"status": SKIPPED, "at": now, "detail": "dm_window",
                         "summary": "did not repeat the contact reply (already sent to this person in the last 24 hours)"}
             claimed_dm_slot = True
+        send_marker = f"send#{self._step_key(action)}" if kind in SEND_STEPS and not self.dry_run else ""
+        if send_marker:
+            earlier = self._after_interrupted_send(action, send_marker, now)
+            if earlier is not None:
+                return earlier
         try:
             result_id = self._graph_call(action)
         except GraphRetryableError:
+            if kind is not ActionKind.PUBLIC_REPLY:
+                # A message cannot be looked up: drop the marker so the redelivery sends as a first attempt.
+                # (A reply keeps it: a timed-out reply may have landed, and the redelivery looks first.)
+                self._forget_send(send_marker)
             raise  # the redelivery sends under the same (re-entrant) claim
         except GraphAmbiguousSendError as exc:
             # Meta may have delivered it: never resend, and keep the sender's slot. Stored as the step's final result.
@@ -287,11 +306,13 @@ class _Run:
                     "summary": describe_failure(action, self.event, exc)}
         except GraphTokenExpiredError as exc:
             # Nothing was sent; a re-drive after reconnecting claims the slot again.
+            self._forget_send(send_marker)
             self._release_dm_slot(claimed_dm_slot)
             raise _TokenExpired({"status": FAILED, "at": now, "detail": _code(exc, "token_expired"),
                                  "summary": describe_failure(action, self.event, exc)}) from exc
         except GraphPermanentError as exc:
             # Nothing was sent (e.g. outside the messaging window): the sender's next message may be answered.
+            self._forget_send(send_marker)
             self._release_dm_slot(claimed_dm_slot)
             return {"status": FAILED, "at": now, "detail": _code(exc, "permanent"),
                     "summary": describe_failure(action, self.event, exc)}
@@ -299,6 +320,33 @@ class _Run:
         # and the retry would send again. Our reply's id is remembered after the step (execute).
         summary = describe_action(action, self.event, self.page) + (" (dry run: not sent)" if self.dry_run else "")
         return {"status": DRY_RUN if self.dry_run else DONE, "at": now, "result_id": result_id, "summary": summary}
+
+    def _after_interrupted_send(self, action: Action, marker: str, now: float) -> dict[str, Any] | None:
+        """None for a first attempt at this send; else the result to store instead of sending again.
+
+        A worker that dies inside a send leaves its step "in progress" with no result, and after the lease
+        the step runs again. The marker, taken just before each send and dropped when Meta certainly did
+        not take it, tells the two apart: a public reply is looked up on Meta and sent only if it is not
+        there; a message cannot be looked up, so it is not resent and the professional is told.
+        """
+        if self.store.claim_once(marker, now, self.store.retention_seconds):
+            return None
+        keys = {"item_id": self.event.item_id, "step": action.kind.value}
+        if action.kind is ActionKind.PUBLIC_REPLY:
+            found = self.graph.find_reply(self.page, self.event, action.text)
+            if not found:
+                logger.info("interrupted reply not on Meta: sending it", extra=keys)
+                return None
+            logger.info("interrupted reply found on Meta: not sent again", extra=keys)
+            return {"status": DONE, "at": now, "result_id": found, "detail": "found_after_interruption",
+                    "summary": describe_action(action, self.event, self.page)}
+        logger.warning("interrupted message may have been sent: not sent again", extra=keys)
+        return {"status": UNKNOWN, "at": now, "detail": "maybe_sent:interrupted",
+                "summary": describe_interrupted_send(action, self.event)}
+
+    def _forget_send(self, marker: str) -> None:
+        if marker:
+            self.store.release_once(marker)
 
     def _release_dm_slot(self, claimed: bool) -> None:
         if claimed:

@@ -186,6 +186,9 @@ class DynamoStore:
     def claim_once(self, key: str, now: float, window: float) -> bool:
         return self._take(f"once#{key}", "", now, window)
 
+    def release_once(self, key: str) -> None:
+        self._call(self._table.delete_item, Key={TABLE_PARTITION_KEY: f"once#{key}"})
+
     def _take(self, key: str, owner: str, now: float, window: float) -> bool:
         """Take `key` when it is free or expired (a conditional put): True when taken."""
         from decimal import Decimal

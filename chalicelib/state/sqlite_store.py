@@ -159,6 +159,9 @@ class SqliteStore:
     def claim_once(self, key: str, now: float, window: float) -> bool:
         return self._claim(f"once#{key}", "", now, window)
 
+    def release_once(self, key: str) -> None:
+        self._exec("DELETE FROM claims WHERE key = ?", (f"once#{key}",))
+
     def release_dm_reply(self, account_id: str, sender_id: str, owner: str) -> None:
         if owner:  # an anonymous claim can't be told apart from another caller's: never released
             self._exec("DELETE FROM claims WHERE key = ? AND owner = ?", (f"dm#{account_id}#{sender_id}", owner))

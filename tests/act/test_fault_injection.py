@@ -22,7 +22,18 @@ from chalicelib.ingest.queue import SqliteEventQueue
 from chalicelib.ingest.worker import replay_dead_letters
 from tests.aws_fixtures import TEST_SENDER, TEST_SENDER_ADDRESS, aws_client, sent_raw_messages, unreachable_client
 from tests.fake_graph import FakeGraph
-from tests.pipeline_kit import CRISIS_TEXT, PAGE, SENSITIVE_TEXT, dm, fb_comment, hides, make_kit, messages, replies
+from tests.pipeline_kit import (
+    CRISIS_TEXT,
+    PAGE,
+    SENSITIVE_TEXT,
+    dm,
+    fb_comment,
+    hides,
+    ig_comment,
+    make_kit,
+    messages,
+    replies,
+)
 
 
 def _queue(kit: Any, tmp_path: Path, handler: Any = None, **kw: Any) -> SqliteEventQueue:
@@ -30,6 +41,16 @@ def _queue(kit: Any, tmp_path: Path, handler: Any = None, **kw: Any) -> SqliteEv
     kw.setdefault("max_delay", 0.5)
     return SqliteEventQueue(str(tmp_path / "queue.sqlite3"), handler or kit.pipeline.handle,
                             on_dead_letter=kit.store.park, **kw)
+
+
+def _deliver(kit: Any, tmp_path: Path, *events: Any, timeout: float = 20) -> None:
+    """Send the events through the local queue and wait until every retry has run."""
+    queue = _queue(kit, tmp_path)
+    try:
+        queue.send_all(list(events))
+        assert queue.drain(timeout=timeout)
+    finally:
+        queue.stop()
 
 
 def test_three_duplicate_deliveries_give_one_hide_one_reply_one_email(fake_graph: FakeGraph, tmp_path: Path) -> None:
@@ -74,12 +95,7 @@ def test_graph_500_twice_then_success_gives_exactly_one_hide(fake_graph: FakeGra
     kit = make_kit(fake_graph, tmp_path)
     event = fb_comment(SENSITIVE_TEXT)
     fake_graph.fail("POST", f"/{event.item_id}", status=500, times=2)
-    queue = _queue(kit, tmp_path)
-    try:
-        queue.send_all([event])
-        assert queue.drain(timeout=20)
-    finally:
-        queue.stop()
+    _deliver(kit, tmp_path, event)
     attempts = hides(fake_graph, event.item_id)
     assert len(attempts) == 3  # two failures, one success
     assert len(replies(fake_graph, event.item_id)) == 1
@@ -126,6 +142,103 @@ class DyingGraph(HttpGraphClient):
             self.die_before_reply = False
             raise WorkerDied()
         return super().reply_to_comment(page, event, text)
+
+
+class DyingAfterSendGraph(HttpGraphClient):
+    """The real HTTP client, except the worker dies once just after Meta took its reply or message, before
+    PageGuard could store that it was sent (the one window a step's idempotency record cannot cover)."""
+
+    dying = True
+
+    def _die_after(self, sent: str) -> str:
+        if self.dying:
+            self.dying = False
+            raise WorkerDied()
+        return sent
+
+    def reply_to_comment(self, page: Any, event: Any, text: str) -> str:
+        return self._die_after(super().reply_to_comment(page, event, text))
+
+    def send_message(self, page: Any, event: Any, text: str) -> str:
+        return self._die_after(super().send_message(page, event, text))
+
+
+@pytest.mark.parametrize("make_event, edge", [(fb_comment, "comments"), (ig_comment, "replies")])
+def test_a_worker_that_dies_just_after_its_reply_reached_meta_does_not_reply_twice(
+        fake_graph: FakeGraph, tmp_path: Path, make_event: Any, edge: str) -> None:
+    kit = make_kit(fake_graph, tmp_path, lease_seconds=1)
+    kit.pipeline._graph = DyingAfterSendGraph(fake_graph.url)
+    event = make_event(SENSITIVE_TEXT)
+    with pytest.raises(WorkerDied):
+        kit.pipeline.handle(event)
+    assert len(replies(fake_graph, event.item_id)) == 1
+    # WHEN the event is redelivered after the dead worker's lease
+    time.sleep(1.1)
+    kit.pipeline.handle(event)
+    # THEN PageGuard found its reply on Meta instead of posting it again, and finished the item
+    assert len(replies(fake_graph, event.item_id)) == 1
+    assert len(fake_graph.requests_for("GET", f"/{event.item_id}/{edge}")) == 1
+    record = kit.store.get_audit(event.item_id)
+    reply = next(a for a in record.actions if a.step == "public_reply")
+    assert (reply.status, reply.detail) == ("done", "found_after_interruption") and reply.result_id
+    assert record.status == "done" and len(kit.notifier.sent) == 1
+    # AND our found reply's own webhook is still recognised as ours
+    assert kit.store.is_ours(reply.result_id)
+
+
+def test_a_worker_that_dies_before_its_reply_reached_meta_replies_once_on_retry(
+        fake_graph: FakeGraph, tmp_path: Path) -> None:
+    kit = make_kit(fake_graph, tmp_path, lease_seconds=1)
+    kit.pipeline._graph = DyingGraph(fake_graph.url)  # dies inside the reply step, before the POST
+    event = fb_comment(SENSITIVE_TEXT)
+    with pytest.raises(WorkerDied):
+        kit.pipeline.handle(event)
+    time.sleep(1.1)
+    kit.pipeline.handle(event)
+    # It looked on Meta first, found nothing, and sent the reply once.
+    assert len(fake_graph.requests_for("GET", f"/{event.item_id}/comments")) == 1
+    assert len(replies(fake_graph, event.item_id)) == 1
+    assert kit.store.get_audit(event.item_id).status == "done"
+
+
+def test_a_reply_that_timed_out_after_meta_took_it_is_not_posted_again(fake_graph: FakeGraph, tmp_path: Path) -> None:
+    kit = make_kit(fake_graph, tmp_path)  # the client times out after 2 s
+    event = fb_comment(SENSITIVE_TEXT)
+    fake_graph.delay("POST", f"/{event.item_id}/comments", 3)  # Meta takes the reply, answers too late
+    _deliver(kit, tmp_path, event, timeout=30)
+    assert len(replies(fake_graph, event.item_id)) == 1
+    record = kit.store.get_audit(event.item_id)
+    assert record.status == "done"
+    assert [(a.step, a.status, a.detail) for a in record.actions if a.step == "public_reply"][-1] == (
+        "public_reply", "done", "found_after_interruption")
+
+
+def test_a_message_interrupted_mid_send_is_not_resent_and_the_professional_is_told(
+        fake_graph: FakeGraph, tmp_path: Path) -> None:
+    kit = make_kit(fake_graph, tmp_path, lease_seconds=1)
+    kit.pipeline._graph = DyingAfterSendGraph(fake_graph.url)
+    event = dm(SENSITIVE_TEXT)
+    with pytest.raises(WorkerDied):
+        kit.pipeline.handle(event)
+    time.sleep(1.1)
+    kit.pipeline.handle(event)
+    kit.pipeline.handle(event)  # redelivered once more: still no second message
+    # A message cannot be looked up on Meta: it is not sent again, and the alert says so.
+    assert len(messages(fake_graph)) == 1
+    record = kit.store.get_audit(event.item_id)
+    assert [(a.step, a.status, a.detail) for a in record.actions][0] == ("send_message", "unknown", "maybe_sent:interrupted")
+    failed = [a for a in kit.notifier.sent if a.kind == "action_failed"]
+    assert len(failed) == 1 and "interrupted while sending" in " ".join(failed[0].actions_taken)
+
+
+def test_a_message_refused_with_a_5xx_is_sent_on_redelivery(fake_graph: FakeGraph, tmp_path: Path) -> None:
+    kit = make_kit(fake_graph, tmp_path)
+    event = dm(SENSITIVE_TEXT)
+    fake_graph.fail("POST", r"/\d+/messages", status=503, code=2)
+    _deliver(kit, tmp_path, event)
+    # Meta refused the first attempt, so the redelivery is a first attempt again (not "maybe sent").
+    assert len(messages(fake_graph)) == 2
+    assert [(a.step, a.status) for a in kit.store.get_audit(event.item_id).actions][0] == ("send_message", "done")
 
 
 def test_crash_after_hide_before_reply_sends_only_the_reply_on_retry(fake_graph: FakeGraph, tmp_path: Path) -> None:

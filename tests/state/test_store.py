@@ -57,6 +57,13 @@ class StoreContract:
         assert store.claim_once("link#n2", NOW + 1, 60) is True
         assert store.claim_once("link#n1", NOW + 61, 60) is True  # expired: the key may be taken again
 
+    def test_a_released_once_key_may_be_taken_again(self, store: Store) -> None:
+        assert store.claim_once("send#c1#public_reply", NOW, 60) is True
+        store.release_once("send#c1#public_reply")
+        assert store.claim_once("send#c1#public_reply", NOW + 1, 60) is True
+        assert store.claim_once("send#c1#public_reply", NOW + 2, 60) is False
+        store.release_once("send#never-taken")  # nothing to release: no error
+
     def test_page_prefs_round_trip_and_replace(self, store: Store) -> None:
         assert store.get_page_prefs("p1") is None
         store.save_page_prefs("p1", {"country": "IE", "recipients": ["a@example.org", "b@example.org"]})

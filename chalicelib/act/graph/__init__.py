@@ -31,6 +31,11 @@ class GraphClient(Protocol):
         """Delete the comment `event.item_id` (PageGuard's own reply, when a hide is reversed)."""
         ...
 
+    def find_reply(self, page: PageSettings, event: WebhookEvent, text: str) -> str:
+        """The id of a reply reading exactly `text` where our public reply to `event` goes, or "": after a
+        send that was interrupted, whether Meta has it already."""
+        ...
+
     def list_recent_comments(self, page: PageSettings, since: float) -> list[WebhookEvent]: ...
 
     def fetch_message_text(self, page: PageSettings, event: WebhookEvent) -> str:

@@ -69,6 +69,12 @@ class DryRunGraphClient:
         plan = plan_request("send_message", page, event, text=text, instagram_login=self._instagram_login)
         return self._record(plan, event, text)
 
+    def find_reply(self, page: PageSettings, event: WebhookEvent, text: str) -> str:
+        self._fail_if_scripted("find_reply")
+        path = plan_request("reply_to_comment", page, event, text=text).path
+        sent = [c for c in self.calls if c.op == "reply_to_comment" and c.path == path and c.text == text]
+        return f"dry-run:{sent[-1].target}" if sent else ""
+
     def list_recent_comments(self, page: PageSettings, since: float) -> list[WebhookEvent]:
         self._fail_if_scripted("list_recent_comments")
         accounts = {page.page_id, page.instagram_id} - {""}

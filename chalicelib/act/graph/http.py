@@ -88,6 +88,14 @@ class HttpGraphClient:
                             log_keys={"platform": event.platform.value, "item_id": event.item_id})
         return str(body.get("message") or "")
 
+    def find_reply(self, page: PageSettings, event: WebhookEvent, text: str) -> str:
+        plan = plan_request("reply_to_comment", page, event, text=text)  # the edge the reply was sent to
+        field = "text" if event.platform is Platform.INSTAGRAM else "message"
+        for item in self._listing(page, plan.path, {"fields": f"id,{field}", "limit": "100"}, op="find_reply"):
+            if str(item.get(field) or "").strip() == text.strip():
+                return str(item.get("id", ""))
+        return ""
+
     def list_recent_comments(self, page: PageSettings, since: float) -> list[WebhookEvent]:
         """Comments created at or after `since` on the most recent posts (Facebook) and media (Instagram).
 
@@ -254,8 +262,9 @@ class HttpGraphClient:
                 method, url, params=query or None, data=data, json=json_body, headers=headers, timeout=self._timeout
             )
         except requests.Timeout as exc:
-            # Retryable even on a send that may have been delivered: a lost hide or reply is worse than a rare
-            # repeated reply (docs/reliability.md, "A crashed worker doesn't lock an item forever").
+            # Retryable even on a send that may have been delivered: a lost hide or reply is worse than a late
+            # one, and the retry of a public reply looks for it on Meta first (docs/reliability.md, "A crashed
+            # worker doesn't lock an item forever").
             logger.warning("graph call timed out", extra=keys)
             raise GraphRetryableError(f"{op}: timed out after {self._timeout}s") from exc
         except requests.RequestException as exc:
