@@ -30,7 +30,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from chalicelib.config import GRAPH_API_VERSION, LOCAL_APP_SECRET  # noqa: E402
+from chalicelib.config import DEFAULT_REPLAY_WINDOW_DAYS, GRAPH_API_VERSION, LOCAL_APP_SECRET  # noqa: E402
+from chalicelib.ingest.replay import is_stale  # noqa: E402
 from chalicelib.ingest.webhook import SIGNATURE_HEADER, parse_body, parse_events, sign  # noqa: E402
 from scripts.retime import retime  # noqa: E402
 
@@ -162,6 +163,7 @@ def main() -> int:
 
         items: list[Item] = []
         skipped: list[str] = []
+        stale: list[str] = []
         for path in sorted(FIXTURES.glob("*.json")):
             body = retime(path.read_bytes())  # the fixtures are from 2025: inside the replay window only as of now
             parsed = parse_events(parse_body(body))
@@ -170,7 +172,11 @@ def main() -> int:
             if status != 200:
                 raise SystemExit(f"demo: {path.name} was refused with HTTP {status}; see {DEMO_DIR}/app.log")
             own = {e.item_id for e in parsed.own_content}
-            items += [Item(path.stem, e.item_id, e.item_id in own) for e in parsed.all_events]
+            # An item older than the replay window is refused at intake (logged by id), as a replayed
+            # webhook would be: Meta's dashboard test message carries a 2018 timestamp.
+            fresh = [e for e in parsed.all_events if not is_stale(e, time.time(), DEFAULT_REPLAY_WINDOW_DAYS * 86400)]
+            stale += [path.stem for e in parsed.all_events if e not in fresh]
+            items += [Item(path.stem, e.item_id, e.item_id in own) for e in fresh]
             if not parsed.all_events:
                 skipped.append(path.stem)
         print(f"sent {len(list(FIXTURES.glob('*.json')))} signed webhooks ({len(items)} items); waiting for the workers…",
@@ -206,6 +212,8 @@ def main() -> int:
         if skipped:
             print(f"\nnothing to check (echoes, removals, reactions, reads, handovers; each logged by kind): "
                   f"{', '.join(skipped)}")
+        if stale:
+            print(f"older than the replay window, refused at intake: {', '.join(stale)}")
         print(f"\n{len(received)} Graph API calls received by the fake Graph; "
               f"{len(list((DEMO_DIR / 'outbox').glob('*.eml')))} alert emails in {os.path.relpath(DEMO_DIR / 'outbox', ROOT)}/;"
               f" logs in {os.path.relpath(DEMO_DIR / 'app.log', ROOT)}")
