@@ -288,11 +288,11 @@ class _Run:
                         "summary": "did not repeat the contact reply (already sent to this person in the last 24 hours)"}
             claimed_dm_slot = True
         send_marker = f"send#{self._step_key(action)}" if kind in SEND_STEPS and not self.dry_run else ""
-        if send_marker:
-            earlier = self._after_interrupted_send(action, send_marker, now)
+        try:
+            # (Inside the try: looking a reply up on Meta fails the way the send would, and is handled alike.)
+            earlier = self._after_interrupted_send(action, send_marker, now) if send_marker else None
             if earlier is not None:
                 return earlier
-        try:
             result_id = self._graph_call(action)
         except GraphRetryableError:
             if kind is not ActionKind.PUBLIC_REPLY:

@@ -163,17 +163,22 @@ class DyingAfterSendGraph(HttpGraphClient):
         return self._die_after(super().send_message(page, event, text))
 
 
+def _die_once_then_wait_out_the_lease(kit: Any, graph: HttpGraphClient, event: Any) -> None:
+    """The worker dies in the middle of `event` (as `graph` makes it), and its lease (1 s) runs out."""
+    kit.pipeline._graph = graph
+    with pytest.raises(WorkerDied):
+        kit.pipeline.handle(event)
+    time.sleep(1.1)
+
+
 @pytest.mark.parametrize("make_event, edge", [(fb_comment, "comments"), (ig_comment, "replies")])
 def test_a_worker_that_dies_just_after_its_reply_reached_meta_does_not_reply_twice(
         fake_graph: FakeGraph, tmp_path: Path, make_event: Any, edge: str) -> None:
     kit = make_kit(fake_graph, tmp_path, lease_seconds=1)
-    kit.pipeline._graph = DyingAfterSendGraph(fake_graph.url)
     event = make_event(SENSITIVE_TEXT)
-    with pytest.raises(WorkerDied):
-        kit.pipeline.handle(event)
+    _die_once_then_wait_out_the_lease(kit, DyingAfterSendGraph(fake_graph.url), event)
     assert len(replies(fake_graph, event.item_id)) == 1
     # WHEN the event is redelivered after the dead worker's lease
-    time.sleep(1.1)
     kit.pipeline.handle(event)
     # THEN PageGuard found its reply on Meta instead of posting it again, and finished the item
     assert len(replies(fake_graph, event.item_id)) == 1
@@ -186,14 +191,24 @@ def test_a_worker_that_dies_just_after_its_reply_reached_meta_does_not_reply_twi
     assert kit.store.is_ours(reply.result_id)
 
 
+def test_a_lookup_that_meta_refuses_is_recorded_like_a_refused_send(fake_graph: FakeGraph, tmp_path: Path) -> None:
+    # The comment was deleted while the worker was down: Meta refuses the lookup (code 100), as it would the reply.
+    kit = make_kit(fake_graph, tmp_path, lease_seconds=1)
+    event = fb_comment(SENSITIVE_TEXT)
+    _die_once_then_wait_out_the_lease(kit, DyingAfterSendGraph(fake_graph.url), event)
+    fake_graph.fail("GET", f"/{event.item_id}/comments", status=400, code=100)
+    kit.pipeline.handle(event)
+    assert len(replies(fake_graph, event.item_id)) == 1
+    record = kit.store.get_audit(event.item_id)
+    assert [(a.step, a.status) for a in record.actions if a.step == "public_reply"][-1] == ("public_reply", "failed")
+    assert [a.kind for a in kit.notifier.sent].count("action_failed") == 1
+
+
 def test_a_worker_that_dies_before_its_reply_reached_meta_replies_once_on_retry(
         fake_graph: FakeGraph, tmp_path: Path) -> None:
     kit = make_kit(fake_graph, tmp_path, lease_seconds=1)
-    kit.pipeline._graph = DyingGraph(fake_graph.url)  # dies inside the reply step, before the POST
     event = fb_comment(SENSITIVE_TEXT)
-    with pytest.raises(WorkerDied):
-        kit.pipeline.handle(event)
-    time.sleep(1.1)
+    _die_once_then_wait_out_the_lease(kit, DyingGraph(fake_graph.url), event)  # dies before the reply's POST
     kit.pipeline.handle(event)
     # It looked on Meta first, found nothing, and sent the reply once.
     assert len(fake_graph.requests_for("GET", f"/{event.item_id}/comments")) == 1
@@ -216,11 +231,8 @@ def test_a_reply_that_timed_out_after_meta_took_it_is_not_posted_again(fake_grap
 def test_a_message_interrupted_mid_send_is_not_resent_and_the_professional_is_told(
         fake_graph: FakeGraph, tmp_path: Path) -> None:
     kit = make_kit(fake_graph, tmp_path, lease_seconds=1)
-    kit.pipeline._graph = DyingAfterSendGraph(fake_graph.url)
     event = dm(SENSITIVE_TEXT)
-    with pytest.raises(WorkerDied):
-        kit.pipeline.handle(event)
-    time.sleep(1.1)
+    _die_once_then_wait_out_the_lease(kit, DyingAfterSendGraph(fake_graph.url), event)
     kit.pipeline.handle(event)
     kit.pipeline.handle(event)  # redelivered once more: still no second message
     # A message cannot be looked up on Meta: it is not sent again, and the alert says so.
