@@ -40,6 +40,9 @@ CASES = [
     ("yo también, tdah",                                                 Label.SENSITIVE),
     ("colostomy life 😅",                                                Label.SENSITIVE),
     ("same, my dog has epilepsy",                                        Label.OK),
+    ("our bunny has GI stasis, any tips?",                               Label.OK),
+    ("mi perrita tiene epilepsia, ¿qué hago?",                           Label.OK),
+    ("parce, 2 años limpio de perico",                                   Label.SENSITIVE),
     ("the anxiety life cycle explained",                                 Label.OK),
     # one's own number or email with a request to be contacted, in local formats, in a short post
     ("555-0147 call me pls",                                             Label.SENSITIVE),
