@@ -260,7 +260,9 @@ _EXPERIENCE = re.compile(
     r"(?:scared|nervous|about|going|ready|afraid)\s+to\s+(?:start|stop|try|go\s+back|come\s+off)|"
     r"second|third|fourth|fifth|2nd|3rd|4th|5th|hoy|ayer|anoche|hace|otra\s+vez|"
     r"de\s+nuevo|por\s+fin|finalmente|todav[ií]a|sigo|empec[eé]|dej[eé]|me\s+(?:dieron|recetaron|"
-    r"diagnosticaron|subieron|bajaron|cambiaron|detectaron))(?![\w])",
+    r"diagnosticaron|subieron|bajaron|cambiaron|detectaron|enter[eé])|reci[eé]n|found\s+out|"
+    # a date fixed for it: "cesárea programada para el 3", "surgery scheduled for March"
+    r"(?:programad[ao]|agendad[ao])\s+para|scheduled\s+for|booked\s+(?:in\s+)?for)(?![\w])",
     re.IGNORECASE,
 )
 _PEER_QUESTION = re.compile(
@@ -306,7 +308,13 @@ def _implied_writer(text: str, hit: Entity, clause: tuple[int, int], in_clause: 
     if _OTHER_OWNER_BEFORE.search(text, c_start, hit.start) or _OTHER_OWNER_AFTER.match(text, hit.end):
         # "that quarterback's concussion", "la conmoción del portero": someone else's.
         return False
+    # "colon irritable de toda la vida", "adhd since I was a kid": a lifelong condition told as one's own
+    # (the "kid" in it is the writer, not another person).
+    lifelong = _LIFELONG.match(text, hit.end)
+    lifelong_end = lifelong.end() if lifelong else hit.end
     for c in in_clause:
+        if hit.end <= c.start and c.end <= lifelong_end:
+            continue
         if c.kind in ("generic_person", "public_figure", "opinion", "kin", "name", "pronoun_3p", "non_person"):
             return False
         if c.kind == "hypothetical" and not any(
@@ -335,7 +343,7 @@ def _implied_writer(text: str, hit: Entity, clause: tuple[int, int], in_clause: 
     if _GENERAL_QUESTION.match(body):
         # "is naloxone available now?", "want to quit smoking in 1 day?": asking, not telling.
         return False
-    return bool(_DURATION.search(body) or _EXPERIENCE.search(body) or _SELF_TAG.match(text, hit.end)
+    return bool(lifelong or _DURATION.search(body) or _EXPERIENCE.search(body) or _SELF_TAG.match(text, hit.end)
                 or _PERSONAL_RESULT.search(body)
                 or (short and _ME_TOO.match(text) is not None))
 
@@ -347,6 +355,14 @@ _SELF_TAG = re.compile(
     # a person noun, never a profession: "autistic adult here", "diabetic mum here", "mamá TDAH presente"
     r"(?:\s+(?:adult|woman|man|mum|mom|mama|dad|girl|guy|gal|person|teen|mujer|hombre|mam[aá]|pap[aá]|chica|chico))?"
     r"\s+(?:here|gang|club|squad|warriors?|fam|crew|life(?=\s*(?:$|[^\w\s]))|checking\s+in|reporting\s+in|aqu[ií]|ac[aá]|presente)(?![\w])",
+    re.IGNORECASE,
+)
+# A condition said to have lasted the writer's whole life, right after it.
+_LIFELONG = re.compile(
+    r"\s*,?\s*(?:since\s+(?:i\s+was\s+(?:a\s+)?(?:kid|child|teen|teenager|little|small|baby|\d+)|childhood|forever|birth|"
+    r"(?:i\s+was\s+)?age\s+\d+)|(?:my|all\s+my)\s+(?:whole\s+|entire\s+)?life|de\s+toda\s+la\s+vida|de\s+siempre|"
+    r"desde\s+(?:(?:que\s+era\s+)?(?:ni[ñn][oa]|chic[oa]|chiquit[oa]|peque[ñn][oa]|peque|beb[eé])|que\s+tengo\s+memoria|siempre|"
+    r"los\s+\d+(?:\s+a[ñn]os)?))(?![\w])",
     re.IGNORECASE,
 )
 # A short reply that puts the writer in the same boat: "same but w emetophobia", "me too, pcos", "yo también, tdah".
