@@ -69,6 +69,16 @@ CASES = [
 ]
 
 CRISIS_NOW = [
+    "no me tomo los remedios a propósito, los estoy juntando para cuando no aguante más",
+    "ya tengo pensado cómo y cuándo. solo falta el valor",
+    "dad if you read this it was never your fault, i love you",
+    "contractions every 4 minutes and I'm only 33 weeks",
+    "mi sobrino se tragó unas bolitas de raticida, tiene 3 años, qué hago",
+    "does the stuff vets use work on someone my weight? 55kg",
+    "para alguien de mi peso cuántas harían falta",
+    "bag over the head, is it painless?",
+    "called the samaritans, no answer",
+    "dark thoughts are getting louder every night",
     "mi nene se tragó unas pilas del control, tiene 2 años, qué hago",
     "el peque se tomó 6 pastillas de su abuela, ayuda",
     "bg 2.4 and shaking, can't think straight",
@@ -133,6 +143,12 @@ CRISIS_NOW = [
 ]
 
 NOT_CRISIS = [
+    "rang the helpline about my pension, no answer all day",
+    "had contractions at 32 weeks with my first, all fine in the end",
+    "if you find this post useful, share it, i love you all",
+    "la estoy guardando para el viernes, la tarta",
+    "tengo pensado cómo y cuándo decirle a mi jefe que renuncio",
+    "how much protein for someone my weight?",
     "me va a matar este calor",
     "me quiero morir de la pena ajena jaja",
     "me quiero morir del susto, qué película",
