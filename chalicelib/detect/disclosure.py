@@ -95,6 +95,8 @@ _CUE_STEMS = (
     "hyperbole",
     "crisis_joke",
     "crisis_hyperbole",
+    "crisis_trivial",
+    "crisis_tearful",
     "serious",
     "self_frame",
     "opinion",
@@ -706,11 +708,13 @@ def _is_crisis_joke(text: str, cues: Sequence[_Cue], hits: Sequence[Entity]) -> 
     """Laughter or a joke marker, a few words of mishap, no health or crisis term besides the idiom, and
     nothing saying it is meant (`serious`: "en serio", "not joking", a time or a plan)."""
     kinds = {c.kind for c in cues}
-    if not ({"joke_markers", "crisis_joke"} & kinds) or "serious" in kinds or "crisis_hyperbole" not in kinds:
+    # An everyday cause with a tearful or eye-rolling emoji reads as laughter would ("el examen me va a matar 😭").
+    marked = bool({"joke_markers", "crisis_joke"} & kinds) or {"crisis_trivial", "crisis_tearful"} <= kinds
+    if not marked or "serious" in kinds or "crisis_hyperbole" not in kinds:
         return False
     if _names_health_term(hits):
         return False
-    covered = [(c.start, c.end) for c in cues if c.kind in ("joke_markers", "crisis_joke", "crisis_hyperbole")]
+    covered = [(c.start, c.end) for c in cues if c.kind in ("joke_markers", "crisis_joke", "crisis_hyperbole", "crisis_tearful")]
     other = [m for m in _WORD.finditer(text) if not any(s <= m.start() and m.end() <= e for s, e in covered)]
     return len(other) >= _MISHAP_MIN_WORDS
 

@@ -200,6 +200,9 @@ PLANNING_AS_PRACTICAL = [
 ]
 # Crisis wording as hyperbole over a trivial mishap, with laughter (LABELS.md: idioms and obvious jokes)...
 CRISIS_JOKES = [
+    "la tarea de química me va a matar 😩",
+    "kms every time the wifi drops in class 😭",
+    "el tráfico de hoy me está matando 🥵",
     "me quiero morir jajaja le escribí 'te quiero' a mi jefe en vez de a mi novio",
     "kms 😂 the bus left without me again",
     "I'm gonna kms if this printer jams one more time lol",
@@ -209,6 +212,10 @@ CRISIS_JOKES = [
 ]
 # ...and its serious twins: the joke is taken back, there is no mishap, or the wording goes further.
 CRISIS_JOKES_MEANT = [
+    "i want to die 😭",
+    "my boss fired me today and i want to die tonight 😭",
+    "me quiero morir 😭 ya no puedo más con nada",
+    "mi ex me va a matar, tiene un cuchillo 😭",
     "me quiero morir jaja no, en serio, ya no puedo más con nada",
     "kms lol. not joking this time, the bus can keep going without me",
     "wish i was dead lol",
