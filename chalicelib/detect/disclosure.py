@@ -714,7 +714,8 @@ def _is_crisis_joke(text: str, cues: Sequence[_Cue], hits: Sequence[Entity]) -> 
         return False
     if _names_health_term(hits):
         return False
-    covered = [(c.start, c.end) for c in cues if c.kind in ("joke_markers", "crisis_joke", "crisis_hyperbole", "crisis_tearful")]
+    marker_kinds = ("joke_markers", "crisis_joke", "crisis_hyperbole", "crisis_tearful")
+    covered = [(c.start, c.end) for c in cues if c.kind in marker_kinds]
     other = [m for m in _WORD.finditer(text) if not any(s <= m.start() and m.end() <= e for s, e in covered)]
     return len(other) >= _MISHAP_MIN_WORDS
 
