@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping, Protocol
@@ -216,8 +217,9 @@ class Settings:
     meta_app_id: str = ""
     login_dialog_url: str = DEFAULT_LOGIN_DIALOG_URL
     public_base_url: str = ""
-    # The console: its public base URL (the links in emails) and the key that signs links and sessions
-    # (on AWS "console_key" in the APP_SECRET_PARAMETER JSON, like the app secret)
+    # The console: its public base URL (the links in emails; the same app, so PUBLIC_BASE_URL unless
+    # CONSOLE_URL says otherwise) and the key that signs links and sessions (on AWS "console_key" in the
+    # APP_SECRET_PARAMETER JSON, like the app secret)
     console_url: str = ""
     console_key: str = ""
     # AWS: the SES configuration set alerts are sent with (its bounces and complaints come back to the worker)
@@ -228,6 +230,12 @@ class Settings:
     @property
     def is_local(self) -> bool:
         return self.stage == "local"
+
+    @property
+    def base_path(self) -> str:
+        """The path the browser sees the app under: "/api" on API Gateway's own URL (its stage), "" on a
+        custom domain or locally. Links, redirects and cookie paths of the web pages start with it."""
+        return urllib.parse.urlsplit(self.console_url or self.public_base_url).path.rstrip("/")
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
@@ -259,7 +267,8 @@ class Settings:
             meta_app_id=env.get("META_APP_ID") or (LOCAL_META_APP_ID if local else ""),
             login_dialog_url=(env.get("LOGIN_DIALOG_URL") or DEFAULT_LOGIN_DIALOG_URL).rstrip("/"),
             public_base_url=(env.get("PUBLIC_BASE_URL") or "").rstrip("/"),
-            console_url=(env.get("CONSOLE_URL") or (LOCAL_CONSOLE_URL if local else "")).rstrip("/"),
+            console_url=(env.get("CONSOLE_URL") or env.get("PUBLIC_BASE_URL")
+                         or (LOCAL_CONSOLE_URL if local else "")).rstrip("/"),
             console_key=env.get("CONSOLE_KEY") or (LOCAL_CONSOLE_KEY if local else ""),
             ses_configuration_set=env.get("SES_CONFIGURATION_SET", ""),
             replay_window_days=_positive(env.get("REPLAY_WINDOW_DAYS"), DEFAULT_REPLAY_WINDOW_DAYS),

@@ -200,7 +200,7 @@ def build_console(deps: Deps) -> Console:
 
     return Console(key=lambda: deps.console_key, store=deps.store, queue=deps.queue,
                    directory=RegistryPages(deps.pages),
-                   secure_cookies=not deps.settings.is_local)
+                   secure_cookies=not deps.settings.is_local, base_path=deps.settings.base_path)
 
 
 def build_linking_notifier(deps: Deps, notifier: Notifier) -> Notifier:

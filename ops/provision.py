@@ -62,7 +62,7 @@ def read_pages(text: str) -> tuple[str, PagesConfig]:
 
 
 def read_app_secret(ssm: Any, name: str) -> dict[str, str]:
-    """The stored {"app_secret", "verify_token"}, or {} when the parameter does not exist yet."""
+    """The stored {"app_secret", "verify_token", "console_key"}, or {} when the parameter does not exist yet."""
     try:
         value = ssm.get_parameter(Name=name, WithDecryption=True)["Parameter"]["Value"]
     except ssm.exceptions.ParameterNotFound:
@@ -71,7 +71,7 @@ def read_app_secret(ssm: Any, name: str) -> dict[str, str]:
         data = json.loads(value)
     except ValueError as exc:
         raise ConfigError(f"{name} does not hold JSON; overwrite it with setup") from exc
-    return {k: str(v) for k, v in data.items() if k in ("app_secret", "verify_token")}
+    return {k: str(v) for k, v in data.items() if k in ("app_secret", "verify_token", "console_key")}
 
 
 # Why `setup --kms-key-id` is refused rather than half-working: the functions' roles may call ssm:GetParameter,
@@ -108,8 +108,10 @@ def store_configuration(
 ) -> SetupResult:
     """Write the pages (when given) and the app-secret parameter (unless update_app_secret is False).
 
-    The app-secret parameter keeps whichever of its two values was not given; a verify token is
-    generated when there is none yet; an app secret must be given or already stored.
+    The app-secret parameter keeps whichever of its values was not given; a verify token is generated
+    when there is none yet, and so is the key that signs console links and sessions (nobody needs to
+    see it; kept once made, so links already emailed stay valid); an app secret must be given or
+    already stored.
     """
     names = parameter_names(stage)
     # Work out both values before writing either, so a missing app secret leaves nothing half-done.
@@ -127,6 +129,8 @@ def store_configuration(
         if not new.get("verify_token"):
             generated = generate_token()
             new["verify_token"] = generated
+        if not new.get("console_key"):
+            new["console_key"] = generate_token()
         if new != current:
             secret_value = json.dumps(new)
     page_ids: tuple[str, ...] = ()

@@ -184,6 +184,17 @@ def stack_parameters(template: dict[str, Any], given: dict[str, str], updating: 
     return params
 
 
+def public_base_url_from(stack_outputs: dict[str, str]) -> str:
+    """The deployment's public URL (API Gateway's stage URL): the WebhookUrl output without /webhook."""
+    webhook = stack_outputs.get("WebhookUrl", "")
+    return webhook[: -len("/webhook")] if webhook.endswith("/webhook") else ""
+
+
+def stack_parameter(cfn: Any, stack_name: str, name: str) -> str:
+    stack = cfn.describe_stacks(StackName=stack_name)["Stacks"][0]
+    return next((p.get("ParameterValue", "") for p in stack.get("Parameters", []) if p["ParameterKey"] == name), "")
+
+
 def deploy_template(
     cfn: Any,
     *,
@@ -350,10 +361,16 @@ def main(argv: list[str] | None = None) -> int:
                           ExpectedBucketOwner=account)
             return f"https://{bucket}.s3.{region}.amazonaws.com/{tkey}"
 
-        result = deploy_template(
-            session.client("cloudformation"), stack_name=stack_name, template=packaged, parameters=given,
-            template_url=template_url,
-        )
+        cfn = session.client("cloudformation")
+        result = deploy_template(cfn, stack_name=stack_name, template=packaged, parameters=given,
+                                 template_url=template_url)
+        base_url = public_base_url_from(result)
+        if base_url and not stack_parameter(cfn, stack_name, "PublicBaseUrl"):
+            # The URL exists only once the API does, and the functions cannot name their own API (a
+            # cycle in CloudFormation): a second update gives them the console links for alert emails.
+            log(f"PublicBaseUrl was empty: setting it to {base_url} (console links in alert emails, Facebook Login)")
+            result = deploy_template(cfn, stack_name=stack_name, template=packaged,
+                                     parameters={**given, "PublicBaseUrl": base_url}, template_url=template_url)
     except DeployError as exc:
         print(f"[deploy] FAILED: {exc}", file=sys.stderr)
         return 1

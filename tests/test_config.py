@@ -40,3 +40,22 @@ def test_on_lambda_a_missing_or_local_stage_fails_closed(stage: str | None) -> N
 def test_on_lambda_a_deployed_stage_never_gets_the_local_secret() -> None:
     settings = Settings.from_env({"AWS_LAMBDA_FUNCTION_NAME": "pageguard-prod-worker", "PAGEGUARD_STAGE": "prod"})
     assert settings.stage == "prod" and settings.app_secret == "" and settings.verify_token == ""
+
+
+@pytest.mark.parametrize(("env", "console_url", "base_path"), [
+    # the stack sets PUBLIC_BASE_URL only: API Gateway's own URL, whose paths start with the stage
+    ({"PUBLIC_BASE_URL": "https://abc123.execute-api.us-east-1.amazonaws.com/api/"},
+     "https://abc123.execute-api.us-east-1.amazonaws.com/api", "/api"),
+    # a custom domain has no stage in its paths; CONSOLE_URL wins where both are set
+    ({"PUBLIC_BASE_URL": "https://abc123.execute-api.us-east-1.amazonaws.com/api",
+      "CONSOLE_URL": "https://guard.practice.example"}, "https://guard.practice.example", ""),
+    ({}, "", ""),
+])
+def test_the_console_url_follows_the_public_url_and_gives_the_stage_path(env, console_url, base_path) -> None:
+    settings = Settings.from_env({"AWS_LAMBDA_FUNCTION_NAME": "pageguard-prod-worker", "PAGEGUARD_STAGE": "prod", **env})
+    assert (settings.console_url, settings.base_path) == (console_url, base_path)
+
+
+def test_locally_the_console_is_at_the_root_of_the_local_server() -> None:
+    settings = Settings.from_env({})
+    assert settings.console_url == "http://127.0.0.1:8000" and settings.base_path == ""

@@ -25,26 +25,27 @@ def _page(title: str, body: str) -> str:
     )
 
 
-def missing_permissions_html(missing: Mapping[str, str]) -> str:
+def missing_permissions_html(missing: Mapping[str, str], base: str = "") -> str:
     if not missing:
         return ""
     rows = "".join(f"<li><code>{escape(name)}</code>: {escape(why)}</li>" for name, why in missing.items())
     return (
         f'<div class="warn" id="declined"><p>You did not grant every permission PageGuard uses:</p><ul>{rows}</ul>'
-        '<p><a href="/connect?rerequest=1">Grant them now</a></p></div>'
+        f'<p><a href="{escape(base)}/connect?rerequest=1">Grant them now</a></p></div>'
     )
 
 
-def picker_html(view: PickerView) -> str:
+def picker_html(view: PickerView, base: str = "") -> str:
+    """`base` is the path the app is served under ("/api" on API Gateway's stage URL), as in every link."""
     if not view.pages:
-        return _page("No pages to connect", missing_permissions_html(view.missing_permissions)
+        return _page("No pages to connect", missing_permissions_html(view.missing_permissions, base)
                      + "<p>Facebook lists no Page that you manage for PageGuard.</p>")
     fieldsets = "".join(_page_fieldset(p.page_id, p.name, p.instagram_username, p.can_moderate, view.existing.get(p.page_id))
                         for p in view.pages)
     return _page(
         "Choose the pages to protect",
-        missing_permissions_html(view.missing_permissions)
-        + f'<form method="post" action="/connect/pages"><input type="hidden" name="csrf" value="{escape(view.csrf)}">'
+        missing_permissions_html(view.missing_permissions, base)
+        + f'<form method="post" action="{escape(base)}/connect/pages"><input type="hidden" name="csrf" value="{escape(view.csrf)}">'
         + fieldsets + '<button type="submit" id="connect-pages">Protect the chosen pages</button></form>',
     )
 
@@ -68,7 +69,7 @@ def _page_fieldset(page_id: str, name: str, instagram: str, can_moderate: bool, 
     )
 
 
-def result_html(result: ConnectResult) -> str:
+def result_html(result: ConnectResult, base: str = "") -> str:
     rows = "".join(
         f'<li id="page-{escape(p.page_id)}">{escape(p.name)}: '
         + ('<span class="ok">protected</span>' if not p.problem else f'<span class="bad">{escape(p.problem)}</span>')
@@ -79,11 +80,11 @@ def result_html(result: ConnectResult) -> str:
         "<p>To check the comments of the last 30 days, run the back-fill scan; by default it only reports "
         "(observe) and hides nothing: <code>python -m ops.cli scan --stage &lt;stage&gt; --since 30d</code>.</p>"
     )
-    console = ('<p><a id="open-console" href="../console">Open your console</a>: decisions, health and settings '
+    console = (f'<p><a id="open-console" href="{escape(base)}/console">Open your console</a>: decisions, health and settings '
                "for these pages.</p>") if result.console_pages else ""
-    return _page("Pages connected", f"<ul>{rows}</ul>" + missing_permissions_html(result.missing_permissions) + scan
+    return _page("Pages connected", f"<ul>{rows}</ul>" + missing_permissions_html(result.missing_permissions, base) + scan
                  + console)
 
 
-def error_html(message: str) -> str:
-    return _page("Could not connect", f'<p class="bad" id="error">{escape(message)}</p><p><a href="/connect">Start again</a></p>')
+def error_html(message: str, base: str = "") -> str:
+    return _page("Could not connect", f'<p class="bad" id="error">{escape(message)}</p><p><a href="{escape(base)}/connect">Start again</a></p>')

@@ -36,16 +36,17 @@ def _with_console_session(cookie: str, settings: Settings, console_key: str, pag
     pages = list(page_ids)
     if not pages or not console_key:
         return cookie
-    return [cookie, start_session(console_key, pages, time.time(), secure=not settings.is_local)]
+    return [cookie, start_session(console_key, pages, time.time(), secure=not settings.is_local,
+                                  base_path=settings.base_path)]
 
 
 def _cookie(settings: Settings, value: str, max_age: int) -> str:
     secure = "; Secure" if settings.public_base_url.startswith("https://") else ""
-    return f"{COOKIE_NAME}={value}; Path=/connect; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}"
+    return f"{COOKIE_NAME}={value}; Path={settings.base_path}/connect; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}"
 
 
-def _error(status: int, message: str) -> WebAnswer:
-    return WebAnswer(status, html.error_html(message), dict(_HTML))
+def _error(status: int, message: str, base: str) -> WebAnswer:
+    return WebAnswer(status, html.error_html(message, base), dict(_HTML))
 
 
 def start(flow: ConnectFlow, settings: Settings, query: Mapping[str, str], host: str) -> WebAnswer:
@@ -54,7 +55,7 @@ def start(flow: ConnectFlow, settings: Settings, query: Mapping[str, str], host:
                             rerequest=query.get("rerequest") == "1")
     except ConfigError as exc:
         logger.error("connect is not configured", extra={"why": str(exc)})
-        return _error(503, "Connecting pages is not set up on this deployment yet.")
+        return _error(503, "Connecting pages is not set up on this deployment yet.", settings.base_path)
     return WebAnswer(302, "", {"Location": target, "Cache-Control": "no-store"})
 
 
@@ -63,12 +64,12 @@ def callback(flow: ConnectFlow, settings: Settings, query: Mapping[str, str], ho
         view, sealed = flow.callback(query, redirect_uri(settings.public_base_url, host, local=settings.is_local))
     except LoginError as exc:
         logger.warning("connect callback refused", extra={"why": str(exc)})
-        return _error(400, str(exc))
+        return _error(400, str(exc), settings.base_path)
     except GraphError as exc:
         logger.warning("connect callback failed at Meta", extra={"error": error_summary(exc)})
-        return _error(502, "Facebook did not accept the login. Start again.")
+        return _error(502, "Facebook did not accept the login. Start again.", settings.base_path)
     cookies = _with_console_session(_cookie(settings, sealed, PENDING_MAX_AGE_S), settings, console_key, view.existing)
-    return WebAnswer(200, html.picker_html(view), {**_HTML, "Set-Cookie": cookies})
+    return WebAnswer(200, html.picker_html(view, settings.base_path), {**_HTML, "Set-Cookie": cookies})
 
 
 def choose_pages(flow: ConnectFlow, settings: Settings, body: bytes, cookie_header: str, console_key: str = "") -> WebAnswer:
@@ -79,15 +80,15 @@ def choose_pages(flow: ConnectFlow, settings: Settings, body: bytes, cookie_head
         cookies = SimpleCookie()
     sealed = cookies[COOKIE_NAME].value if COOKIE_NAME in cookies else ""
     if not sealed:
-        return _error(400, "the connection has expired: start again from Connect")
+        return _error(400, "the connection has expired: start again from Connect", settings.base_path)
     form = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
     try:
         result = flow.finish(sealed, form)
     except LoginError as exc:
         logger.warning("connect pages refused", extra={"why": str(exc)})
-        return _error(400, str(exc))
+        return _error(400, str(exc), settings.base_path)
     except GraphError as exc:
         logger.warning("connect pages failed at Meta", extra={"error": error_summary(exc)})
-        return _error(502, "Facebook did not answer. Start again.")
+        return _error(502, "Facebook did not answer. Start again.", settings.base_path)
     cookies = _with_console_session(_cookie(settings, "", 0), settings, console_key, result.console_pages)
-    return WebAnswer(200, html.result_html(result), {**_HTML, "Set-Cookie": cookies})
+    return WebAnswer(200, html.result_html(result, settings.base_path), {**_HTML, "Set-Cookie": cookies})

@@ -94,20 +94,21 @@ def _link_from(payload: dict) -> SignInLink:
         raise signing.TokenInvalid("malformed link") from exc
 
 
-def start_session(key: str, page_ids: Iterable[str], now: float, *, secure: bool) -> str:
-    """A new session for `page_ids`: the Set-Cookie header value (HttpOnly, SameSite=Lax, Secure off local)."""
+def start_session(key: str, page_ids: Iterable[str], now: float, *, secure: bool, base_path: str = "") -> str:
+    """A new session for `page_ids`: the Set-Cookie header value (HttpOnly, SameSite=Lax, Secure off local).
+    `base_path` is the path the app is served under (API Gateway's stage, "/api"): the cookie's path."""
     payload = {"sid": secrets.token_urlsafe(16), "pages": list(clean_page_ids(page_ids)),
                "exp": int(now + SESSION_TTL_SECONDS)}
     value = signing.sign(key, SESSION_PURPOSE, payload)
-    return _cookie(value, SESSION_TTL_SECONDS, secure)
+    return _cookie(value, SESSION_TTL_SECONDS, secure, base_path)
 
 
-def end_session(*, secure: bool) -> str:
-    return _cookie("", 0, secure)
+def end_session(*, secure: bool, base_path: str = "") -> str:
+    return _cookie("", 0, secure, base_path)
 
 
-def _cookie(value: str, max_age: float, secure: bool) -> str:
-    flags = f"{COOKIE_NAME}={value}; Path=/console; Max-Age={int(max_age)}; HttpOnly; SameSite=Lax"
+def _cookie(value: str, max_age: float, secure: bool, base_path: str) -> str:
+    flags = f"{COOKIE_NAME}={value}; Path={base_path}/console; Max-Age={int(max_age)}; HttpOnly; SameSite=Lax"
     return flags + ("; Secure" if secure else "")
 
 

@@ -43,12 +43,13 @@ class WebReply:
 
 class Console:
     def __init__(self, *, key: Callable[[], str], store: Store, queue: CommandQueue, directory: PageDirectory,
-                 secure_cookies: bool, clock: Callable[[], float] = time.time) -> None:
+                 secure_cookies: bool, base_path: str = "", clock: Callable[[], float] = time.time) -> None:
         self._key = key
         self._store = store
         self._queue = queue
         self._directory = directory
         self._secure = secure_cookies
+        self._base = base_path  # "/api" behind API Gateway's stage URL: every link, redirect and cookie path
         self._clock = clock
 
     # --- signing in ---------------------------------------------------------------------------
@@ -79,9 +80,9 @@ class Console:
         if not self._store.claim_once(f"link#{link.nonce}", now, link.expires_at - now + 60):
             logger.info("sign-in refused: link already used", extra={"page_ids": list(link.page_ids)})
             return self._link_unusable(token, "This sign-in link has already been used.")
-        cookie = sessions.start_session(self._key(), link.page_ids, now, secure=self._secure)
+        cookie = sessions.start_session(self._key(), link.page_ids, now, secure=self._secure, base_path=self._base)
         logger.info("console sign-in", extra={"page_ids": list(link.page_ids), "method": "email_link"})
-        return WebReply(303, "", {"Location": link.next_path, "Set-Cookie": cookie})
+        return WebReply(303, "", {"Location": self._base + link.next_path, "Set-Cookie": cookie})
 
     def fresh_link(self, form: Mapping[str, str]) -> WebReply:
         """From an expired or used link: email a new one to the page's own recipients (never elsewhere)."""
@@ -99,7 +100,8 @@ class Console:
         session = self._session(cookie)
         if session is not None and not sessions.csrf_ok(self._key(), session, form.get("csrf", "")):
             return self._csrf_refused()
-        return WebReply(303, "", {"Location": "/console/signed-out", "Set-Cookie": sessions.end_session(secure=self._secure)})
+        return WebReply(303, "", {"Location": f"{self._base}/console/signed-out",
+                                  "Set-Cookie": sessions.end_session(secure=self._secure, base_path=self._base)})
 
     def signed_out(self) -> WebReply:
         return self._page("message.html", 200, title="Signed out",
@@ -152,7 +154,7 @@ class Console:
         logger.info("console command queued", extra={"command": str(command), "item_id": item_id,
                                                      "page_id": record.page_id})
         requested = "undo" if command is CommandKind.UNDO else "keep"
-        return WebReply(303, "", {"Location": f"/console/items/{urllib.parse.quote(item_id)}?requested={requested}"})
+        return WebReply(303, "", {"Location": f"{self._base}/console/items/{urllib.parse.quote(item_id)}?requested={requested}"})
 
     def health(self, cookie: str | None, query: Mapping[str, str] | None = None) -> WebReply:
         session = self._session(cookie)
@@ -179,7 +181,7 @@ class Console:
         if refused is not None:
             return refused
         self._queue.send_all([ConsoleCommand(CommandKind.CHECK_TOKEN, page_id, requested_at=self._clock())])
-        return WebReply(303, "", {"Location": f"/console/health?checking={urllib.parse.quote(page_id)}"})
+        return WebReply(303, "", {"Location": f"{self._base}/console/health?checking={urllib.parse.quote(page_id)}"})
 
     def settings(self, cookie: str | None, query: Mapping[str, str] | None = None) -> WebReply:
         session = self._session(cookie)
@@ -200,7 +202,7 @@ class Console:
             return self._page("settings.html", 400, session=session, pages=pages, countries=CRISIS_LINES.values(),
                               error=str(exc), error_page=page_id)
         logger.info("page settings saved", extra={"page_id": page_id})
-        return WebReply(303, "", {"Location": f"/console/settings?saved={urllib.parse.quote(page_id)}"})
+        return WebReply(303, "", {"Location": f"{self._base}/console/settings?saved={urllib.parse.quote(page_id)}"})
 
     # --- helpers -------------------------------------------------------------------------------
     def _page_post(self, cookie: str | None, page_id: str,
@@ -238,7 +240,7 @@ class Console:
         session = context.get("session")
         if session is not None and "csrf" not in context:
             context["csrf"] = sessions.csrf_token(self._key(), session)
-        body = _templates.get_template(template).render(**context)
+        body = _templates.get_template(template).render(base=self._base, **context)
         return WebReply(status, body, {
             "Content-Type": "text/html; charset=utf-8",
             "Cache-Control": "no-store",

@@ -49,8 +49,9 @@ def start(client: Client, query: str = "") -> str:
     return response.headers["Location"]
 
 
-def dialog(dialog_url: str, *, decline: tuple[str, ...] = (), cancel: bool = False) -> dict[str, str]:
-    """Open the fake dialog, untick `decline`, press Continue (or Cancel); returns the callback's query."""
+def dialog(dialog_url: str, *, decline: tuple[str, ...] = (), cancel: bool = False, base: str = "") -> dict[str, str]:
+    """Open the fake dialog, untick `decline`, press Continue (or Cancel); returns the callback's query.
+    `base` is the path the app is served under (API Gateway's stage)."""
     page = requests.get(dialog_url, timeout=5)
     assert page.status_code == 200, page.text
     form = {name: unescape(value) for name, value in re.findall(r'type="hidden" name="(\w+)" value="([^"]*)"', page.text)}
@@ -62,7 +63,7 @@ def dialog(dialog_url: str, *, decline: tuple[str, ...] = (), cancel: bool = Fal
     confirm = requests.get(f"{origin}{action}?{urlencode(fields)}", allow_redirects=False, timeout=5)
     assert confirm.status_code == 302
     location = confirm.headers["Location"]
-    assert location.startswith(f"http://{HOST}/connect/callback?")
+    assert location.startswith(f"http://{HOST}{base}/connect/callback?")
     return {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}
 
 

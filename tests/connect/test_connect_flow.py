@@ -169,7 +169,7 @@ def test_facebook_login_signs_in_to_the_console_for_the_protected_pages_it_lists
     response = kit.choose(client, cb, {HARBOR: kit.settings_for()})
     # THEN the result signs them in to the console for Harbor, not for Bayside (listed but not protected)
     assert response.status_code == 200 and _console_pages(deps, response) == {HARBOR}
-    assert 'href="../console"' in response.body.decode()
+    assert 'href="/console"' in response.body.decode()
     # AND a later login is a console sign-in for Harbor straight from the callback
     again = client.http.get(f"/connect/callback?{urlencode(kit.dialog(kit.start(client)))}", headers={"Host": kit.HOST})
     assert _console_pages(deps, again) == {HARBOR}
@@ -177,3 +177,33 @@ def test_facebook_login_signs_in_to_the_console_for_the_protected_pages_it_lists
     cookie = f"pageguard_session={kit.set_cookies(again)['pageguard_session'].value}"
     page = client.http.get("/console/settings", headers={"Cookie": cookie, "Host": kit.HOST})
     assert page.status_code == 200 and "Harbor Counselling" in page.body.decode() and "Bayside" not in page.body.decode()
+
+
+def test_behind_api_gateways_stage_every_link_redirect_and_cookie_keeps_the_stage(client, tmp_path, fake_graph) -> None:
+    # GIVEN the deployment's public URL is API Gateway's own, whose paths start with the stage
+    base_url = f"http://{kit.HOST}/api"
+    deps = kit.install(kit.connect_settings(tmp_path, fake_graph, PUBLIC_BASE_URL=base_url))
+    try:
+        # WHEN a person connects a page (API Gateway hands the app the path without the stage)
+        query = parse_qs(urlsplit(kit.start(client)).query)
+        assert query["redirect_uri"] == [f"{base_url}/connect/callback"]
+        cb = kit.callback(client, kit.dialog(kit.start(client), base="/api"))
+        # THEN the picker posts to the stage's path and its cookie is scoped to it
+        assert cb.status == 200 and 'action="/api/connect/pages"' in cb.body
+        first = client.http.get(f"/connect/callback?{urlencode(kit.dialog(kit.start(client), base='/api'))}",
+                                headers={"Host": kit.HOST})
+        assert kit.set_cookies(first)["pg_connect"]["path"] == "/api/connect"
+        cb = kit.callback(client, kit.dialog(kit.start(client), base="/api"))
+        response = kit.choose(client, cb, {HARBOR: kit.settings_for()})
+        # AND the result links to the console under the stage, with the console's cookie scoped to it
+        body = response.body.decode()
+        assert response.status_code == 200 and 'href="/api/console"' in body
+        cookies = kit.set_cookies(response)
+        assert cookies["pageguard_session"]["path"] == "/api/console" and cookies["pg_connect"]["path"] == "/api/connect"
+        assert deps.settings.console_url == base_url  # alert emails link to the console at the same URL
+        # AND an error page's way back keeps the stage too
+        refused = client.http.post("/connect/pages", body=b"", headers={
+            "Host": kit.HOST, "Content-Type": "application/x-www-form-urlencoded"})
+        assert refused.status_code == 400 and 'href="/api/connect"' in refused.body.decode()
+    finally:
+        wiring.use(None)

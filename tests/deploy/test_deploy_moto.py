@@ -93,10 +93,20 @@ def deployed(endpoint: str) -> dict[str, Any]:
 
 
 def test_the_stack_is_created_with_the_webhook_url_in_its_outputs(endpoint: str, deployed: dict[str, Any]) -> None:
-    assert deployed["stack"]["StackStatus"] == "CREATE_COMPLETE"
+    # Created, then updated once: the API's URL becomes PublicBaseUrl, which the functions need for the
+    # console links in alert emails and cannot reference themselves (API -> function -> API is a cycle).
+    assert deployed["stack"]["StackStatus"] == "UPDATE_COMPLETE"
     api_id = client(endpoint, "apigateway").get_rest_apis()["items"][0]["id"]
-    assert deployed["outputs"]["WebhookUrl"] == f"https://{api_id}.execute-api.us-east-1.amazonaws.com/api/webhook"
+    base_url = f"https://{api_id}.execute-api.us-east-1.amazonaws.com/api"
+    assert deployed["outputs"]["WebhookUrl"] == f"{base_url}/webhook"
     assert f"Webhook callback URL for the Meta App Dashboard: {deployed['outputs']['WebhookUrl']}" in deployed["stdout"]
+    assert f"PublicBaseUrl was empty: setting it to {base_url}" in deployed["stdout"]
+    parameters = {p["ParameterKey"]: p.get("ParameterValue") for p in deployed["stack"]["Parameters"]}
+    assert parameters["PublicBaseUrl"] == base_url
+    lam = client(endpoint, "lambda")
+    for function in ("api_handler", "worker"):
+        env = lam.get_function(FunctionName=FUNCTIONS[function])["Configuration"]["Environment"]["Variables"]
+        assert env["PUBLIC_BASE_URL"] == base_url, function
     paths = {r["path"] for r in client(endpoint, "apigateway").get_resources(restApiId=api_id)["items"]}
     assert {"/webhook", "/health"} <= paths
 

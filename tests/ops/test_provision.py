@@ -72,17 +72,21 @@ def test_setup_stores_pages_and_secrets_as_securestrings_without_printing_them(s
     assert secret["Type"] == "SecureString"
     stored = json.loads(secret["Value"])
     assert stored["app_secret"] == "s3cr3t-app" and len(stored["verify_token"]) >= 32
-    # AND the app secret and page token are never printed; the generated verify token is, once
+    assert len(stored["console_key"]) >= 32 and stored["console_key"] != stored["verify_token"]
+    # AND the app secret, the console key and the page token are never printed; the generated verify token is, once
     printed = out.getvalue() + err.getvalue()
     assert "s3cr3t-app" not in printed and "EAAG-page-token-secret" not in printed
+    assert stored["console_key"] not in printed
     assert stored["verify_token"] in out.getvalue()
 
 
-def test_rotating_the_app_secret_keeps_the_verify_token(ssm: Any) -> None:
+def test_rotating_the_app_secret_keeps_the_verify_token_and_the_console_key(ssm: Any) -> None:
     first = provision.store_configuration(ssm, "dev", app_secret="old", verify_token="vt-123")
     assert first.written == ("/pageguard/dev/app-secret",) and first.generated_verify_token == ""
+    console_key = json.loads(_get(ssm, "/pageguard/dev/app-secret")["Value"])["console_key"]
     second = provision.store_configuration(ssm, "dev", app_secret="new")
-    assert json.loads(_get(ssm, "/pageguard/dev/app-secret")["Value"]) == {"app_secret": "new", "verify_token": "vt-123"}
+    assert json.loads(_get(ssm, "/pageguard/dev/app-secret")["Value"]) == {
+        "app_secret": "new", "verify_token": "vt-123", "console_key": console_key}  # emailed links stay valid
     assert second.generated_verify_token == ""
     # Same values again: nothing to write.
     assert provision.store_configuration(ssm, "dev", app_secret="new").written == ()
