@@ -262,8 +262,9 @@ def reconcile(event: object) -> None:
     from chalicelib.connect.token_health import check_tokens_daily
 
     d = deps()
-    run_scheduled(d.pipeline, d.store)
-    watch_pages(d.pipeline)  # tell the professional when their token stops working or webhooks stop
+    report = run_scheduled(d.pipeline, d.store)
+    # tell the professional when their token stops working or webhooks stop; record each page's sweep
+    watch_pages(d.pipeline, swept=report.swept)
     # The daily token check rides on this schedule (the first run of each UTC day does it).
     try:
         login = d.facebook_login

@@ -107,7 +107,9 @@ def check_token(pipeline: Pipeline, page: PageSettings) -> dict[str, Any]:
             health = {"token_ok": False, "checked_at": now, "detail": f"token expired or revoked (code {exc.code})"}
         except GraphPermanentError as exc:
             health = {"token_ok": False, "checked_at": now, "detail": f"{type(exc).__name__} (code {exc.code})"}
-    pipeline.store.save_page_health(page.page_id, health)
+    # Only the token's fields change: the sweep, digest and quiet-alert fields stay (a digest would
+    # otherwise go out again after a check from the console).
+    pipeline.store.save_page_health(page.page_id, {**(pipeline.store.get_page_health(page.page_id) or {}), **health})
     logger.info("token checked", extra={"page_id": page.page_id, "token_ok": health["token_ok"]})
     return health
 

@@ -1,5 +1,5 @@
 """The health panel: per page, what the professional needs to know is working, and what to do when not.
-Built from the store (audit records, the last token check, dead letters) and the queue's backlog."""
+Built from the store (audit records, the last token check and sweep, dead letters) and the queue's backlog."""
 
 from __future__ import annotations
 
@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Iterable
 
+from chalicelib.config import RECONCILE_EVERY_MINUTES
 from chalicelib.state.records import DAY, AuditRecord, DeadLetter, ItemStatus
 
 QUIET_AFTER_SECONDS = 3 * DAY  # a page that usually gets webhooks and has had none for 72 hours
+SWEEP_LATE_AFTER_SECONDS = 4 * RECONCILE_EVERY_MINUTES * 60  # three missed runs in a row
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,27 @@ def _when(ts: float) -> str:
     return datetime.fromtimestamp(ts, tz=timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
 
 
+def _sweep_line(health: dict[str, Any], now: float) -> HealthLine:
+    """The catch-up sweep (ingest/reconcile.py) lists the page's recent comments every
+    RECONCILE_EVERY_MINUTES and moderates any a webhook missed: the safety net, so its failure shows."""
+    what = "Catch-up sweep"
+    if "sweep_at" not in health:
+        return HealthLine(what, "wait", "not run yet",
+                          f"Every {RECONCILE_EVERY_MINUTES} minutes on AWS PageGuard lists the page's recent comments "
+                          "and checks any a webhook missed (the local server does not run it).")
+    last_ok = health.get("sweep_ok_at")
+    if health.get("sweep_error"):
+        since = f"; last worked {_when(float(last_ok))}" if last_ok else ""
+        return HealthLine(what, "bad", f"could not list comments ({health['sweep_error']}) at "
+                          f"{_when(float(health['sweep_at']))}{since}",
+                          "Check the access token below and reconnect the page if Meta refused it.")
+    if now - float(health["sweep_at"]) > SWEEP_LATE_AFTER_SECONDS:
+        return HealthLine(what, "bad", f"last ran {_when(float(health['sweep_at']))}",
+                          "The scheduled sweep has stopped: ask your PageGuard operator to check the reconcile "
+                          "function (its CloudWatch alarm and logs).")
+    return HealthLine(what, "ok", f"comments listed {_when(float(health['sweep_at']))}")
+
+
 def page_health(page_id: str, name: str, *, observing: bool, records: Iterable[AuditRecord],
                 token: dict[str, Any] | None, dead_letters: Iterable[DeadLetter], account_ids: set[str],
                 backlog: int | None, now: float) -> PageHealth:
@@ -51,7 +74,8 @@ def page_health(page_id: str, name: str, *, observing: bool, records: Iterable[A
                                 "Nothing for over 72 hours. Check the page is still connected and subscribed."))
     else:
         lines.append(HealthLine("Last webhook received", "ok", _when(last)))
-    if token is None:
+    lines.append(_sweep_line(token or {}, now))
+    if token is None or "checked_at" not in token:
         lines.append(HealthLine("Access token", "wait", "not checked yet", "Press 'Check the token now'."))
     elif token.get("token_ok"):
         lines.append(HealthLine("Access token", "ok", f"working (checked {_when(float(token['checked_at']))})"))

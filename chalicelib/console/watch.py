@@ -5,7 +5,7 @@ links to the console's health panel (the notifier adds the signed link)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Mapping
 
 from aws_lambda_powertools import Logger
 
@@ -24,13 +24,20 @@ USUAL_ITEMS_PER_MONTH = 3  # a page with fewer items in 30 days is not "usually"
 AUDIT_SCAN_LIMIT = 1000
 
 
-def watch_pages(pipeline: Pipeline) -> list[str]:
-    """Check every page; returns what was emailed ("token:<page>", "quiet:<page>")."""
+def watch_pages(pipeline: Pipeline, swept: Mapping[str, str] | None = None) -> list[str]:
+    """Check every page; returns what was emailed ("token:<page>", "quiet:<page>"). `swept` is the sweep
+    that just ran (page id -> "" when its comments were listed, else the error class), kept for the
+    health panel: the sweep is the safety net under webhooks, so its silent failure must show."""
     now = pipeline.clock()
     sent: list[str] = []
     records = pipeline.store.list_audit(limit=AUDIT_SCAN_LIMIT)
     for page in pipeline.pages.pages:
         health: dict[str, Any] = pipeline.store.get_page_health(page.page_id) or {}
+        if swept is not None and page.page_id in swept:
+            error = swept[page.page_id]
+            health = {**health, "sweep_at": now, "sweep_error": error}
+            if not error:
+                health["sweep_ok_at"] = now
         if now - float(health.get("checked_at", 0)) >= TOKEN_CHECK_EVERY_SECONDS and page.access_token:
             was_ok = health.get("token_ok", True)
             health = {**health, **check_token(pipeline, page)}

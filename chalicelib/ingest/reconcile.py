@@ -33,6 +33,8 @@ class ReconcileReport:
     already_seen: int = 0
     handled: int = 0
     errors: list[str] = field(default_factory=list)  # "page_id: ErrorClass" / "item_id: ErrorClass"
+    # Per page: "" when its comments were listed, else the listing's error class (the console's health panel)
+    swept: dict[str, str] = field(default_factory=dict)
 
 
 def reconcile(
@@ -47,6 +49,7 @@ def reconcile(
     report = ReconcileReport()
     for listed in sweep.list_comments(pages, graph_for_page, clock() - since_seconds):
         report.pages += 1
+        report.swept[listed.page.page_id] = listed.error_type
         if listed.error:
             report.errors.append(listed.error)
             continue

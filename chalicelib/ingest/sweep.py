@@ -27,6 +27,10 @@ class PageComments:
     events: tuple[WebhookEvent, ...] = ()
     error: str = ""  # "page_id: ErrorClass"
 
+    @property
+    def error_type(self) -> str:
+        return self.error.partition(": ")[2]
+
 
 class Outcome(enum.StrEnum):
     HANDLED = "applied"

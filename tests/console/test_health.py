@@ -46,3 +46,27 @@ def test_a_page_quiet_for_72_hours_and_dead_letters_are_red() -> None:
 def test_observe_mode_is_a_reminder_not_a_fault() -> None:
     panel, by = lines(records=[record("c1", NOW)], token={"token_ok": True, "checked_at": NOW}, observing=True)
     assert panel.all_ok and by["Mode"].state == "wait"
+
+
+def test_the_catch_up_sweep_shows_when_it_last_listed_comments_and_when_it_failed() -> None:
+    token = {"token_ok": True, "checked_at": NOW}
+    # Not run yet (the local server has no schedule): a reminder, not a fault
+    panel, by = lines(token=token)
+    assert by["Catch-up sweep"].state == "wait" and panel.all_ok
+    # Listed this page's comments minutes ago
+    _, by = lines(token={**token, "sweep_at": NOW - 600, "sweep_ok_at": NOW - 600, "sweep_error": ""})
+    assert by["Catch-up sweep"].state == "ok" and "comments listed" in by["Catch-up sweep"].value
+    # Meta refused the listing: red, with when it last worked and what to do
+    panel, by = lines(token={**token, "sweep_at": NOW - 600, "sweep_ok_at": NOW - DAY,
+                             "sweep_error": "GraphTokenExpiredError"})
+    line = by["Catch-up sweep"]
+    assert not panel.all_ok and line.state == "bad" and "GraphTokenExpiredError" in line.value
+    assert "last worked" in line.value and "reconnect" in line.fix
+    # The schedule stopped: an hour without a run is red
+    _, by = lines(token={**token, "sweep_at": NOW - 2 * 3600, "sweep_ok_at": NOW - 2 * 3600, "sweep_error": ""})
+    assert by["Catch-up sweep"].state == "bad" and "stopped" in by["Catch-up sweep"].fix
+
+
+def test_sweep_fields_alone_do_not_count_as_a_token_check() -> None:
+    _, by = lines(token={"sweep_at": NOW, "sweep_ok_at": NOW, "sweep_error": ""})
+    assert by["Access token"].value == "not checked yet"

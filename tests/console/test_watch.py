@@ -81,3 +81,42 @@ def test_a_weekly_digest_with_counts_undone_hides_and_a_chart(fake_graph, tmp_pa
 def test_no_digest_when_the_professional_turned_it_off(fake_graph, tmp_path: Path) -> None:
     kit = make_kit(fake_graph, tmp_path, page=replace(PAGE, weekly_digest=False))
     assert watch_pages(kit.pipeline) == []
+
+
+def test_each_sweep_is_kept_for_the_health_panel_and_a_failed_listing_turns_it_red(fake_graph, tmp_path: Path) -> None:
+    from chalicelib.console.health import page_health
+    from chalicelib.ingest.reconcile import reconcile
+
+    kit = make_kit(fake_graph, tmp_path)
+
+    def sweep_line():
+        swept = reconcile(kit.pipeline, kit.pipeline.pages, kit.pipeline.graph_for, kit.store, clock=kit.clock).swept
+        watch_pages(kit.pipeline, swept=swept)
+        panel = page_health(PAGE_ID, "Practice", observing=False, records=[], token=kit.store.get_page_health(PAGE_ID),
+                            dead_letters=[], account_ids={PAGE_ID}, backlog=None, now=kit.clock.now)
+        return {line.what: line for line in panel.lines}["Catch-up sweep"]
+
+    # GIVEN a sweep that listed the page's comments
+    first = sweep_line()
+    assert first.state == "ok"
+    # WHEN Meta refuses the next listing
+    kit.clock.now += 900
+    fake_graph.fail("GET", f"/{PAGE_ID}/published_posts", status=401, code=190)
+    line = sweep_line()
+    # THEN the panel says so, with when it last worked
+    assert line.state == "bad" and "GraphTokenExpiredError" in line.value and "last worked" in line.value
+    assert kit.store.get_page_health(PAGE_ID)["token_ok"] is True  # the token check's own fields are kept
+
+
+def test_a_token_check_from_the_console_keeps_the_digest_and_sweep_fields(fake_graph, tmp_path: Path) -> None:
+    from chalicelib.console.commands import check_token
+
+    kit = make_kit(fake_graph, tmp_path)
+    watch_pages(kit.pipeline, swept={PAGE_ID: ""})
+    before = kit.store.get_page_health(PAGE_ID)
+    assert "digest_sent_at" in before and "sweep_ok_at" in before
+    check_token(kit.pipeline, PAGE)
+    after = kit.store.get_page_health(PAGE_ID)
+    # the weekly digest is not sent again because the console checked the token
+    assert after["digest_sent_at"] == before["digest_sent_at"] and after["sweep_ok_at"] == before["sweep_ok_at"]
+    assert f"digest:{PAGE_ID}" not in watch_pages(kit.pipeline)

@@ -65,6 +65,7 @@ def test_listing_failure_is_reported_and_other_pages_continue(fake_graph: FakeGr
     fake_graph.fail("GET", f"/{PAGE_ID}/published_posts", status=401, code=190)
     report = reconcile(kit.pipeline, kit.pipeline.pages, kit.pipeline.graph_for, kit.store, clock=kit.clock)
     assert report.errors == [f"{PAGE_ID}: GraphTokenExpiredError"]
+    assert report.swept == {PAGE_ID: "GraphTokenExpiredError"}  # kept for the health panel (console/watch.py)
 
 
 def test_run_scheduled_uses_the_wired_pipeline(fake_graph: FakeGraph, tmp_path: Path) -> None:
