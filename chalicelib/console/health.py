@@ -44,7 +44,7 @@ def _sweep_line(health: dict[str, Any], now: float) -> HealthLine:
     what = "Catch-up sweep"
     if "sweep_at" not in health:
         return HealthLine(what, "wait", "not run yet",
-                          f"Every {RECONCILE_EVERY_MINUTES} minutes on AWS PageGuard lists the page's recent comments "
+                          f"Every {RECONCILE_EVERY_MINUTES} minutes on AWS, PageGuard lists the page's recent comments "
                           "and checks any a webhook missed (the local server does not run it).")
     last_ok = health.get("sweep_ok_at")
     if health.get("sweep_error"):
