@@ -46,7 +46,11 @@ def encode(event: WebhookEvent) -> str:
 def decode(body: str) -> WebhookEvent:
     """The event (or console command) in one queue message. Raises ValueError, KeyError or TypeError for a
     body that is neither."""
-    data = json.loads(body)
+    return message_from_dict(json.loads(body))
+
+
+def message_from_dict(data: Any) -> WebhookEvent:
+    """An event or a console command from its dict (a queue message's JSON, or a dead letter's)."""
     if isinstance(data, dict) and "console_command" in data:
         # Imported here: the webhook Lambda, which only encodes, never loads the console's modules.
         from chalicelib.console.commands import ConsoleCommand

@@ -20,8 +20,7 @@ from chalicelib.act.graph import retry_after
 from chalicelib.act.pipeline import Pipeline
 from chalicelib.errors import error_summary
 from chalicelib.ingest import email_feedback
-from chalicelib.ingest.queue import backoff_delay, decode, handle_message
-from chalicelib.models import WebhookEvent
+from chalicelib.ingest.queue import backoff_delay, decode, handle_message, message_from_dict
 from chalicelib.state.store import Store
 
 logger = Logger(service="pageguard", child=True)
@@ -134,9 +133,9 @@ def replay_dead_letters(pipeline: Pipeline, store: Store, limit: int = 100) -> R
             report.failed += 1
             report.undecodable += 1
             continue
-        event = WebhookEvent.from_dict(letter.event)
+        event = message_from_dict(letter.event)  # a console command (undo, keep...) parks like an event
         try:
-            pipeline.handle(event)
+            handle_message(event, pipeline)
         except Exception as exc:
             logger.warning("replay failed; letter kept",
                            extra={"item_id": event.item_id, "letter_id": letter.letter_id,

@@ -80,6 +80,24 @@ def test_replay_dlq_drives_parked_events(kit: Kit, fake_graph: FakeGraph, capsys
     assert "no parked dead letters" in capsys.readouterr().out
 
 
+def test_replay_dlq_replays_a_parked_console_undo(kit: Kit, fake_graph: FakeGraph,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    from chalicelib.console.commands import CommandKind, ConsoleCommand
+    from tests.pipeline_kit import PAGE_ID
+
+    # GIVEN a hidden comment whose undo from the console kept failing and was parked
+    event = fb_comment(SENSITIVE_TEXT)
+    kit.pipeline.handle(event)
+    kit.store.park(ConsoleCommand(CommandKind.UNDO, PAGE_ID, event.item_id, requested_at=kit.clock.now),
+                   "GraphRetryableError", 5)
+    # WHEN the operator replays the dead letters
+    assert cli.main(["replay-dlq"]) == 0
+    # THEN the undo runs: the comment is unhidden on Meta and the letter is gone
+    assert "replayed 1" in capsys.readouterr().out
+    assert fake_graph.requests_for("POST", f"/{event.item_id}")[-1].form == {"is_hidden": "false"}
+    assert kit.store.list_dead_letters() == []
+
+
 def test_replay_dlq_reports_undecodable_letters(kit: Kit, capsys: pytest.CaptureFixture[str]) -> None:
     kit.store.park({"undecodable_body": True, "message_id": "msg-1", "body": "{not json"}, "JSONDecodeError", 1)
     assert cli.main(["replay-dlq"]) == 1
