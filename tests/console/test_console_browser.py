@@ -56,11 +56,22 @@ def click(browser, xpath: str) -> None:
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
 
+    from selenium.common.exceptions import WebDriverException
+
     wait = WebDriverWait(browser, 30)
     wait.until(lambda b: b.execute_script("return document.readyState") == "complete")
     old = browser.find_element(By.TAG_NAME, "html")
     wait.until(ec.element_to_be_clickable((By.XPATH, xpath))).click()
-    wait.until(ec.staleness_of(old))
+
+    def left(_browser) -> bool:
+        try:
+            return ec.staleness_of(old)(_browser)
+        except WebDriverException as exc:  # chromedriver's race: the node went while it was being asked about
+            if "does not belong to the document" in str(exc):
+                return True
+            raise
+
+    wait.until(left)
 
 
 def shows(browser, text: str) -> bool:
