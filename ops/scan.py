@@ -144,7 +144,7 @@ def scan(
         if listed.error:
             report.errors.append(listed.error)
             if progress:
-                progress.update(0, 0, f"{page.name}: listing failed ({listed.error.split(': ')[-1]})")
+                progress.update(0, 0, f"{page.name}: listing failed ({listed.error_type})")
             continue
         events = [e for e in listed.events if e.surface in (Surface.COMMENT, Surface.POST)]
         for index, event in enumerate(events, start=1):

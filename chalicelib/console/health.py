@@ -60,7 +60,7 @@ def _sweep_line(health: dict[str, Any], now: float) -> HealthLine:
 
 
 def page_health(page_id: str, name: str, *, observing: bool, records: Iterable[AuditRecord],
-                token: dict[str, Any] | None, dead_letters: Iterable[DeadLetter], account_ids: set[str],
+                health: dict[str, Any] | None, dead_letters: Iterable[DeadLetter], account_ids: set[str],
                 backlog: int | None, now: float) -> PageHealth:
     mine = [r for r in records if r.page_id == page_id]
     lines = []
@@ -74,14 +74,15 @@ def page_health(page_id: str, name: str, *, observing: bool, records: Iterable[A
                                 "Nothing for over 72 hours. Check the page is still connected and subscribed."))
     else:
         lines.append(HealthLine("Last webhook received", "ok", _when(last)))
-    lines.append(_sweep_line(token or {}, now))
-    if token is None or "checked_at" not in token:
+    stored = health or {}  # the page's health record: the last token check and sweep (console/watch.py)
+    lines.append(_sweep_line(stored, now))
+    if "checked_at" not in stored:
         lines.append(HealthLine("Access token", "wait", "not checked yet", "Press 'Check the token now'."))
-    elif token.get("token_ok"):
-        lines.append(HealthLine("Access token", "ok", f"working (checked {_when(float(token['checked_at']))})"))
+    elif stored.get("token_ok"):
+        lines.append(HealthLine("Access token", "ok", f"working (checked {_when(float(stored['checked_at']))})"))
     else:
-        lines.append(HealthLine("Access token", "bad", f"{token.get('detail') or 'refused'} "
-                                f"(checked {_when(float(token['checked_at']))})",
+        lines.append(HealthLine("Access token", "bad", f"{stored.get('detail') or 'refused'} "
+                                f"(checked {_when(float(stored['checked_at']))})",
                                 "Reconnect the page to PageGuard; until then nothing is hidden or answered."))
     expired = [r for r in mine if r.status == ItemStatus.TOKEN_EXPIRED]
     if expired:

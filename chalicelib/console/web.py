@@ -82,7 +82,7 @@ class Console:
             return self._link_unusable(token, "This sign-in link has already been used.")
         cookie = sessions.start_session(self._key(), link.page_ids, now, secure=self._secure, base_path=self._base)
         logger.info("console sign-in", extra={"page_ids": list(link.page_ids), "method": "email_link"})
-        return WebReply(303, "", {"Location": self._base + link.next_path, "Set-Cookie": cookie})
+        return self._redirect(link.next_path, {"Set-Cookie": cookie})
 
     def fresh_link(self, form: Mapping[str, str]) -> WebReply:
         """From an expired or used link: email a new one to the page's own recipients (never elsewhere)."""
@@ -100,8 +100,8 @@ class Console:
         session = self._session(cookie)
         if session is not None and not sessions.csrf_ok(self._key(), session, form.get("csrf", "")):
             return self._csrf_refused()
-        return WebReply(303, "", {"Location": f"{self._base}/console/signed-out",
-                                  "Set-Cookie": sessions.end_session(secure=self._secure, base_path=self._base)})
+        return self._redirect("/console/signed-out",
+                              {"Set-Cookie": sessions.end_session(secure=self._secure, base_path=self._base)})
 
     def signed_out(self) -> WebReply:
         return self._page("message.html", 200, title="Signed out",
@@ -154,7 +154,7 @@ class Console:
         logger.info("console command queued", extra={"command": str(command), "item_id": item_id,
                                                      "page_id": record.page_id})
         requested = "undo" if command is CommandKind.UNDO else "keep"
-        return WebReply(303, "", {"Location": f"{self._base}/console/items/{urllib.parse.quote(item_id)}?requested={requested}"})
+        return self._redirect(f"/console/items/{urllib.parse.quote(item_id)}?requested={requested}")
 
     def health(self, cookie: str | None, query: Mapping[str, str] | None = None) -> WebReply:
         session = self._session(cookie)
@@ -170,7 +170,7 @@ class Console:
                 continue
             accounts = {page_id, *(s.instagram_id for s in self._directory.summaries([page_id]).values() if s.instagram_id)}
             panels.append(page_health(page_id, choices.name, observing=choices.mode == "observe", records=records,
-                                      token=self._store.get_page_health(page_id), dead_letters=letters,
+                                      health=self._store.get_page_health(page_id), dead_letters=letters,
                                       account_ids=accounts, backlog=pending() if callable(pending) else None,
                                       now=self._clock()))
         return self._page("health.html", 200, session=session, panels=panels,
@@ -181,7 +181,7 @@ class Console:
         if refused is not None:
             return refused
         self._queue.send_all([ConsoleCommand(CommandKind.CHECK_TOKEN, page_id, requested_at=self._clock())])
-        return WebReply(303, "", {"Location": f"{self._base}/console/health?checking={urllib.parse.quote(page_id)}"})
+        return self._redirect(f"/console/health?checking={urllib.parse.quote(page_id)}")
 
     def settings(self, cookie: str | None, query: Mapping[str, str] | None = None) -> WebReply:
         session = self._session(cookie)
@@ -202,7 +202,7 @@ class Console:
             return self._page("settings.html", 400, session=session, pages=pages, countries=CRISIS_LINES.values(),
                               error=str(exc), error_page=page_id)
         logger.info("page settings saved", extra={"page_id": page_id})
-        return WebReply(303, "", {"Location": f"{self._base}/console/settings?saved={urllib.parse.quote(page_id)}"})
+        return self._redirect(f"/console/settings?saved={urllib.parse.quote(page_id)}")
 
     # --- helpers -------------------------------------------------------------------------------
     def _page_post(self, cookie: str | None, page_id: str,
@@ -235,6 +235,10 @@ class Console:
         logger.warning("console POST refused: CSRF token missing or wrong")
         return self._page("message.html", 403, title="Request refused",
                           text="This form had expired or did not come from PageGuard. Reload the page and try again.")
+
+    def _redirect(self, path: str, headers: Mapping[str, str] | None = None) -> WebReply:
+        """303 to an app path ("/console/..."), under the stage the browser sees the app at."""
+        return WebReply(303, "", {"Location": self._base + path, **(headers or {})})
 
     def _page(self, template: str, status: int, **context: Any) -> WebReply:
         session = context.get("session")

@@ -21,15 +21,16 @@ logger = Logger(service="pageguard", child=True)
 
 @dataclass(frozen=True)
 class PageComments:
-    """One page's comments since the sweep's start, or why they could not be listed (`error`)."""
+    """One page's comments since the sweep's start, or why they could not be listed (`error_type`)."""
 
     page: PageSettings
     events: tuple[WebhookEvent, ...] = ()
-    error: str = ""  # "page_id: ErrorClass"
+    error_type: str = ""  # the listing's error class; "" when the comments were listed
 
     @property
-    def error_type(self) -> str:
-        return self.error.partition(": ")[2]
+    def error(self) -> str:
+        """"page_id: ErrorClass" for a failed listing (the reports' error lines), else ""."""
+        return f"{self.page.page_id}: {self.error_type}" if self.error_type else ""
 
 
 class Outcome(enum.StrEnum):
@@ -48,7 +49,7 @@ def list_comments(
             events = graph_for_page(page).list_recent_comments(page, since)
         except GraphError as exc:
             logger.warning("sweep: listing failed", extra={"page_id": page.page_id, "error_type": type(exc).__name__})
-            yield PageComments(page, error=f"{page.page_id}: {type(exc).__name__}")
+            yield PageComments(page, error_type=type(exc).__name__)
             continue
         yield PageComments(page, tuple(events))
 

@@ -92,7 +92,7 @@ def test_each_sweep_is_kept_for_the_health_panel_and_a_failed_listing_turns_it_r
     def sweep_line():
         swept = reconcile(kit.pipeline, kit.pipeline.pages, kit.pipeline.graph_for, kit.store, clock=kit.clock).swept
         watch_pages(kit.pipeline, swept=swept)
-        panel = page_health(PAGE_ID, "Practice", observing=False, records=[], token=kit.store.get_page_health(PAGE_ID),
+        panel = page_health(PAGE_ID, "Practice", observing=False, records=[], health=kit.store.get_page_health(PAGE_ID),
                             dead_letters=[], account_ids={PAGE_ID}, backlog=None, now=kit.clock.now)
         return {line.what: line for line in panel.lines}["Catch-up sweep"]
 
