@@ -45,8 +45,8 @@ def _cookie(settings: Settings, value: str, max_age: int) -> str:
     return f"{COOKIE_NAME}={value}; Path={settings.base_path}/connect; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}"
 
 
-def _error(status: int, message: str, base: str) -> WebAnswer:
-    return WebAnswer(status, html.error_html(message, base), dict(_HTML))
+def _error(status: int, message: str, settings: Settings) -> WebAnswer:
+    return WebAnswer(status, html.error_html(message, settings.base_path), dict(_HTML))
 
 
 def start(flow: ConnectFlow, settings: Settings, query: Mapping[str, str], host: str) -> WebAnswer:
@@ -55,7 +55,7 @@ def start(flow: ConnectFlow, settings: Settings, query: Mapping[str, str], host:
                             rerequest=query.get("rerequest") == "1")
     except ConfigError as exc:
         logger.error("connect is not configured", extra={"why": str(exc)})
-        return _error(503, "Connecting pages is not set up on this deployment yet.", settings.base_path)
+        return _error(503, "Connecting pages is not set up on this deployment yet.", settings)
     return WebAnswer(302, "", {"Location": target, "Cache-Control": "no-store"})
 
 
@@ -64,10 +64,10 @@ def callback(flow: ConnectFlow, settings: Settings, query: Mapping[str, str], ho
         view, sealed = flow.callback(query, redirect_uri(settings.public_base_url, host, local=settings.is_local))
     except LoginError as exc:
         logger.warning("connect callback refused", extra={"why": str(exc)})
-        return _error(400, str(exc), settings.base_path)
+        return _error(400, str(exc), settings)
     except GraphError as exc:
         logger.warning("connect callback failed at Meta", extra={"error": error_summary(exc)})
-        return _error(502, "Facebook did not accept the login. Start again.", settings.base_path)
+        return _error(502, "Facebook did not accept the login. Start again.", settings)
     cookies = _with_console_session(_cookie(settings, sealed, PENDING_MAX_AGE_S), settings, console_key, view.existing)
     return WebAnswer(200, html.picker_html(view, settings.base_path), {**_HTML, "Set-Cookie": cookies})
 
@@ -80,15 +80,15 @@ def choose_pages(flow: ConnectFlow, settings: Settings, body: bytes, cookie_head
         cookies = SimpleCookie()
     sealed = cookies[COOKIE_NAME].value if COOKIE_NAME in cookies else ""
     if not sealed:
-        return _error(400, "the connection has expired: start again from Connect", settings.base_path)
+        return _error(400, "the connection has expired: start again from Connect", settings)
     form = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
     try:
         result = flow.finish(sealed, form)
     except LoginError as exc:
         logger.warning("connect pages refused", extra={"why": str(exc)})
-        return _error(400, str(exc), settings.base_path)
+        return _error(400, str(exc), settings)
     except GraphError as exc:
         logger.warning("connect pages failed at Meta", extra={"error": error_summary(exc)})
-        return _error(502, "Facebook did not answer. Start again.", settings.base_path)
+        return _error(502, "Facebook did not answer. Start again.", settings)
     cookies = _with_console_session(_cookie(settings, "", 0), settings, console_key, result.console_pages)
     return WebAnswer(200, html.result_html(result, settings.base_path), {**_HTML, "Set-Cookie": cookies})

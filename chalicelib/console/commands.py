@@ -96,6 +96,15 @@ def run_command(command: ConsoleCommand, pipeline: Pipeline) -> None:
 
 def check_token(pipeline: Pipeline, page: PageSettings) -> dict[str, Any]:
     """Ask Meta whether the page's token works and keep the answer (no token, only the outcome)."""
+    health = token_health(pipeline, page)
+    # Only the token's fields change: the sweep, digest and quiet-alert fields stay (a digest would
+    # otherwise go out again after a check from the console).
+    pipeline.store.save_page_health(page.page_id, {**(pipeline.store.get_page_health(page.page_id) or {}), **health})
+    return health
+
+
+def token_health(pipeline: Pipeline, page: PageSettings) -> dict[str, Any]:
+    """Ask Meta whether the page's token works: the health fields for the answer, not saved."""
     now = pipeline.clock()
     if not page.access_token:
         health = {"token_ok": False, "checked_at": now, "detail": "no access token configured"}
@@ -107,9 +116,6 @@ def check_token(pipeline: Pipeline, page: PageSettings) -> dict[str, Any]:
             health = {"token_ok": False, "checked_at": now, "detail": f"token expired or revoked (code {exc.code})"}
         except GraphPermanentError as exc:
             health = {"token_ok": False, "checked_at": now, "detail": f"{type(exc).__name__} (code {exc.code})"}
-    # Only the token's fields change: the sweep, digest and quiet-alert fields stay (a digest would
-    # otherwise go out again after a check from the console).
-    pipeline.store.save_page_health(page.page_id, {**(pipeline.store.get_page_health(page.page_id) or {}), **health})
     logger.info("token checked", extra={"page_id": page.page_id, "token_ok": health["token_ok"]})
     return health
 

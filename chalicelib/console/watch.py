@@ -11,7 +11,7 @@ from aws_lambda_powertools import Logger
 
 from chalicelib.act.alerts import quiet_alert, reconnect_alert
 from chalicelib.act.pipeline import Pipeline, reconnect_key
-from chalicelib.console.commands import check_token
+from chalicelib.console.commands import token_health
 from chalicelib.console.digest import WEEK, build_digest
 from chalicelib.console.health import QUIET_AFTER_SECONDS
 from chalicelib.models import Platform
@@ -40,7 +40,7 @@ def watch_pages(pipeline: Pipeline, swept: Mapping[str, str] | None = None) -> l
                 health["sweep_ok_at"] = now
         if now - float(health.get("checked_at", 0)) >= TOKEN_CHECK_EVERY_SECONDS and page.access_token:
             was_ok = health.get("token_ok", True)
-            health = {**health, **check_token(pipeline, page)}
+            health = {**health, **token_health(pipeline, page)}  # saved once, below
             if was_ok and not health["token_ok"]:
                 alert = reconnect_alert(page, Platform.FACEBOOK, occurred_at=now, detail=str(health["detail"]))
                 if pipeline.send_once(reconnect_key(page.page_id, now), alert):

@@ -638,7 +638,9 @@ def assess(text: str, hits: Iterable[Entity]) -> Assessment:
             status, cue = _anchor(text, hit, clause, cues, specific)
             if status is Status.ANCHORED and joking and _is_hyperbole(hit, cues):
                 status, cue = Status.UNANCHORED, "joke"
-            if hit.type == CRISIS_MENTION and status is Status.ANCHORED and _is_past_crisis(text):
+            if hit.type == CRISIS_MENTION and status is Status.ANCHORED and (
+                _is_past_crisis(text) or _told_as_past(text, hit, clause)
+            ):
                 cue = "past"  # recovered or long past: sensitive, not a crisis (LABELS.md)
             findings.append(Finding(hit, status, cue))
         elif hit.type in CONTACT_TYPES:
@@ -685,6 +687,45 @@ _PRESENT_CRISIS = re.compile(
 
 def _is_past_crisis(text: str) -> bool:
     return bool(_PAST_CRISIS.search(text)) and not _PRESENT_CRISIS.search(text)
+
+
+_PAST_DIRECT_TYPES = frozenset({"CRISIS_SUICIDE", "CRISIS_SELF_HARM", "CRISIS_OVERDOSE"})
+_NUMBER = (r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|un|una|dos|tres|cuatro|cinco|seis|"
+           r"siete|ocho|nueve|diez|once|doce)")
+_SPAN = r"(?:days?|weeks?|wks?|months?|mos?|years?|yrs?|d[ií]as|semanas|mes(?:es)?|a[ñn]os?)"
+# Direct crisis words told as the recovered past: a milestone right before them ("3 años sin cortarme",
+# "500 days clean from self harm") or after them ("self harm free for 2 years"), or a dated past in the
+# same clause ("ten years since I tried", "hace 5 años intenté", "I used to cut").
+_MILESTONE_BEFORE = re.compile(
+    rf"(?<![\w]){_NUMBER}\s*{_SPAN}\s+(?:sin|without|free\s+(?:of|from)|clean\s+(?:of|from)|limpi[oa]s?\s+de)\s*$", re.IGNORECASE
+)
+_MILESTONE_AFTER = re.compile(rf"^\s*(?:free|clean|-free)\s+(?:for\s+)?{_NUMBER}\s*{_SPAN}(?![\w])", re.IGNORECASE)
+_DATED_PAST = re.compile(
+    rf"(?<![\w])(?:(?:{_NUMBER}|a)\s*(?:years?|yrs?)\s+(?:ago|since)|(?<!desde\s)hace\s+{_NUMBER}\s+a[ñn]os?|used\s+to|sol[ií]a|"
+    r"when\s+i\s+was\s+(?:\d+|young|a\s+(?:kid|teen))|cuando\s+(?:ten[ií]a\s+\d+|era\s+(?:chic[oa]|adolescente))|"
+    r"back\s+in\s+(?:high\s+school|college|(?:19|20)\d\d)|as\s+a\s+teen(?:ager)?|de\s+adolescente)(?![\w])",
+    re.IGNORECASE,
+)
+# Between a past marker and the crisis words, a turn to the present ("I used to love life, now I want to
+# die") makes the crisis current; so does a relapse, a date ahead or a fresh wound anywhere.
+_TURN_TO_PRESENT = re.compile(r"(?<![\w])(?:now|today|still|ahora|hoy|todav[ií]a|sigo|ya\s+no)(?![\w])", re.IGNORECASE)
+_CURRENT_AGAIN = re.compile(
+    r"(?<![\w])(?:last\s+night|anoche|this\s+week|esta\s+semana|next\s+week|semana\s+que\s+viene|pr[oó]xima\s+semana|"
+    r"he\s+vuelto|vuelto\s+a|hoy\s+me\s+(?:pas[eé]|cort[eé]|lastim[eé]|volv[ií])|today\s+i\s+(?:cut|did\s+it|relapsed|slipped)|when\s+i'?m\s+gone|cuando\s+(?:ya\s+)?no\s+est[eé])(?![\w])",
+    re.IGNORECASE,
+)
+
+
+def _told_as_past(text: str, hit: Entity, clause: tuple[int, int]) -> bool:
+    if _PRESENT_CRISIS.search(text) or _CURRENT_AGAIN.search(text):
+        return False
+    if _MILESTONE_BEFORE.search(text[clause[0] : hit.start]) or _MILESTONE_AFTER.search(text[hit.end : clause[1]]):
+        return True
+    for m in _DATED_PAST.finditer(text, *clause):
+        gap = (m.end(), hit.start) if m.end() <= hit.start else (hit.end, m.start())
+        if not _TURN_TO_PRESENT.search(text, *gap):
+            return True
+    return False
 
 
 def _is_hyperbole(hit: Entity, cues: Sequence[_Cue]) -> bool:
@@ -746,6 +787,11 @@ def _crisis_direct(text: str, hit: Entity, clause: tuple[int, int], cues: Sequen
     helper = bool(_HELPER.search(text, c_start, hit.start))
     if not first_person and (fiction or (general and helper and hit.type != "CRISIS_OVERDOSE")):
         return Finding(hit, Status.UNANCHORED, "generic_person")
+    if hit.type in _PAST_DIRECT_TYPES and _told_as_past(text, hit, clause):
+        # "3 años sin cortarme", "ten years since I tried to end it": the recovered past is sensitive
+        # (LABELS.md). The past must be told in the same clause, so "I used to love life, now I want to
+        # die" stays a crisis.
+        return Finding(hit, Status.ANCHORED, "past")
     # An ambiguous farewell ("it's been nice knowing everyone", "cuiden a mi perro", "my last post")
     # next to an everyday departure ("moving to another city", "see you next term", "de vacaciones")
     # is a goodbye, not a crisis, unless finality words are there too. The patterns already exclude

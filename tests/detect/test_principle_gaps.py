@@ -18,6 +18,17 @@ CASES = [
     ("hace años que superé la autolesión",                               Label.SENSITIVE),
     ("I used to self-harm and last night I did it again",                Label.CRISIS),
     ("10 years free of self-harm but the urges are back tonight",        Label.CRISIS),
+    # a milestone or a dated attempt told in the same clause as the crisis words is the recovered past
+    ("two years without cutting today and I got a tattoo over the scars", Label.SENSITIVE),
+    ("8 meses sin autolesionarme, gracias por tus videos",               Label.SENSITIVE),
+    ("hace tres años intenté matarme y hoy me recibo de enfermera",      Label.SENSITIVE),
+    ("Twelve years since I tried to end my life. Married, two kids.",    Label.SENSITIVE),
+    ("I used to love my life, now I want to die",                        Label.CRISIS),
+    ("3 months without cutting but I did it again last night",          Label.CRISIS),
+    ("hace un año tuve un intento de suicidio, hoy estoy estudiando",    Label.SENSITIVE),
+    ("200 days clean from self-harm 🎉",                                  Label.SENSITIVE),
+    ("me corto desde hace 2 años y hoy me pasé, no para de sangrar",     Label.CRISIS),
+    ("6 days without self harm but the urges are so loud",               Label.CRISIS),
     # the writer's own label for their condition, with no "I"
     ("bipolar II here",                                                  Label.SENSITIVE),
     ("PCOS club 🙋‍♀️",                                                    Label.SENSITIVE),
@@ -69,6 +80,21 @@ CASES = [
 ]
 
 CRISIS_NOW = [
+    # a loaded gun kept in secret; a respawn switched off; "it'll make sense then"
+    "shotgun's under the bed, loaded. nobody knows",
+    "la escopeta está cargada en el ropero y mi mujer no sabe",
+    "turned off my respawn. gg everyone",
+    "changing my name to 'gone' next friday, it'll make sense then",
+    # pregnancy late with no movement or no heartbeat on a home doppler; a meter that reads LO and a
+    # child who will not wake; a small child missing now; a goodbye for ever; self-harm said in the gerund
+    "31 semanas y el bebé no se mueve desde ayer a la tarde",
+    "home doppler can't find the heartbeat, 36 weeks, what do I do",
+    "el glucómetro dice LO y mi nena no reacciona",
+    "meter just says LO and he won't wake properly",
+    "my 4 year old is non verbal and he's missing at the mall, 10 minutes, security is searching",
+    "mi nene de 3 años se perdió en la playa, los guardavidas lo están buscando",
+    "adiós para siempre, gracias x todo lo que hicieron",
+    "otra noche cortándome en el baño",
     "no me tomo los remedios a propósito, los estoy juntando para cuando no aguante más",
     "ya tengo pensado cómo y cuándo. solo falta el valor",
     "dad if you read this it was never your fault, i love you",
@@ -143,6 +169,15 @@ CRISIS_NOW = [
 ]
 
 NOT_CRISIS = [
+    "gun's loaded and locked in the safe for the hunt tomorrow",
+    "the twist makes no sense now but it'll make sense later in the series",
+    # the same words told as the past, an idiom, or a stiff shoulder
+    "mi hijo se desmayó en el acto del colegio el año pasado, desde entonces desayuna bien",
+    "esa canción me pega fuerte, me recuerda a mi abuela",
+    "can't lift my arm above my head since the rotator cuff thing, is that a physio job?",
+    "chau para siempre al cigarrillo!! 3 meses",
+    "my autistic son went missing once when he was 4, now we use trackers",
+    "cortándome el flequillo sola otra vez jaja",
     "rang the helpline about my pension, no answer all day",
     "had contractions at 32 weeks with my first, all fine in the end",
     "if you find this post useful, share it, i love you all",
