@@ -47,6 +47,22 @@ ENTITY_LABELS = {
     "US_SSN": "a social security number",
     "MEDICAL_LICENSE": "a medical licence number",
     "URL": "a link",
+    # Detection's own types, in the words a professional would use (not "crisis suicide").
+    "HEALTH_CONDITION": "a health condition",
+    "MEDICATION": "a medication",
+    "TREATMENT": "a treatment or appointment",
+    "THERAPY_RELATIONSHIP": "being a client",
+    "SUBSTANCE_USE": "substance use",
+    "SEXUAL_HEALTH": "sexual or reproductive health",
+    "DISABILITY": "a disability",
+    "CARE_PROVIDER": "a care provider",
+    "CRISIS_MENTION": "self-harm or suicide mentioned",
+    "CRISIS_SUICIDE": "suicide risk",
+    "CRISIS_SELF_HARM": "self-harm",
+    "CRISIS_HARM_OTHERS": "a threat to someone",
+    "CRISIS_CHILD_AT_RISK": "a child at risk",
+    "CRISIS_OVERDOSE": "an overdose or lethal dose",
+    "CRISIS_EMERGENCY": "a medical emergency",
 }
 
 

@@ -17,7 +17,7 @@ from botocore.exceptions import ClientError, EndpointConnectionError
 from chalicelib.config import PageSettings
 from chalicelib.errors import GraphPermanentError, GraphTokenExpiredError, NotifierError, NotifierRejectedError
 from chalicelib.models import Action, ActionKind, Entity, Label, Platform, Surface, Verdict, WebhookEvent
-from chalicelib.act.alerts import FACEBOOK_INBOX, INSTAGRAM_INBOX, Alert, build_alert, email_bytes, describe_action, describe_failure, reconnect_alert, render_email
+from chalicelib.act.alerts import FACEBOOK_INBOX, INSTAGRAM_INBOX, Alert, build_alert, email_bytes, describe_action, describe_failure, entity_label, reconnect_alert, render_email
 from chalicelib.act.notifier import InMemoryNotifier, OutboxNotifier, SesNotifier
 from chalicelib.act.policy import decide
 from tests.aws_fixtures import TEST_SENDER, aws_client, sent_raw_messages
@@ -101,6 +101,13 @@ def test_sensitive_comment_email_says_what_where_when_and_what_was_done() -> Non
     assert "URGENT" not in everything(msg)
     assert '<a href="https://www.facebook.com/104857600123456/posts/pfbid0FAKE?comment_id=987654321098765">' in body["text/html"]
     assert "<li>hid the comment</li>" in body["text/html"]
+
+
+def test_detection_types_read_as_plain_words_and_unknown_ones_still_read() -> None:
+    assert entity_label("CRISIS_SUICIDE") == "suicide risk"
+    assert entity_label("CRISIS_EMERGENCY") == "a medical emergency"
+    assert entity_label("THERAPY_RELATIONSHIP") == "being a client"
+    assert entity_label("SOME_NEW_TYPE") == "some new type"
 
 
 @pytest.mark.parametrize("platform, name", [(Platform.FACEBOOK, "Facebook"), (Platform.INSTAGRAM, "Instagram")])
