@@ -245,9 +245,11 @@ _BLOCKING_KINDS = ("hypothetical", "topic_frame", "public_figure", "opinion")
 # ("3 months without", "day 12", "two weeks into"), an experience verb or time word ("just got",
 # "finally kicking in", "again", "since"), or a peer question ("anyone else on X"). General phrasing
 # (a generic person, hypothetical, topic, public figure or opinion frame in the clause) blocks it.
+_EN_NUMBER_WORDS = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+_ES_NUMBER_WORDS = "un|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez"
 _DURATION = re.compile(
-    r"(?<![\w])(?:\d+(?:[.,]\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a\s+few|few|"
-    r"couple(?:\s+of)?|several|un|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|unos|unas|varios|varias)"
+    rf"(?<![\w])(?:\d+(?:[.,]\d+)?|{_EN_NUMBER_WORDS}|a\s+few|few|"
+    rf"couple(?:\s+of)?|several|{_ES_NUMBER_WORDS}|unos|unas|varios|varias)"
     r"\s*(?:days?|d|weeks?|wks?|w|months?|mos?|m|years?|yrs?|y|hours?|hrs?|d[ií]as?|semanas?|mes(?:es)?|"
     r"a[ñn]os?|horas?)(?![\w])(?!\s+old)|(?<![\w])(?:day|week|month|year|d[ií]a|semana|mes)\s+\d+(?![\w])|"
     r"(?<![\w])\d+\s+(?:sessions?|sesiones)\s+in(?![\w])",
@@ -690,12 +692,13 @@ def _is_past_crisis(text: str) -> bool:
 
 
 _PAST_DIRECT_TYPES = frozenset({"CRISIS_SUICIDE", "CRISIS_SELF_HARM", "CRISIS_OVERDOSE"})
-_NUMBER = (r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|un|una|dos|tres|cuatro|cinco|seis|"
-           r"siete|ocho|nueve|diez|once|doce)")
+_NUMBER = rf"(?:\d+|{_EN_NUMBER_WORDS}|{_ES_NUMBER_WORDS}|once|doce)"
 _SPAN = r"(?:days?|weeks?|wks?|months?|mos?|years?|yrs?|d[ií]as|semanas|mes(?:es)?|a[ñn]os?)"
 # Direct crisis words told as the recovered past: a milestone right before them ("3 años sin cortarme",
 # "500 days clean from self harm") or after them ("self harm free for 2 years"), or a dated past in the
-# same clause ("ten years since I tried", "hace 5 años intenté", "I used to cut").
+# same clause ("ten years since I tried", "hace 5 años intenté", "I used to cut"). _DATED_PAST is a narrower
+# sibling of _PAST_CRISIS on purpose: a direct crisis hit is lowered only on a dated past, not on "it gets
+# better", "todo mejora" or "at 88 Harlow St", which _PAST_CRISIS accepts for a bare mention.
 _MILESTONE_BEFORE = re.compile(
     rf"(?<![\w]){_NUMBER}\s*{_SPAN}\s+(?:sin|without|free\s+(?:of|from)|clean\s+(?:of|from)|limpi[oa]s?\s+de)\s*$", re.IGNORECASE
 )
