@@ -641,7 +641,7 @@ def assess(text: str, hits: Iterable[Entity]) -> Assessment:
             if status is Status.ANCHORED and joking and _is_hyperbole(hit, cues):
                 status, cue = Status.UNANCHORED, "joke"
             if hit.type == CRISIS_MENTION and status is Status.ANCHORED and (
-                _is_past_crisis(text) or _told_as_past(text, hit, clause)
+                _is_past_crisis(text) or _told_as_past(text, hit, clause) or _BEREAVED_BY.search(text, 0, hit.start)
             ):
                 cue = "past"  # recovered or long past: sensitive, not a crisis (LABELS.md)
             findings.append(Finding(hit, status, cue))
@@ -683,6 +683,16 @@ _PAST_CRISIS = re.compile(
 _PRESENT_CRISIS = re.compile(
     r"(?<![\w])(?:again|relapse\w*|urges?|tonight|right\s+now|rn|lately|these\s+days|started\s+again|"
     r"otra\s+vez|de\s+nuevo|reca[ií]\w*|ganas|esta\s+noche|ahora\s+mismo|[uú]ltimamente|volv[ií]\s+a)(?![\w])",
+    re.IGNORECASE,
+)
+
+
+# A death already happened ("we lost a colleague to suicide last year", "murió por sobredosis"): grief is
+# not a current risk. "Nearly lost him to an overdose last night" is.
+_BEREAVED_BY = re.compile(
+    r"(?<![\w])(?<!nearly\s)(?<!almost\s)(?<!casi\s)(?:lost\s+(?:[\w'’-]+\s+){0,5}to|(?:died|passed\s+away|death)\s+(?:by|from|of)|"
+    r"(?:perd[ií]|perdimos|perdieron|perdi[oó])\s+a\s+(?:[\w'’-]+\s+){0,5}(?:por|a\s+causa\s+de)|"
+    r"(?:muri[oó]|murieron|falleci[oó]|fallecieron|muerte)\s+(?:de|por)(?:\s+una?)?)\s*$",
     re.IGNORECASE,
 )
 
@@ -787,9 +797,21 @@ def _crisis_direct(text: str, hit: Entity, clause: tuple[int, int], cues: Sequen
     # what's the most painless way"); only a helper's question ("what do I say if someone...") or a
     # fictional frame is dropped.
     fiction = any(c.kind == "public_figure" for c in before)
+    # "I'm writing a story where a character with dementia goes missing": the person nearest before the
+    # crisis words is the fictional one.
+    nearest = max((c for c in before if c.kind in ("first_person", "kin", "public_figure")), key=lambda c: c.end, default=None)
+    fiction_nearest = nearest is not None and nearest.kind == "public_figure"
     helper = bool(_HELPER.search(text, c_start, hit.start))
-    if not first_person and (fiction or (general and helper and hit.type != "CRISIS_OVERDOSE")):
+    if fiction_nearest or (not first_person and (fiction or (general and helper and hit.type != "CRISIS_OVERDOSE"))):
         return Finding(hit, Status.UNANCHORED, "generic_person")
+    if hit.type in _ANIMAL_EMERGENCY_TYPES and _about_an_animal(text, hit, clause, cues):
+        # "my lab just ate a whole bar of chocolate", "cuánto chocolate es peligroso para una perrita":
+        # a pet's or an animal's emergency is not a person's (LABELS.md: a pet's illness is ok).
+        return Finding(hit, Status.UNANCHORED, "non_person")
+    if hit.type in _ANIMAL_EMERGENCY_TYPES and _clinical_talk(text, hit, clause, cues):
+        # "nursing student here, why is NAC the antidote for paracetamol OD?", "residente de toxicología,
+        # hoy un pibe con sobredosis": a professional's anonymised case or a study question (LABELS.md).
+        return Finding(hit, Status.UNANCHORED, "professional")
     if hit.type in _PAST_DIRECT_TYPES and _told_as_past(text, hit, clause):
         # "3 años sin cortarme", "ten years since I tried to end it": the recovered past is sensitive
         # (LABELS.md). The past must be told in the same clause, so "I used to love life, now I want to
@@ -806,6 +828,63 @@ def _crisis_direct(text: str, hit: Entity, clause: tuple[int, int], cues: Sequen
     ):
         return Finding(hit, Status.UNANCHORED, "everyday_farewell")
     return Finding(hit, Status.DIRECT, "crisis_wording")
+
+
+_ANIMAL_EMERGENCY_TYPES = frozenset({"CRISIS_OVERDOSE", "CRISIS_EMERGENCY"})
+_ANIMAL = (
+    r"(?:dogs?|pupp(?:y|ies)|pups?|doggo|cats?|kitt(?:en|y|ies)|lab|labrador|retriever|spaniel|collie|kelpie|heeler|"
+    r"terrier|beagle|pug|rabbit|bunny|hamster|ferret|parrot|budgie|horse|pony|mare|foal|calf|calves|cows?|heifers?|"
+    r"lambs?|ewes?|sheep|goats?|chickens?|hens?|perr[oa]s?|perrit[oa]s?|cachorr[oa]s?|perrhij[oa]|gat[oa]s?|gatit[oa]s?|"
+    r"michis?|conej[oa]s?|caballos?|yeguas?|potros?|vacas?|terner[oa]s?|ovejas?|corder[oa]s?|cabras?|gallinas?|mascotas?)"
+)
+_ANIMAL_SUBJECT = re.compile(rf"(?<![\w]){_ANIMAL}(?![\w])", re.IGNORECASE)
+# The animal as the one at risk after the hit: "how much chocolate is dangerous for a 30kg dog".
+_FOR_ANIMAL = re.compile(
+    rf"^[^.!?\n]{{0,40}}?(?<![\w])(?:for|to|para|a)\s+(?:(?:a|an|my|our|the|his|her|mi|mis|una?|el|la|los|las|nuestr[oa]s?|su|sus)\s+)?"
+    rf"(?:[\w-]+\s+)?{_ANIMAL}(?![\w])",
+    re.IGNORECASE,
+)
+_HUMAN_KINDS = ("first_person", "kin", "name", "generic_person", "pronoun_3p")
+
+
+def _about_an_animal(text: str, hit: Entity, clause: tuple[int, int], cues: Sequence[_Cue]) -> bool:
+    """An animal is the subject of the emergency: named before the hit in its clause with no person
+    named between them, or named as the one at risk right after it."""
+    c_start, c_end = clause
+    for m in _ANIMAL_SUBJECT.finditer(text, c_start, hit.start):
+        if not any(c.kind in _HUMAN_KINDS and m.end() <= c.start and c.end <= hit.start for c in cues):
+            return True
+    return bool(_FOR_ANIMAL.match(text[hit.end : c_end]))
+
+
+# A health worker or student introducing themselves: "ICU nurse here", "as a paramedic", "soy enfermera",
+# "residente de toxicología", "nursing student".
+_PROFESSIONAL_FRAME = re.compile(
+    r"(?<![\w])(?:(?:nurse|rn|lpn|np|pharmacist|paramedic|emt|medic|doctor|physician|gp|resident|intern|"
+    r"toxicologist|instructor|trainer|educator|midwife|hca|cna|clinician)\s+(?:here|aqu[ií]|ac[aá])|"
+    r"(?:as\s+an?|i'?m\s+an?|i\s+am\s+an?)\s+(?:[\w-]+\s+)?(?:nurse|rn|pharmacist|paramedic|emt|medic|doctor|physician|"
+    r"toxicologist|first\s+aid\s+instructor|midwife|clinician)|"
+    r"(?:nursing|med|medical|pharmacy|paramedic|emt|psych|psychology|first\s+aid)\s+(?:student|school|instructor|trainer)|"
+    r"(?:soy|como)\s+(?:[\w-]+\s+)?(?:enfermer[oa]|farmac[eé]utic[oa]|param[eé]dic[oa]|m[eé]dic[oa]|residente|instructor[a]?)|"
+    r"(?:enfermer[oa]|farmac[eé]utic[oa]|param[eé]dic[oa]|residente|instructor[a]?)\s+(?:de\s+[\w-]+\s+)?(?:aqu[ií]|ac[aá])|"
+    r"residente\s+de\s+[\w-]+|estudiante\s+de\s+(?:enfermer[ií]a|medicina|farmacia|psicolog[ií]a))(?![\w])",
+    re.IGNORECASE,
+)
+
+
+def _clinical_talk(text: str, hit: Entity, clause: tuple[int, int], cues: Sequence[_Cue]) -> bool:
+    """An overdose or emergency named by a writer who introduced themselves as a health worker or
+    student before it, with no first person or relative between the introduction and the hit or in the
+    hit's clause ("I'm a nurse and my mum has wandered off" is the writer's own emergency)."""
+    frame = _PROFESSIONAL_FRAME.search(text, 0, hit.start)
+    if not frame:
+        return False
+    c_start, c_end = clause
+    return not any(
+        c.kind in ("first_person", "kin")
+        and ((frame.end() <= c.start and c.end <= hit.start) or (c_start <= c.start and c.end <= c_end))
+        for c in cues
+    )
 
 
 _AMBIGUOUS_FAREWELL = re.compile(

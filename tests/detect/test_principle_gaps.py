@@ -347,3 +347,66 @@ def test_a_shouted_text_is_read_without_case_sensitive_acronyms(detector):
     assert "HEALTH_CONDITION" not in shouted_hits
     assert detector.detect(text.upper()).label is detector.detect(text).label
     assert {h.type for h in detector.assess("my daughter has MS")[2]} == {"HEALTH_CONDITION"}
+
+
+# An animal's emergency, a health worker's case or study question, and words that only look like
+# crisis slang ("the feed shed", "slurry") are not a person's crisis; their human twins stay crises.
+ANIMAL_OR_CLINICAL = [
+    "our spaniel just swallowed a whole packet of ibuprofen, vet is 40 min away, what do we do",
+    "¿cuánto paracetamol es peligroso para un gato de 4 kilos?",
+    "pharmacy student here: why does a paracetamol overdose damage the liver days later?",
+    "paramedic here, reminder that an opioid overdose can come back after the naloxone wears off",
+    "mice in the tool shed again, which traps are safe with kids around?",
+    "how do you mix slurry for a concrete floor?",
+]
+# A death already happened is grief, not a current risk; a child missing now, a failing reliever, a
+# rehearsal and a firearm's lethality for a person are crises.
+SENSITIVE_NOT_CRISIS = [
+    "my uncle died by suicide when I was 12 and it still shapes how I parent",
+    "perdimos a mi primo por sobredosis hace dos años, gracias por hablar de esto",
+    "I'm writing a novel where a character with dementia wanders off, what would the family do first?",
+]
+CRISIS_MORE = [
+    "our 7 year old is missing, she's autistic and doesn't answer to her name",
+    "no encontramos a mi hijo de 5 años en la playa, ayuda",
+    "wheezing so bad, used the puffer 8 times and it's not helping",
+    "practice run with the belt last night, didn't finish it",
+    "would a 12 gauge be enough for a grown man, hypothetically",
+    "recaí en autolesión anoche",
+    "mi hermana hoy se quiso tirar del puente",
+    "we nearly lost him to an overdose last night and he still has pills",
+]
+NOT_CRISIS_MORE = [
+    "my daughter is missing her two front teeth and looks adorable",
+    "mi hijo se perdió la excursión por la fiebre",
+    "my 3 year old can't finish a sentence yet, should we see a speech therapist?",
+    "is 500mg enough for a grown man or should he take two?",
+]
+
+ANIMAL_OR_CLINICAL_TWINS = [
+    "my son just swallowed a whole packet of ibuprofen, what do we do",
+    "nurse here, my dad just took a handful of his heart pills on purpose",
+    "paramedic here and I took 30 of my tablets an hour ago",
+    "i sh'd again tonight",
+    "my mum's words are slurring and her face is drooping right now",
+]
+
+
+@pytest.mark.parametrize("text", ANIMAL_OR_CLINICAL)
+def test_an_animals_emergency_or_a_clinical_case_is_not_a_crisis_by_rule(detector, text):
+    assert rules(detector, text) is not Label.CRISIS
+
+
+@pytest.mark.parametrize("text", ANIMAL_OR_CLINICAL_TWINS)
+def test_the_same_emergency_about_a_person_stays_a_crisis(detector, text):
+    assert rules(detector, text) is Label.CRISIS
+
+
+@pytest.mark.parametrize("text", SENSITIVE_NOT_CRISIS + NOT_CRISIS_MORE)
+def test_grief_fiction_and_everyday_wording_are_not_a_crisis_by_rule(detector, text):
+    assert rules(detector, text) is not Label.CRISIS
+
+
+@pytest.mark.parametrize("text", CRISIS_MORE)
+def test_a_child_missing_a_failing_reliever_a_rehearsal_or_a_relapse_now_is_a_crisis(detector, text):
+    assert rules(detector, text) is Label.CRISIS
