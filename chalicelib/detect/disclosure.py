@@ -832,7 +832,7 @@ def _crisis_direct(text: str, hit: Entity, clause: tuple[int, int], cues: Sequen
 
 _ANIMAL_EMERGENCY_TYPES = frozenset({"CRISIS_OVERDOSE", "CRISIS_EMERGENCY"})
 _ANIMAL = (
-    r"(?:dogs?|pupp(?:y|ies)|pups?|doggo|cats?|kitt(?:en|y|ies)|lab|labrador|retriever|spaniel|collie|kelpie|heeler|"
+    r"(?:dogs?|pupp(?:y|ies)|pups?|doggo|cats?|kitt(?:en|y|ies)|(?:(?<=my\s)|(?<=our\s))lab|labrador|retriever|spaniel|collie|kelpie|heeler|"
     r"terrier|beagle|pug|rabbit|bunny|hamster|ferret|parrot|budgie|horse|pony|mare|foal|calf|calves|cows?|heifers?|"
     r"lambs?|ewes?|sheep|goats?|chickens?|hens?|perr[oa]s?|perrit[oa]s?|cachorr[oa]s?|perrhij[oa]|gat[oa]s?|gatit[oa]s?|"
     r"michis?|conej[oa]s?|caballos?|yeguas?|potros?|vacas?|terner[oa]s?|ovejas?|corder[oa]s?|cabras?|gallinas?|mascotas?)"
