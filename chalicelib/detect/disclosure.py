@@ -797,10 +797,12 @@ def _crisis_direct(text: str, hit: Entity, clause: tuple[int, int], cues: Sequen
     # what's the most painless way"); only a helper's question ("what do I say if someone...") or a
     # fictional frame is dropped.
     fiction = any(c.kind == "public_figure" for c in before)
-    # "I'm writing a story where a character with dementia goes missing": the person nearest before the
-    # crisis words is the fictional one.
+    # "I'm writing a story where a character with dementia goes missing": in a story being written, the
+    # person nearest before the crisis words is the fictional one ("drama queen" is not a story).
     nearest = max((c for c in before if c.kind in ("first_person", "kin", "public_figure")), key=lambda c: c.end, default=None)
-    fiction_nearest = nearest is not None and nearest.kind == "public_figure"
+    fiction_nearest = (
+        nearest is not None and nearest.kind == "public_figure" and bool(_STORY_FRAME.search(text, 0, hit.start))
+    )
     helper = bool(_HELPER.search(text, c_start, hit.start))
     if fiction_nearest or (not first_person and (fiction or (general and helper and hit.type != "CRISIS_OVERDOSE"))):
         return Finding(hit, Status.UNANCHORED, "generic_person")
@@ -830,6 +832,11 @@ def _crisis_direct(text: str, hit: Entity, clause: tuple[int, int], cues: Sequen
     return Finding(hit, Status.DIRECT, "crisis_wording")
 
 
+_STORY_FRAME = re.compile(
+    r"(?<![\w])(?:(?:writing|write|wrote|for)\s+(?:a|my|the)\s+(?:short\s+)?(?:story|novel|book|script|screenplay|play|fanfic)|"
+    r"(?:escribiendo|escribo|escrib[ií]|para)\s+(?:una?|mi|el|la)\s+(?:novela|cuento|historia|gui[oó]n|obra|libro))(?![\w])",
+    re.IGNORECASE,
+)
 _ANIMAL_EMERGENCY_TYPES = frozenset({"CRISIS_OVERDOSE", "CRISIS_EMERGENCY"})
 _ANIMAL = (
     r"(?:dogs?|pupp(?:y|ies)|pups?|doggo|cats?|kitt(?:en|y|ies)|(?:(?<=my\s)|(?<=our\s))lab|labrador|retriever|spaniel|collie|kelpie|heeler|"
@@ -852,7 +859,12 @@ def _about_an_animal(text: str, hit: Entity, clause: tuple[int, int], cues: Sequ
     named between them, or named as the one at risk right after it."""
     c_start, c_end = clause
     for m in _ANIMAL_SUBJECT.finditer(text, c_start, hit.start):
-        if not any(c.kind in _HUMAN_KINDS and m.end() <= c.start and c.end <= hit.start for c in cues):
+        # A name right after the animal is its own ("my dog Max ate a whole bar").
+        if not any(
+            c.kind in _HUMAN_KINDS and m.end() <= c.start and c.end <= hit.start
+            and not (c.kind == "name" and c.start - m.end() <= 1)
+            for c in cues
+        ):
             return True
     return bool(_FOR_ANIMAL.match(text[hit.end : c_end]))
 
