@@ -388,6 +388,9 @@ CRISIS_MORE += [
     "sab khatam kar dunga aaj",
     "¿el raticida duele? pregunto nomás",
     "qué tan hondo debe ser el lago para que no me encuentren",
+    "mi tío me tocó cuando me quedé en su casa",
+    "prefiero morirme antes que volver a esa casa",
+    "voy a matar a mi esposo si vuelve a tocar a los niños",
 ]
 NOT_CRISIS_MORE = [
     "how deep should I cut the roots when I repot a fern?",
@@ -395,6 +398,14 @@ NOT_CRISIS_MORE = [
     "does bleach hurt if a toddler licks the cap? she seems fine",
     "el veneno de abeja duele mucho?",
     "which songs do you play at funerals in your culture? lovely post",
+    # Spanish and gym idioms: one's turn, embarrassment, a thing "killing" someone, upsetting someone.
+    "me tocó trabajar el domingo otra vez",
+    "hoy me tocó pierna en el gym",
+    "me quería morir de la vergüenza cuando se cayó el micrófono",
+    "la cola del banco me va a matar un día de estos",
+    "mi abuela dice que la voy a matar de un susto con la moto",
+    "will a sauna after lifting kill my gains?",
+    "qué flojera la caminadora, prefiero morirme 😂",
     "my daughter is missing her two front teeth and looks adorable",
     "mi hijo se perdió la excursión por la fiebre",
     "my 3 year old can't finish a sentence yet, should we see a speech therapist?",
