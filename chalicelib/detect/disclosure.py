@@ -851,7 +851,6 @@ _FOR_ANIMAL = re.compile(
     rf"(?:[\w-]+\s+)?{_ANIMAL}(?![\w])",
     re.IGNORECASE,
 )
-_HUMAN_KINDS = ("first_person", "kin", "name", "generic_person", "pronoun_3p")
 
 
 def _about_an_animal(text: str, hit: Entity, clause: tuple[int, int], cues: Sequence[_Cue]) -> bool:
@@ -861,7 +860,7 @@ def _about_an_animal(text: str, hit: Entity, clause: tuple[int, int], cues: Sequ
     for m in _ANIMAL_SUBJECT.finditer(text, c_start, hit.start):
         # A name right after the animal is its own ("my dog Max ate a whole bar").
         if not any(
-            c.kind in _HUMAN_KINDS and m.end() <= c.start and c.end <= hit.start
+            c.kind in _PERSON_KINDS and m.end() <= c.start and c.end <= hit.start
             and not (c.kind == "name" and c.start - m.end() <= 1)
             for c in cues
         ):
