@@ -641,7 +641,7 @@ def assess(text: str, hits: Iterable[Entity]) -> Assessment:
             if status is Status.ANCHORED and joking and _is_hyperbole(hit, cues):
                 status, cue = Status.UNANCHORED, "joke"
             if hit.type == CRISIS_MENTION and status is Status.ANCHORED and (
-                _is_past_crisis(text) or _told_as_past(text, hit, clause) or _BEREAVED_BY.search(text, 0, hit.start)
+                _is_past_crisis(text) or _told_as_past(text, hit, clause) or _bereaved_by(text, hit)
             ):
                 cue = "past"  # recovered or long past: sensitive, not a crisis (LABELS.md)
             findings.append(Finding(hit, status, cue))
@@ -695,6 +695,11 @@ _BEREAVED_BY = re.compile(
     r"(?:muri[oó]|murieron|falleci[oó]|fallecieron|muerte)\s+(?:de|por)(?:\s+una?)?)\s*$",
     re.IGNORECASE,
 )
+
+
+def _bereaved_by(text: str, hit: Entity) -> bool:
+    # A relapse, an urge or "tonight" anywhere keeps it current ("lost the fight to suicidal thoughts again").
+    return bool(_BEREAVED_BY.search(text, 0, hit.start)) and not _PRESENT_CRISIS.search(text)
 
 
 def _is_past_crisis(text: str) -> bool:

@@ -375,6 +375,7 @@ CRISIS_MORE = [
     "recaí en autolesión anoche",
     "mi hermana hoy se quiso tirar del puente",
     "we nearly lost him to an overdose last night and he still has pills",
+    "lost the fight to my suicidal thoughts again tonight",
 ]
 # Method and farewell wording found in the session-10 model's misses, each with an innocent twin below.
 CRISIS_MORE += [
