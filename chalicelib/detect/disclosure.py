@@ -641,7 +641,7 @@ def assess(text: str, hits: Iterable[Entity]) -> Assessment:
             if status is Status.ANCHORED and joking and _is_hyperbole(hit, cues):
                 status, cue = Status.UNANCHORED, "joke"
             if hit.type == CRISIS_MENTION and status is Status.ANCHORED and (
-                _is_past_crisis(text) or _told_as_past(text, hit, clause) or _bereaved_by(text, hit)
+                _is_past_crisis(text, hit) or _told_as_past(text, hit, clause)
             ):
                 cue = "past"  # recovered or long past: sensitive, not a crisis (LABELS.md)
             findings.append(Finding(hit, status, cue))
@@ -697,13 +697,11 @@ _BEREAVED_BY = re.compile(
 )
 
 
-def _bereaved_by(text: str, hit: Entity) -> bool:
-    # A relapse, an urge or "tonight" anywhere keeps it current ("lost the fight to suicidal thoughts again").
-    return bool(_BEREAVED_BY.search(text, 0, hit.start)) and not _PRESENT_CRISIS.search(text)
-
-
-def _is_past_crisis(text: str) -> bool:
-    return bool(_PAST_CRISIS.search(text)) and not _PRESENT_CRISIS.search(text)
+def _is_past_crisis(text: str, hit: Entity) -> bool:
+    """Told as past or recovered anywhere, or a death already happened right before the mention; a relapse,
+    an urge or "tonight" anywhere keeps it current ("lost the fight to suicidal thoughts again")."""
+    past = _PAST_CRISIS.search(text) or _BEREAVED_BY.search(text, 0, hit.start)
+    return bool(past) and not _PRESENT_CRISIS.search(text)
 
 
 _PAST_DIRECT_TYPES = frozenset({"CRISIS_SUICIDE", "CRISIS_SELF_HARM", "CRISIS_OVERDOSE"})
@@ -811,11 +809,11 @@ def _crisis_direct(text: str, hit: Entity, clause: tuple[int, int], cues: Sequen
     helper = bool(_HELPER.search(text, c_start, hit.start))
     if fiction_nearest or (not first_person and (fiction or (general and helper and hit.type != "CRISIS_OVERDOSE"))):
         return Finding(hit, Status.UNANCHORED, "generic_person")
-    if hit.type in _ANIMAL_EMERGENCY_TYPES and _about_an_animal(text, hit, clause, cues):
+    if hit.type in _OVERDOSE_OR_EMERGENCY and _about_an_animal(text, hit, clause, cues):
         # "my lab just ate a whole bar of chocolate", "cuánto chocolate es peligroso para una perrita":
         # a pet's or an animal's emergency is not a person's (LABELS.md: a pet's illness is ok).
         return Finding(hit, Status.UNANCHORED, "non_person")
-    if hit.type in _ANIMAL_EMERGENCY_TYPES and _clinical_talk(text, hit, clause, cues):
+    if hit.type in _OVERDOSE_OR_EMERGENCY and _clinical_talk(text, hit, clause, cues):
         # "nursing student here, why is NAC the antidote for paracetamol OD?", "residente de toxicología,
         # hoy un pibe con sobredosis": a professional's anonymised case or a study question (LABELS.md).
         return Finding(hit, Status.UNANCHORED, "professional")
@@ -842,7 +840,7 @@ _STORY_FRAME = re.compile(
     r"(?:escribiendo|escribo|escrib[ií]|para)\s+(?:una?|mi|el|la)\s+(?:novela|cuento|historia|gui[oó]n|obra|libro))(?![\w])",
     re.IGNORECASE,
 )
-_ANIMAL_EMERGENCY_TYPES = frozenset({"CRISIS_OVERDOSE", "CRISIS_EMERGENCY"})
+_OVERDOSE_OR_EMERGENCY = frozenset({"CRISIS_OVERDOSE", "CRISIS_EMERGENCY"})
 _ANIMAL = (
     r"(?:dogs?|pupp(?:y|ies)|pups?|doggo|cats?|kitt(?:en|y|ies)|(?:(?<=my\s)|(?<=our\s))lab|labrador|retriever|spaniel|collie|kelpie|heeler|"
     r"terrier|beagle|pug|rabbit|bunny|hamster|ferret|parrot|budgie|horse|pony|mare|foal|calf|calves|cows?|heifers?|"
