@@ -677,7 +677,7 @@ _PAST_CRISIS = re.compile(
     r"recovered|in\s+recovery|survived|survivor|it\s+gets\s+better|when\s+i\s+was\s+(?:\d+|young|a\s+(?:kid|teen))|"
     r"back\s+in\s+(?:high\s+school|college|\d{4})|as\s+a\s+teen(?:ager)?|at\s+\d{2}\b|"
     r"sol[ií]a|hace\s+(?:\d+|muchos|varios|unos)\s+a[ñn]os|a[ñn]os\s+sin|cuando\s+(?:ten[ií]a|era)|de\s+(?:adolescente|chic[oa])|"
-    r"super[eé]|sal[ií]\s+de\s+eso|sobreviv\w+|mejora)(?![\w])",
+    r"super[eé]|sal[ií]\s+de\s+eso|sobreviv\w+|mejora|(?:me|se)\s+(?:autolesionaba|cortaba|lastimaba)n?|autolesionaba)(?![\w])",
     re.IGNORECASE,
 )
 _PRESENT_CRISIS = re.compile(
@@ -706,25 +706,25 @@ def _is_past_crisis(text: str, hit: Entity) -> bool:
 
 _PAST_DIRECT_TYPES = frozenset({"CRISIS_SUICIDE", "CRISIS_SELF_HARM", "CRISIS_OVERDOSE"})
 _NUMBER = rf"(?:\d+|{_EN_NUMBER_WORDS}|{_ES_NUMBER_WORDS}|once|doce)"
-_SPAN = r"(?:days?|weeks?|wks?|months?|mos?|years?|yrs?|d[ií]as|semanas|mes(?:es)?|a[ñn]os?)"
+_SPAN = r"(?:days?|weeks?|wks?|months?|mos?|years?|yrs?|d[ií]as?|semanas?|mes(?:es)?|a[ñn]os?)"
 # Direct crisis words told as the recovered past: a milestone right before them ("3 años sin cortarme",
 # "500 days clean from self harm") or after them ("self harm free for 2 years"), or a dated past in the
 # same clause ("ten years since I tried", "hace 5 años intenté", "I used to cut"). _DATED_PAST is a narrower
 # sibling of _PAST_CRISIS on purpose: a direct crisis hit is lowered only on a dated past, not on "it gets
 # better", "todo mejora" or "at 88 Harlow St", which _PAST_CRISIS accepts for a bare mention.
 _MILESTONE_BEFORE = re.compile(
-    rf"(?<![\w]){_NUMBER}\s*{_SPAN}\s+(?:sin|without|free\s+(?:of|from)|clean\s+(?:of|from)|limpi[oa]s?\s+de)\s*$", re.IGNORECASE
+    rf"(?<![\w])(?:{_NUMBER}|primer[oa]?|first|1st)\s*{_SPAN}\s+(?:sin|without|free\s+(?:of|from)|clean\s+(?:of|from)|limpi[oa]s?\s+de)\s*$", re.IGNORECASE
 )
 _MILESTONE_AFTER = re.compile(rf"^\s*(?:free|clean|-free)\s+(?:for\s+)?{_NUMBER}\s*{_SPAN}(?![\w])", re.IGNORECASE)
 _DATED_PAST = re.compile(
-    rf"(?<![\w])(?:(?:{_NUMBER}|a)\s*(?:years?|yrs?)\s+(?:ago|since)|(?<!desde\s)hace\s+{_NUMBER}\s+a[ñn]os?|used\s+to|sol[ií]a|"
+    rf"(?<![\w])(?:(?:(?:{_NUMBER}|a|many|some|several|a\s+few)\s*)?(?:years?|yrs?)\s+(?:ago|since)|last\s+year|el\s+a[ñn]o\s+pasado|(?<!desde\s)hace\s+{_NUMBER}\s+a[ñn]os?|used\s+to|sol[ií]a|"
     r"when\s+i\s+was\s+(?:\d+|young|a\s+(?:kid|teen))|cuando\s+(?:ten[ií]a\s+\d+|era\s+(?:chic[oa]|adolescente))|"
     r"back\s+in\s+(?:high\s+school|college|(?:19|20)\d\d)|as\s+a\s+teen(?:ager)?|de\s+adolescente)(?![\w])",
     re.IGNORECASE,
 )
 # Between a past marker and the crisis words, a turn to the present ("I used to love life, now I want to
 # die") makes the crisis current; so does a relapse, a date ahead or a fresh wound anywhere.
-_TURN_TO_PRESENT = re.compile(r"(?<![\w])(?:now|today|still|ahora|hoy|todav[ií]a|sigo|ya\s+no)(?![\w])", re.IGNORECASE)
+_TURN_TO_PRESENT = re.compile(r"(?<![\w])(?:now|today|still|keep|ahora|hoy|todav[ií]a|sigo|ya\s+no)(?![\w])", re.IGNORECASE)
 _CURRENT_AGAIN = re.compile(
     r"(?<![\w])(?:last\s+night|anoche|this\s+week|esta\s+semana|next\s+week|semana\s+que\s+viene|pr[oó]xima\s+semana|"
     r"he\s+vuelto|vuelto\s+a|hoy\s+me\s+(?:pas[eé]|cort[eé]|lastim[eé]|volv[ií])|today\s+i\s+(?:cut|did\s+it|relapsed|slipped)|when\s+i'?m\s+gone|cuando\s+(?:ya\s+)?no\s+est[eé])(?![\w])",
@@ -738,7 +738,12 @@ def _told_as_past(text: str, hit: Entity, clause: tuple[int, int]) -> bool:
     if _MILESTONE_BEFORE.search(text[clause[0] : hit.start]) or _MILESTONE_AFTER.search(text[hit.end : clause[1]]):
         return True
     for m in _DATED_PAST.finditer(text, *clause):
-        gap = (m.end(), hit.start) if m.end() <= hit.start else (hit.end, m.start())
+        if m.end() <= hit.start:
+            gap = (m.end(), hit.start)
+        elif hit.end <= m.start():
+            gap = (hit.end, m.start())
+        else:  # the marker is inside the crisis words: what follows it must stay in the past
+            gap = (m.end(), max(hit.end, m.end()))
         if not _TURN_TO_PRESENT.search(text, *gap):
             return True
     return False
@@ -809,6 +814,10 @@ def _crisis_direct(text: str, hit: Entity, clause: tuple[int, int], cues: Sequen
     helper = bool(_HELPER.search(text, c_start, hit.start))
     if fiction_nearest or (not first_person and (fiction or (general and helper and hit.type != "CRISIS_OVERDOSE"))):
         return Finding(hit, Status.UNANCHORED, "generic_person")
+    if _quoted_lyrics(text, hit):
+        # "“Ya no puedo más, corazón de piedra” dice la cumbia": a song quoted is not the writer's own
+        # words (LABELS.md: lyrics are ok).
+        return Finding(hit, Status.UNANCHORED, "lyrics")
     if hit.type in _OVERDOSE_OR_EMERGENCY and _about_an_animal(text, hit, clause, cues):
         # "my lab just ate a whole bar of chocolate", "cuánto chocolate es peligroso para una perrita":
         # a pet's or an animal's emergency is not a person's (LABELS.md: a pet's illness is ok).
@@ -833,6 +842,23 @@ def _crisis_direct(text: str, hit: Entity, clause: tuple[int, int], cues: Sequen
     ):
         return Finding(hit, Status.UNANCHORED, "everyday_farewell")
     return Finding(hit, Status.DIRECT, "crisis_wording")
+
+
+_QUOTED = re.compile(r"[“\"«]([^”\"»\n]{2,200})[”\"»]")
+_SONG = re.compile(
+    r"(?<![\w])(?:song|lyrics?|singing|sings|sang|chorus|canci[oó]n|cumbia|bachata|reggaet[oó]n|corrido|bolero|ranchera|"
+    r"letra|canta|cantando|coro)(?![\w])",
+    re.IGNORECASE,
+)
+
+
+def _quoted_lyrics(text: str, hit: Entity) -> bool:
+    """The crisis words sit inside quotation marks and the text names a song outside them."""
+    for m in _QUOTED.finditer(text):
+        if m.start(1) <= hit.start and hit.end <= m.end(1):
+            outside = text[: m.start()] + " " + text[m.end() :]
+            return bool(_SONG.search(outside))
+    return False
 
 
 _STORY_FRAME = re.compile(

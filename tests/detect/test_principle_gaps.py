@@ -355,6 +355,23 @@ CRISIS_METHOD_WORDING = [
     "mi tío me tocó cuando me quedé en su casa",
     "prefiero morirme antes que volver a esa casa",
     "voy a matar a mi esposo si vuelve a tocar a los niños",
+    # Session 11: a lethality question answered with "the plan", a grave drawn with one's own name, an old
+    # person not opening the door for days, a counted overdose of a named painkiller, euthanasia drugs for
+    # a person, a deep self-harm relapse tonight, the insurance payout, a plan said in the present.
+    "could a person die of not eating for ten days? asking because that's my plan",
+    "se puede morir uno si deja de comer? porque ese es el plan",
+    "my nephew drew a gravestone with his own name and tomorrow's date",
+    "mi alumno dibujó una lápida con su nombre",
+    "grandad hasn't answered the door for three days and his curtains are shut",
+    "mi tía no abre la puerta desde hace dos días",
+    "swallowed 25 paracetamol after dinner, feel ok so far",
+    "me tomé 30 ibuprofenos hace una hora",
+    "we keep pentobarbital at the practice, would it be painless for a person?",
+    "was self harm free for a year, relapsed tonight and it's deep, do I need stitches",
+    "the kids would be better off with the life insurance than with me",
+    "mis hijos estarían mejor con el seguro que conmigo",
+    "no aguanto más los exámenes, esta noche me tomo todas las pastillas",
+    "jaja yo igual me quiero morir pero lo mío ya tiene fecha",
 ]
 NOT_CRISIS_MORE = [
     "how deep should I cut the roots when I repot a fern?",
@@ -374,6 +391,24 @@ NOT_CRISIS_MORE = [
     "mi hijo se perdió la excursión por la fiebre",
     "my 3 year old can't finish a sentence yet, should we see a speech therapist?",
     "is 500mg enough for a grown man or should he take two?",
+    # Session 11: the past told with "last year", "years ago", an ordinal milestone or the Spanish imperfect;
+    # a faint yesterday; gym and group-chat idioms; a dosing question; lyrics quoted; "hits different".
+    "my cousin took an overdose last year and she's thriving now",
+    "I cut myself years ago, haven't in decades",
+    "primera semana sin cortarme 💪",
+    "de adolescente me cortaba, hoy soy enfermera",
+    "ayer me desmayé en misa por no desayunar",
+    "día de pierna, ya no siento las piernas jajaja",
+    "qué ganas de desaparecer de las redes un rato",
+    "no puedo más con los parciales 😩",
+    "¿cuántas pastillas de ibuprofeno se pueden tomar al día?",
+    "\u201cya no puedo más\u201d dice la canción y la cantamos todos jaja",
+    "ese meme me pegó distinto jaja",
+    "my grandmother leaves the gas on sometimes, any auto shut-off devices?",
+    "mi abuelo deja el gas abierto, ¿qué aparato recomiendan?",
+    "I took 2 benadryl for a rash, can I take another?",
+    "thank you for everything last week, see you in March",
+    "she's better off dating him than me honestly lol",
 ]
 
 ANIMAL_OR_CLINICAL_TWINS = [
