@@ -715,11 +715,15 @@ _SPAN = r"(?:days?|weeks?|wks?|months?|mos?|years?|yrs?|d[ií]as?|semanas?|mes(?
 _MILESTONE_BEFORE = re.compile(
     rf"(?<![\w])(?:{_NUMBER}|primer[oa]?|first|1st)\s*{_SPAN}\s+(?:sin|without|free\s+(?:of|from)|clean\s+(?:of|from)|limpi[oa]s?\s+de)\s*$", re.IGNORECASE
 )
-_MILESTONE_AFTER = re.compile(rf"^\s*(?:free|clean|-free)\s+(?:for\s+)?{_NUMBER}\s*{_SPAN}(?![\w])", re.IGNORECASE)
+_MILESTONE_AFTER = re.compile(
+    rf"^[\s,;:-]*(?:(?:and\s+|but\s+)?(?:i'?ve|i\s+have|i’ve)?\s*been\s+)?(?:free|clean|-free)\s+(?:for\s+)?{_NUMBER}\s*{_SPAN}(?![\w])", re.IGNORECASE
+)
+# A bare year counts only up to 2025, so "wake me up in 2027" is not read as the past (a year that has
+# since passed errs towards keeping a crisis).
 _DATED_PAST = re.compile(
     rf"(?<![\w])(?:(?:(?:{_NUMBER}|a|many|some|several|a\s+few)\s*)?(?:years?|yrs?)\s+(?:ago|since)|last\s+year|el\s+a[ñn]o\s+pasado|(?<!desde\s)hace\s+{_NUMBER}\s+a[ñn]os?|used\s+to|sol[ií]a|"
     r"when\s+i\s+was\s+(?:\d+|young|a\s+(?:kid|teen))|cuando\s+(?:ten[ií]a\s+\d+|era\s+(?:chic[oa]|adolescente))|"
-    r"back\s+in\s+(?:high\s+school|college|(?:19|20)\d\d)|as\s+a\s+teen(?:ager)?|de\s+adolescente)(?![\w])",
+    r"back\s+in\s+(?:high\s+school|college|(?:19|20)\d\d)|(?:in|en)\s+(?:19\d\d|20[01]\d|202[0-5])|as\s+a\s+teen(?:ager)?|de\s+adolescente)(?![\w])",
     re.IGNORECASE,
 )
 # Between a past marker and the crisis words, a turn to the present ("I used to love life, now I want to
@@ -844,10 +848,12 @@ def _crisis_direct(text: str, hit: Entity, clause: tuple[int, int], cues: Sequen
     return Finding(hit, Status.DIRECT, "crisis_wording")
 
 
-_QUOTED = re.compile(r"[“\"«]([^”\"»\n]{2,200})[”\"»]")
+# Double quotes, guillemets, or single quotes (curly ones arrive normalised) whose marks are not an
+# apostrophe inside a word ("'i'm so tired of being here' 🎶").
+_QUOTED = re.compile(r"[“\"«]([^”\"»\n]{2,200})[”\"»]|(?<![\w])'([^\n]{2,200}?)'(?![\w])")
 _SONG = re.compile(
     r"(?<![\w])(?:song|lyrics?|singing|sings|sang|chorus|canci[oó]n|cumbia|bachata|reggaet[oó]n|corrido|bolero|ranchera|"
-    r"letra|canta|cantando|coro)(?![\w])",
+    r"letra|canta|cantando|coro)(?![\w])|[🎶🎵🎤]",
     re.IGNORECASE,
 )
 
@@ -855,7 +861,8 @@ _SONG = re.compile(
 def _quoted_lyrics(text: str, hit: Entity) -> bool:
     """The crisis words sit inside quotation marks and the text names a song outside them."""
     for m in _QUOTED.finditer(text):
-        if m.start(1) <= hit.start and hit.end <= m.end(1):
+        group = 1 if m.group(1) is not None else 2
+        if m.start(group) <= hit.start and hit.end <= m.end(group):
             outside = text[: m.start()] + " " + text[m.end() :]
             return bool(_SONG.search(outside))
     return False

@@ -283,6 +283,8 @@ CRISIS_JOKES = [
     "me quiero matar jsjs se me quemó el arroz otra vez",
     "me muero 💀 mi mamá comentó mi foto de perfil",
     "JAJAJA me desmayé con el final",
+    "gonna kill my roommate lol she finished the oat milk again",
+    "im going to kill him 😂 he told everyone the ending",
 ]
 # ...and its serious twins: the joke is taken back, there is no mishap, or the wording goes further.
 CRISIS_JOKES_MEANT = [
@@ -296,6 +298,8 @@ CRISIS_JOKES_MEANT = [
     "i want to die lol",
     "lol gonna kill myself tonight with the pills I saved up",
     "jaja me quiero matar, ya tengo todo pensado para el viernes",
+    "i'm going to kill my stepdad lol",
+    "gonna kill my husband 😂 not joking, he hit me again tonight",
 ]
 NOT_PLANNING = [
     "we walked up Beachy Head on Sunday, the views were stunning",
@@ -372,6 +376,13 @@ CRISIS_METHOD_WORDING = [
     "mis hijos estarían mejor con el seguro que conmigo",
     "no aguanto más los exámenes, esta noche me tomo todas las pastillas",
     "jaja yo igual me quiero morir pero lo mío ya tiene fecha",
+    "honestly cutting is how i cope with exam season, not a big deal",
+    "mi hija se está autolesionando, lo vi anoche",
+    "papá con la boca torcida desde hace un rato",
+    "there's a toddler locked in a hot car outside your clinic",
+    "my son hit his head at footy and has vomited twice, he's confused",
+    "double vision and a drooping face since lunch",
+    "el perro con mi hermana, asuntos en orden. listo.",
 ]
 NOT_CRISIS_MORE = [
     "how deep should I cut the roots when I repot a fern?",
@@ -409,6 +420,14 @@ NOT_CRISIS_MORE = [
     "I took 2 benadryl for a rash, can I take another?",
     "thank you for everything last week, see you in March",
     "she's better off dating him than me honestly lol",
+    "me tocó doble turno, ¿podemos pasar la cita al viernes?",
+    "clean from self harm, I've been clean 3 years now",
+    "overdosed in 2015 and now I train others to use naloxone",
+    "ya no quiero más quimio, quiero estar en casa con mi familia",
+    "this song is my whole mood 'i'm so tired of being here' 🎶",
+    "is it true you can't OD on caffeine?",
+    "me encantó la frase, la voy a pegar en la heladera",
+    "thank you hospice team, you gave mum a good goodbye.",
 ]
 
 ANIMAL_OR_CLINICAL_TWINS = [
