@@ -383,6 +383,11 @@ CRISIS_METHOD_WORDING = [
     "my son hit his head at footy and has vomited twice, he's confused",
     "double vision and a drooping face since lunch",
     "el perro con mi hermana, asuntos en orden. listo.",
+    "sh de nuevo anoche",
+    "ya nada vale la pena, perdón",
+    "no duermo hace días y no veo salida",
+    "fuiste el único que me entendió, adiós doc",
+    "qué pisos del edificio son mortales si caés",
 ]
 NOT_CRISIS_MORE = [
     "how deep should I cut the roots when I repot a fern?",
@@ -428,6 +433,10 @@ NOT_CRISIS_MORE = [
     "is it true you can't OD on caffeine?",
     "me encantó la frase, la voy a pegar en la heladera",
     "thank you hospice team, you gave mum a good goodbye.",
+    "no aguanto más el parcial de anatomía jaja",
+    "ya no me busquen para el asado del sábado jaja",
+    "what's the first aid for swallowed bleach these days?",
+    "no veo la salida del laberinto de trámites del seguro jaja",
 ]
 
 ANIMAL_OR_CLINICAL_TWINS = [
