@@ -388,6 +388,20 @@ CRISIS_METHOD_WORDING = [
     "no duermo hace días y no veo salida",
     "fuiste el único que me entendió, adiós doc",
     "qué pisos del edificio son mortales si caés",
+    "honestly can't wait to not wake up",
+    "your posts are the only thing keeping me going lately",
+    "the voices keep telling me to jump",
+    "would it hurt to jump off the car park roof",
+    "dead by sunday lol",
+    "take care of luna for me ok. i mean it",
+    "hope this song is the last thing i hear",
+    "no creo aguantar hasta el lunes",
+    "tengo medio cuerpo dormido",
+    "goodbye everyone",
+    "adiós a todos",
+    "won't see the next post. love you all",
+    "gracias por intentarlo, doc",
+    "tell my boys their mum loved them",
 ]
 NOT_CRISIS_MORE = [
     "how deep should I cut the roots when I repot a fern?",
@@ -437,6 +451,12 @@ NOT_CRISIS_MORE = [
     "ya no me busquen para el asado del sábado jaja",
     "what's the first aid for swallowed bleach these days?",
     "no veo la salida del laberinto de trámites del seguro jaja",
+    "bye everyone, see you at the workshop",
+    "thank you for trying to squeeze me in",
+    "the last thing i read before bed is your newsletter",
+    "no creo llegar al viernes con este sueldo jaja",
+    "chau a todos, buen finde",
+    "we picked a date for the wedding!",
 ]
 
 ANIMAL_OR_CLINICAL_TWINS = [
