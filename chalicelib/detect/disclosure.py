@@ -716,7 +716,7 @@ _MILESTONE_BEFORE = re.compile(
     rf"(?<![\w])(?:{_NUMBER}|primer[oa]?|first|1st)\s*{_SPAN}\s+(?:sin|without|free\s+(?:of|from)|clean\s+(?:of|from)|limpi[oa]s?\s+de)\s*$", re.IGNORECASE
 )
 _MILESTONE_AFTER = re.compile(
-    rf"^[\s,;:-]*(?:(?:and\s+|but\s+)?(?:i'?ve|i\s+have|i’ve)?\s*been\s+)?(?:free|clean|-free)\s+(?:for\s+)?{_NUMBER}\s*{_SPAN}(?![\w])", re.IGNORECASE
+    rf"^[\s,;:-]*(?:(?:and\s+|but\s+)?(?:i'?ve|i\s+have)?\s*been\s+)?(?:free|clean|-free)\s+(?:for\s+)?{_NUMBER}\s*{_SPAN}(?![\w])", re.IGNORECASE
 )
 # A bare year counts only up to 2025, so "wake me up in 2027" is not read as the past (a year that has
 # since passed errs towards keeping a crisis).
@@ -848,9 +848,9 @@ def _crisis_direct(text: str, hit: Entity, clause: tuple[int, int], cues: Sequen
     return Finding(hit, Status.DIRECT, "crisis_wording")
 
 
-# Double quotes, guillemets, or single quotes (curly ones arrive normalised) whose marks are not an
-# apostrophe inside a word ("'i'm so tired of being here' 🎶").
-_QUOTED = re.compile(r"[“\"«]([^”\"»\n]{2,200})[”\"»]|(?<![\w])'([^\n]{2,200}?)'(?![\w])")
+# Double or single quotes (normalize.py has already turned curly quotes and guillemets into these) whose
+# marks are not an apostrophe inside a word ("'i'm so tired of being here' 🎶").
+_QUOTED = re.compile(r"\"([^\"\n]{2,200})\"|(?<![\w])'([^\n]{2,200}?)'(?![\w])")
 _SONG = re.compile(
     r"(?<![\w])(?:song|lyrics?|singing|sings|sang|chorus|canci[oó]n|cumbia|bachata|reggaet[oó]n|corrido|bolero|ranchera|"
     r"letra|canta|cantando|coro)(?![\w])|[🎶🎵🎤]",
