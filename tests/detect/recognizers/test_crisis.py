@@ -66,6 +66,19 @@ MUST_MATCH = [
     ('es', 'cuantas de estas con vodka', 'CRISIS_OVERDOSE', 'cuantas de estas con vodka'),
     ('es', 'me las trago todas con fernet', 'CRISIS_OVERDOSE', 'me las trago todas con fernet'),
     ('es', 'si me tomo toda la caja con alcohol me despierto?', 'CRISIS_OVERDOSE', 'toda la caja con alcohol'),
+    # session 12: a child who ate medicine, a counted handful "enough", voices with a time, a grave "soon me",
+    # which medicine is lethal, the thoughts back, stroke signs, a person with dementia not in bed
+    ('en', "my 2yo ate the dog's heartworm tablets", 'CRISIS_EMERGENCY', "2yo ate the dog's heartworm tablets"),
+    ('en', 'is 40 of my venlafaxine enough', 'CRISIS_OVERDOSE', 'is 40 of my venlafaxine enough'),
+    ('es', 'con 30 de mis clonazepam alcanza?', 'CRISIS_OVERDOSE', 'con 30 de mis clonazepam alcanza'),
+    ('en', 'the voices say tonight', 'CRISIS_SUICIDE', 'voices say tonight'),
+    ('es', '🪦 pronto yo', 'CRISIS_SUICIDE', '🪦 pronto yo'),
+    ('en', 'which one is lethal, the lithium or the quetiapine', 'CRISIS_OVERDOSE', 'which one is lethal'),
+    ('en', 'Pastor, the thoughts are back. strong today', 'CRISIS_SUICIDE', 'the thoughts are back'),
+    ('en', "why is my nan talking funny and can't hold her cup", 'CRISIS_EMERGENCY', "talking funny and can't hold"),
+    ('es', 'mi mamá con alzheimer no está en la cama y son las 2 am', 'CRISIS_EMERGENCY', 'alzheimer no está en la cama'),
+    ('es', 'no quiero despertar mañana', 'CRISIS_SUICIDE', 'no quiero despertar'),
+    ('en', 'bye everyone ❤️', 'CRISIS_SUICIDE', 'bye everyone ❤️'),
 ]
 
 MUST_NOT_MATCH = [
@@ -110,6 +123,23 @@ MUST_NOT_MATCH = [
     ('en', 'I take all my vitamins with breakfast', 'CRISIS_OVERDOSE'),
     ('es', '¿se puede tomar vino con sertralina?', 'CRISIS_OVERDOSE'),
     ('es', 'puedo tomar una cerveza con el antibiótico?', 'CRISIS_OVERDOSE'),
+    # session 12: the same words with an everyday purpose
+    ('en', 'my son ate some of my gummies when he was 3, all fine', 'CRISIS_EMERGENCY'),
+    ('en', 'is 30 of my sertraline enough for the month', 'CRISIS_OVERDOSE'),
+    ('es', 'alcanzan 30 pastillas para el mes?', 'CRISIS_OVERDOSE'),
+    ('es', 'no quiero despertar temprano mañana 😩 lunes', 'CRISIS_SUICIDE'),
+    ('es', 'pa qué seguir con la dieta jaja', 'CRISIS_SUICIDE'),
+    ('es', 'ya me despedí de la oficina, arranco vacaciones!!', 'CRISIS_SUICIDE'),
+    ('es', 'me despido por hoy, buenas noches grupo 🌙', 'CRISIS_SUICIDE'),
+    ('es', 'ya dejé todo ordenado para las vacaciones jaja', 'CRISIS_SUICIDE'),
+    ('es', 'la forma más rápida de llegar al consultorio', 'CRISIS_SUICIDE'),
+    ('es', 'ya tengo la fecha del maratón! 21K', 'CRISIS_SUICIDE'),
+    ('es', 'ese chiste me mato jajaja', 'CRISIS_SUICIDE'),
+    ('es', 'ya no quiero estar aquí con este calor 🥵', 'CRISIS_SUICIDE'),
+    ('es', 'me quiero desaparecer... de la reunión de padres jajaja', 'CRISIS_SUICIDE'),
+    ('en', 'made my peace with pineapple on pizza', 'CRISIS_SUICIDE'),
+    ('en', 'Putting my affairs in order, retiring from teaching 😄', 'CRISIS_SUICIDE'),
+    ('en', 'Made my will at 60 like a sensible woman', 'CRISIS_SUICIDE'),
 ]
 # fmt: on
 
@@ -117,3 +147,17 @@ MUST_NOT_MATCH = [
 test_when_term_present_then_exact_span_found, test_when_term_absent_then_no_entity = table_tests(
     lambda lang: [CrisisRecognizer(supported_language=lang)], MUST_MATCH, MUST_NOT_MATCH
 )
+
+
+def test_when_pattern_files_compile_then_stdlib_re_accepts_every_row() -> None:
+    """A row that needs `regex` syntax moves its whole type's alternation to `regex`, whose \\W does not match
+    an emoji's variation selector: "bye everyone ❤️" silently stopped matching when one look-behind was
+    variable-width (session 12). Keep every row stdlib-compatible (fixed-width look-behinds)."""
+    import re
+
+    from chalicelib.detect.vocab import load_patterns
+
+    for stem in ("crisis", "therapy_relationship", "sexual_health_patterns", "medication_patterns"):
+        for lang in ("en", "es"):
+            for entity, rx in load_patterns(stem, lang):
+                re.compile(rx, re.IGNORECASE | re.MULTILINE | re.DOTALL)
