@@ -79,6 +79,16 @@ MUST_MATCH = [
     ('es', 'mi mamá con alzheimer no está en la cama y son las 2 am', 'CRISIS_EMERGENCY', 'alzheimer no está en la cama'),
     ('es', 'no quiero despertar mañana', 'CRISIS_SUICIDE', 'no quiero despertar'),
     ('en', 'bye everyone ❤️', 'CRISIS_SUICIDE', 'bye everyone ❤️'),
+    # session 12 after training: cover stories and method questions, goodbye for good, bare farewells
+    ('en', 'which building has open roof access? asking for content', 'CRISIS_SUICIDE', 'roof access? asking for content'),
+    ('en', "how deep does water need to be so you can't get back out?", 'CRISIS_SUICIDE', "so you can't get back out"),
+    ('en', 'bye doc. for good this time', 'CRISIS_SUICIDE', 'bye doc. for good this time'),
+    ('en', 'this is my last post on here. thank you for the podcast', 'CRISIS_SUICIDE', 'this is my last post'),
+    ('en', "what's the LD50 of caffeine for a 60kg person?", 'CRISIS_OVERDOSE', 'LD50 of caffeine for a 60kg'),
+    ('es', 'qué veneno no se detecta en autopsia', 'CRISIS_OVERDOSE', 'veneno no se detecta en autopsia'),
+    ('es', 'dónde se consiguen barbitúricos sin receta', 'CRISIS_OVERDOSE', 'dónde se consiguen barbitúricos'),
+    ('es', 'hasta siempre', 'CRISIS_SUICIDE', 'hasta siempre'),
+    ('es', 'último post. dejé a mi perro con mis padres', 'CRISIS_SUICIDE', 'último post.'),
 ]
 
 MUST_NOT_MATCH = [
@@ -140,6 +150,11 @@ MUST_NOT_MATCH = [
     ('en', 'made my peace with pineapple on pizza', 'CRISIS_SUICIDE'),
     ('en', 'Putting my affairs in order, retiring from teaching 😄', 'CRISIS_SUICIDE'),
     ('en', 'Made my will at 60 like a sensible woman', 'CRISIS_SUICIDE'),
+    ('en', 'my last post on here got 3 likes lol', 'CRISIS_SUICIDE'),
+    ('en', 'bye for good, moving to Perth next week', 'CRISIS_SUICIDE'),
+    ('en', "how high should the pool fence be so kids can't get back out", 'CRISIS_SUICIDE'),
+    ('es', 'hasta siempre, querido doctor, gracias por todo', 'CRISIS_SUICIDE'),
+    ('es', 'último post del año!', 'CRISIS_SUICIDE'),
 ]
 # fmt: on
 
