@@ -164,15 +164,17 @@ test_when_term_present_then_exact_span_found, test_when_term_absent_then_no_enti
 )
 
 
-def test_when_pattern_files_compile_then_stdlib_re_accepts_every_row() -> None:
+def test_when_recognizers_build_then_every_compiled_pattern_is_stdlib_re() -> None:
     """A row that needs `regex` syntax moves its whole type's alternation to `regex`, whose \\W does not match
     an emoji's variation selector: "bye everyone ❤️" silently stopped matching when one look-behind was
-    variable-width (session 12). Keep every row stdlib-compatible (fixed-width look-behinds)."""
-    import re
+    variable-width (session 12). Checked on what the recognizers actually compile (joined alternations,
+    their flags), for every vocab recognizer; keep look-behinds fixed-width."""
+    from chalicelib.detect import recognizers
+    from chalicelib.detect.recognizers._vocab import VocabRecognizer, _StdlibPattern
 
-    from chalicelib.detect.vocab import load_patterns
-
-    for stem in ("crisis", "therapy_relationship", "sexual_health_patterns", "medication_patterns"):
+    classes = [c for c in vars(recognizers).values() if isinstance(c, type) and issubclass(c, VocabRecognizer)]
+    assert len(classes) >= 7
+    for cls in classes:
         for lang in ("en", "es"):
-            for entity, rx in load_patterns(stem, lang):
-                re.compile(rx, re.IGNORECASE | re.MULTILINE | re.DOTALL)
+            for pattern in cls(supported_language=lang).patterns:
+                assert isinstance(pattern.compiled_regex, _StdlibPattern), (cls.__name__, lang, pattern.name)
