@@ -8,6 +8,7 @@ See docs/detection.md for the design and its known limits.
 
 from __future__ import annotations
 
+import datetime
 import enum
 import functools
 from dataclasses import dataclass
@@ -718,12 +719,13 @@ _MILESTONE_BEFORE = re.compile(
 _MILESTONE_AFTER = re.compile(
     rf"^[\s,;:-]*(?:(?:and\s+|but\s+)?(?:i'?ve|i\s+have)?\s*been\s+)?(?:free|clean|-free)\s+(?:for\s+)?{_NUMBER}\s*{_SPAN}(?![\w])", re.IGNORECASE
 )
-# A bare year counts only up to 2025, so "wake me up in 2027" is not read as the past (a year that has
-# since passed errs towards keeping a crisis).
+# A bare year counts as the past only before the current year, so "wake me up in 2027" is not read as the
+# past (this year's own number errs towards keeping a crisis).
+_PAST_YEARS = "|".join(str(year) for year in range(2000, datetime.date.today().year))
 _DATED_PAST = re.compile(
     rf"(?<![\w])(?:(?:(?:{_NUMBER}|a|many|some|several|a\s+few)\s*)?(?:years?|yrs?)\s+(?:ago|since)|last\s+year|el\s+a[ñn]o\s+pasado|(?<!desde\s)hace\s+{_NUMBER}\s+a[ñn]os?|used\s+to|sol[ií]a|"
     r"when\s+i\s+was\s+(?:\d+|young|a\s+(?:kid|teen))|cuando\s+(?:ten[ií]a\s+\d+|era\s+(?:chic[oa]|adolescente))|"
-    r"back\s+in\s+(?:high\s+school|college|(?:19|20)\d\d)|(?:in|en)\s+(?:19\d\d|20[01]\d|202[0-5])|as\s+a\s+teen(?:ager)?|de\s+adolescente)(?![\w])",
+    rf"back\s+in\s+(?:high\s+school|college|(?:19|20)\d\d)|(?:in|en)\s+(?:19\d\d|{_PAST_YEARS})|as\s+a\s+teen(?:ager)?|de\s+adolescente)(?![\w])",
     re.IGNORECASE,
 )
 # Between a past marker and the crisis words, a turn to the present ("I used to love life, now I want to

@@ -4,6 +4,8 @@ missing person with dementia, and a Spanish heat idiom."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 
 from chalicelib.models import Label
@@ -482,6 +484,14 @@ def test_an_emergency_now_a_plan_or_method_wording_is_a_crisis(detector, text):
 @pytest.mark.parametrize("text", NOT_CRISIS + NOT_PLANNING + ANIMAL_OR_CLINICAL + SENSITIVE_NOT_CRISIS + NOT_CRISIS_MORE)
 def test_idioms_questions_animals_clinical_cases_and_grief_are_not_crisis_by_rule(detector, text):
     assert rules(detector, text) is not Label.CRISIS
+
+
+def test_a_bare_year_before_this_one_is_the_past_and_a_year_ahead_is_not(detector):
+    # The years are relative to today, so the rule does not go stale when the calendar turns.
+    this_year = datetime.date.today().year
+    assert rules(detector, f"overdosed in {this_year - 1} and now I train others to use naloxone") is Label.SENSITIVE
+    assert rules(detector, f"intenté suicidarme en {this_year - 2}, hoy estoy bien y agradecida") is Label.SENSITIVE
+    assert rules(detector, f"I will kill myself in {this_year + 1}, I've decided") is Label.CRISIS
 
 
 @pytest.mark.parametrize("text", CRISIS_JOKES)

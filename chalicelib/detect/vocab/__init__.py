@@ -79,13 +79,18 @@ def terms_regex(terms: Sequence[str]) -> Optional[str]:
 def compile_vocab_regex(rx: str, flags: int = stdlib_re.IGNORECASE):
     """Compile a vocab regex with the stdlib `re` where it can, else with `regex` (same flag values).
 
-    The stdlib compiler is 3-4x faster than `regex` on our long term alternations (cold start); only
-    patterns with `regex`-only syntax (\\p{..}) fall back. Callers check which one they got with
-    `isinstance(compiled, stdlib_re.Pattern)`.
+    The stdlib compiler is 3-4x faster than `regex` on our long term alternations (cold start), and
+    `\\W` differs between the two (in `regex` it does not match an emoji's variation selector), so only
+    patterns that use `regex`-only Unicode properties (\\p{..}) fall back. Anything else stdlib `re`
+    refuses, such as a variable-width look-behind, is an error in the vocabulary file, raised at import
+    rather than silently changing which engine reads the whole type. Callers check which one they got
+    with `isinstance(compiled, stdlib_re.Pattern)`.
     """
     try:
         return stdlib_re.compile(rx, flags)
-    except stdlib_re.error:
+    except stdlib_re.error as err:
+        if "\\p{" not in rx and "\\P{" not in rx:
+            raise ValueError(f"vocabulary pattern is not valid for Python's re ({err}); a row needing the regex module must use \\p{{..}}") from err
         return re.compile(rx, flags)  # raises regex.error if invalid
 
 

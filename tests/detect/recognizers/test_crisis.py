@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import re as stdlib_re
+
+import pytest
+
 from chalicelib.detect.recognizers import CrisisRecognizer
+from chalicelib.detect.vocab import compile_vocab_regex
 from tests.detect.recognizers.table import table_tests
 
 
@@ -178,3 +183,12 @@ def test_when_recognizers_build_then_every_compiled_pattern_is_stdlib_re() -> No
         for lang in ("en", "es"):
             for pattern in cls(supported_language=lang).patterns:
                 assert isinstance(pattern.compiled_regex, _StdlibPattern), (cls.__name__, lang, pattern.name)
+
+
+def test_when_a_row_needs_the_regex_module_without_unicode_properties_then_building_fails_loudly() -> None:
+    """The build refuses a variable-width look-behind instead of moving the type to `regex` unnoticed; only
+    \\p{..} rows may fall back."""
+    assert isinstance(compile_vocab_regex(r"(?<!\w)bye(?!\w)"), stdlib_re.Pattern)
+    with pytest.raises(ValueError, match="not valid for Python's re"):
+        compile_vocab_regex(r"(?<!\bnot\s+|\bno\s+)bye")
+    assert not isinstance(compile_vocab_regex(r"\p{Lu}+ bye"), stdlib_re.Pattern)
