@@ -939,7 +939,7 @@ def _clinical_talk(text: str, hit: Entity, clause: tuple[int, int], cues: Sequen
 _AMBIGUOUS_FAREWELL = re.compile(
     r"(?:nice|good|great|lovely|wonderful|honou?r|pleasure|privilege)\s+knowing|conocer(?:los|las|les|te|lxs|\s+a)|"
     r"(?:care\s+of|look\s+after|watch\s+over|feed|adopt)\s+my|cuid(?:en|e|[ií]denme)\b|"
-    r"thanks?\s+(?:you\s+)?for\s+everything|gracias\s+por\s+todo|"
+    r"thanks?\s+(?:you\s+)?for\s+everything|gracias\s+por\s+todo|this\s+is\s+(?:my\s+)?goodbye|goodbye\s+everyone|"
     r"(?:last|final)\s+(?:post|message|msg|comment|words?|time)\b(?!\s+ever)|[uú]ltim[oa]\s+(?:post|mensaje|posteo|comentario|publicaci)|"
     r"won'?t\s+be\s+(?:posting|writing|commenting|on\s+here)|ya\s+no\s+voy\s+a\s+(?:publicar|escribir|postear)",
     re.IGNORECASE,
@@ -950,7 +950,9 @@ _EVERYDAY_DEPARTURE = re.compile(
     r"leaving\s+(?:the|this)\s+(?:group|page|company|clinic)|leaving\s+(?:facebook|instagram|social\s+media)|"
     r"me\s+mudo|mudanza|nos\s+vemos|taller|curso|clases?|vacaciones|viaje|felices\s+fiestas|feliz\s+(?:navidad|a[ñn]o)|"
     r"pr[oó]xim[oa]|otra\s+ciudad|otro\s+pa[ií]s|nuevo\s+trabajo|nueva\s+(?:cuenta|etapa)|dejo\s+el\s+grupo|me\s+voy\s+del\s+grupo|"
-    r"me\s+jubilo|jubil\w*|mientras\s+(?:estoy|est[eé]|viajo))(?![\w])",
+    r"me\s+jubilo|jubil\w*|mientras\s+(?:estoy|est[eé]|viajo)|"
+    # A mock obituary for a thing ("rip my sleep schedule, it was nice knowing u").
+    r"rip\s+(?:to\s+)?(?:my|mi|mis)\s+\w+)(?![\w])",
     re.IGNORECASE,
 )
 _FINALITY = re.compile(

@@ -345,6 +345,21 @@ CRISIS_MORE = [
     "mi hermana hoy se quiso tirar del puente",
     "we nearly lost him to an overdose last night and he still has pills",
     "lost the fight to my suicidal thoughts again tonight",
+    # Session 13, before training: letters ready, a last comment, absolving in advance, a stroke felt now,
+    # "look after Mora for me", blades that "help", voices ordering harm, a low glucometer, a high place to hide.
+    "no llego al lunes. cartas listas",
+    "my last comment on here. love you all 💔",
+    "tell my girls it was never their fault",
+    "after tuesday, remember it wasn't your fault Dr Lin",
+    "i think i am having a stroke my hand wont work right",
+    "cuiden a la Mora x mí. come croquetas de pollo",
+    "las cuchillas me ayudan más q la terapia",
+    "las voces dicen q le haga daño a mi hermano",
+    "glucómetro en 40 y mi abuelo no responde bien",
+    "busco un lugar alto donde nadie me encuentre. alguna idea jaja",
+    "this is goodbye. I can't anymore",
+    "won't be here by friday. sorry mum",
+    "mi familia estaría mejor sin mí",
 ]
 # Method and farewell wording found in the session-10 model's misses, each with an innocent twin below.
 CRISIS_METHOD_WORDING = [
@@ -459,6 +474,26 @@ NOT_CRISIS_MORE = [
     "no creo llegar al viernes con este sueldo jaja",
     "chau a todos, buen finde",
     "we picked a date for the wedding!",
+    # Session 13, before training: a reel "hit me", a fringe cut, fishing, a mock obituary, a question about
+    # the slang, an event tonight, a Monday, water, a will made by a careful person, a group chat, a gerund joke.
+    "este reel me pegó jaja tremendo",
+    "me corté el fleco sola, error 😂",
+    "no me busquen mañana, me voy de pesca 🎣",
+    "rip my sleep schedule, it was nice knowing u",
+    "see you never monday 😂",
+    "won’t be here by spring, moving back to Lagos o 🇳🇬",
+    "tonight's the night!! first open mic 🎤",
+    "why do people write unalive instead of the real word?",
+    "what does ctb mean? seeing it in students' chats",
+    "sleep and not wake up till noon = weekend plan",
+    "how much water is too much per day? general q",
+    "this is goodbye from me, I’m moving to Melbourne for uni",
+    "hice mi testamento a los 30 jaja soy muy precavida",
+    "mañana ya no voy a estar en el grupo jaja",
+    "mi bebé estaría mejor sin mí cantándole jaja desafino horrible",
+    "¿Qué hago si me encuentro a alguien inconsciente en la calle? Quiero aprender",
+    "me pegó la gripe",
+    "mi hijo no responde los mensajes",
 ]
 
 ANIMAL_OR_CLINICAL_TWINS = [
