@@ -6,6 +6,7 @@ Kept free of Presidio so the disclosure logic and the classifier can use the sam
 from __future__ import annotations
 
 import functools
+import itertools
 import re as stdlib_re
 from pathlib import Path
 from typing import Optional, Sequence
@@ -99,10 +100,26 @@ def _is_acronym(term: str) -> bool:
     return bool(letters) and any(c.isupper() for c in letters)
 
 
+# Only a group with a "|" is a choice, so "{2,3}" in any text is left alone.
+_CHOICES = stdlib_re.compile(r"\{([^{}|]*\|[^{}]*)\}")
+
+
+def expand_choices(line: str) -> list[str]:
+    """A term line with `{a|b}` groups -> every combination ("{going to|gonna} kill my {brother|boss}" is four
+    terms), so a list of phrases that vary in two places stays one readable line."""
+    pieces = _CHOICES.split(line)
+    if len(pieces) == 1:
+        return [line]
+    # split() alternates literal text and group contents: even indexes are text, odd are "a|b" choices.
+    options = [[piece] if i % 2 == 0 else piece.split("|") for i, piece in enumerate(pieces)]
+    return ["".join(combo) for combo in itertools.product(*options)]
+
+
 def load_terms(stem: str, language: str) -> list[str]:
     terms: list[str] = []
     for name in files_for(stem, language):
-        terms.extend(read_lines(name))
+        for line in read_lines(name):
+            terms.extend(expand_choices(line))
     return terms
 
 
