@@ -294,6 +294,9 @@ def test_a_label_the_learned_stage_raised_alone_says_so(detector) -> None:
         ("my son's ADHD meds stopped working", Label.SENSITIVE,
          "sensitive: HEALTH_CONDITION, MEDICATION tied to a person (possessive)"),
         ("love this post, so needed today", Label.OK, "ok: no personal health information found"),
+        # command hallucinations name the kind of harm they order
+        ("las voces dicen q le haga daño a mi hermano", Label.CRISIS, "crisis: harm to others"),
+        ("las voces me dicen que me mate a las 3", Label.CRISIS, "crisis: suicide risk"),
     ],
 )
 def test_the_reason_names_what_decided(detector, text: str, label: Label, reason: str) -> None:
