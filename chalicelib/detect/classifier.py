@@ -31,6 +31,8 @@ DEFAULT_PARAMS = {
     "n_features_log2": 18,
     "char_ngrams": [2, 5],
     "word_ngrams": 3,
+    # Texts of at most this many words are judged against thresholds["protect_short"] (train_classifier.py).
+    "short_words": 8,
 }
 
 _URL = re.compile(r"https?://\S+|www\.\S+")
@@ -70,6 +72,11 @@ def feature_keys(text: str, lang: str, rule_features: Iterable[str], params: dic
     if len(tokens) <= 4:
         rules.append("len|short")
     return keys, rules
+
+
+def is_short(text: str, params: dict) -> bool:
+    """Whether a text gets the short-item protect threshold; a model without one has short_words 0."""
+    return len(text.split()) <= params.get("short_words", 0)
 
 
 def hash_key(key: str, n_features: int) -> int:
@@ -139,6 +146,7 @@ class LinearClassifier:
     How they combine (the same formulas `make train` chose the thresholds with):
       crisis  = n-gram crisis p >= thresholds["crisis"]  or  encoder crisis p >= thresholds["encoder_crisis"]
       protect = (1 - blend_weight) * n-gram protect p + blend_weight * encoder protect p >= thresholds["protect"]
+                (thresholds["protect_short"] for texts of at most params["short_words"] words)
     With `combine` "stack" the protect decision replaces the rules' sensitive/ok call (the rules'
     findings are among its features); the rules' crisis always stands.
     """
@@ -180,7 +188,10 @@ class LinearClassifier:
             protect_p = (1.0 - self.blend_weight) * protect_p + self.blend_weight * encoded[0]
             encoder_crisis_p = encoded[1]
             crisis = crisis or encoder_crisis_p >= self.thresholds["encoder_crisis"]
-        return Scores(protect_p, crisis_p, protect_p >= self.thresholds["protect"], crisis, encoder_crisis_p)
+        protect_threshold = self.thresholds["protect"]
+        if is_short(text, self.params):
+            protect_threshold = self.thresholds.get("protect_short", protect_threshold)
+        return Scores(protect_p, crisis_p, protect_p >= protect_threshold, crisis, encoder_crisis_p)
 
 
 def load_classifier(model_dir: Path = MODEL_DIR) -> LinearClassifier | None:

@@ -939,7 +939,7 @@ def _clinical_talk(text: str, hit: Entity, clause: tuple[int, int], cues: Sequen
 _AMBIGUOUS_FAREWELL = re.compile(
     r"(?:nice|good|great|lovely|wonderful|honou?r|pleasure|privilege)\s+knowing|conocer(?:los|las|les|te|lxs|\s+a)|"
     r"(?:care\s+of|look\s+after|watch\s+over|feed|adopt)\s+my|cuid(?:en|e|[ií]denme)\b|"
-    r"thanks?\s+(?:you\s+)?for\s+everything|gracias\s+por\s+todo|this\s+is\s+(?:my\s+)?goodbye|goodbye\s+everyone|"
+    r"thanks?\s+(?:you\s+)?for\s+everything|gracias\s+por\s+todo|this\s+is\s+(?:my\s+)?goodbye|goodbye\s+everyone|my\s+last\s+night\s+(?:here|on\s+earth)|"
     r"(?:last|final)\s+(?:post|message|msg|comment|words?|time)\b(?!\s+ever)|[uú]ltim[oa]\s+(?:post|mensaje|posteo|comentario|publicaci)|"
     r"won'?t\s+be\s+(?:posting|writing|commenting|on\s+here)|ya\s+no\s+voy\s+a\s+(?:publicar|escribir|postear)",
     re.IGNORECASE,

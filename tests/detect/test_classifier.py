@@ -42,7 +42,29 @@ def test_model_files_are_plain_arrays_and_predict_probabilities():
     assert model is not None
     p_protect, p_crisis = model.probabilities("I want to end it all tonight", "en", [])
     assert 0.0 <= p_protect <= 1.0 and 0.0 <= p_crisis <= 1.0
-    assert set(model.thresholds) == {"protect", "crisis", "encoder_crisis"}
+    assert set(model.thresholds) == {"protect", "protect_short", "crisis", "encoder_crisis"}
+
+
+def _model_with_protect_scores(protect_p: float, params: dict) -> clf.LinearClassifier:
+    # One feature-free model whose protect head always returns protect_p (its intercept) and whose
+    # crisis head never fires: only the protect thresholds decide.
+    n = 1 << params["n_features_log2"]
+    logit = float(np.log(protect_p / (1 - protect_p)))
+    return clf.LinearClassifier(np.zeros((2, n)), np.array([logit, -20.0]), np.ones(n), params)
+
+
+def test_a_short_text_is_judged_against_the_short_threshold_and_a_longer_one_against_protect():
+    params = dict(clf.DEFAULT_PARAMS, thresholds={"protect": 0.52, "protect_short": 0.42, "crisis": 0.2})
+    model = _model_with_protect_scores(0.47, params)
+    assert params["short_words"] == 8
+    assert model.predict("eight words exactly in this short comment here", "en", []).protect
+    assert not model.predict("nine words is one more than a short comment has", "en", []).protect
+
+
+def test_a_model_without_a_short_threshold_uses_protect_for_every_length():
+    params = {k: v for k, v in clf.DEFAULT_PARAMS.items() if k != "short_words"}
+    model = _model_with_protect_scores(0.47, dict(params, thresholds={"protect": 0.52, "crisis": 0.2}))
+    assert not model.predict("two words", "en", []).protect
 
 
 def test_runtime_classifier_does_not_import_sklearn_or_scipy():
@@ -80,3 +102,25 @@ def test_the_held_out_writers_are_never_read_by_training():
     trained = {p.resolve() for pattern in train_classifier.CORPUS_GLOBS for p in REPO.glob(pattern)}
     held_out = {p.resolve() for p in (REPO / "data" / "corpus" / "heldout").glob("*.jsonl")}
     assert held_out and not (held_out & trained)
+
+
+def test_the_short_item_threshold_is_chosen_within_the_same_false_positive_budget():
+    # Short items score lower on both sides; one threshold for all leaves their disclosures behind.
+    sys.path.insert(0, str(REPO / "scripts"))
+    import train_classifier as tc
+
+    rng = np.random.default_rng(0)
+    n = 4000
+    short = rng.random(n) < 0.3
+    gold = rng.choice([0, 1], size=n)
+    protect_p = np.clip(np.where(gold == 1, 0.75, 0.3) - np.where(short, 0.15, 0.0) + rng.normal(0, 0.1, n), 0.01, 0.99)
+    z = np.stack([np.log(protect_p / (1 - protect_p)), np.full(n, -10.0)], axis=1)
+    encoded = np.stack([protect_p, np.zeros(n)], axis=1)
+    rule = np.zeros(n, dtype=int)
+    th = {"protect": 0.52, "crisis": 0.5, "encoder_crisis": 1.01, "blend_weight": 0.5}
+    split = tc.split_protect_threshold(z, encoded, gold, rule, short, th)
+    assert split["protect_short"] < split["protect"]
+    pred = tc.combined(z, encoded, rule, split, short)
+    one = tc.combined(z, encoded, rule, th, np.zeros(n, dtype=bool))
+    assert tc.report(gold, pred)["fpr_ok"] <= tc.OK_FPR_BUDGET
+    assert tc.report(gold, pred)["protect_recall"] > tc.report(gold, one)["protect_recall"]
