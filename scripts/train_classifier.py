@@ -76,9 +76,7 @@ OK_CRISIS_BUDGET = 0.025
 # fraction of a point of crisis recall with a near-zero crisis threshold, several points of protect
 # recall and many more false urgent alerts.
 CRISIS_RECALL_TARGET = 0.97
-# Short comments get their own protect threshold. At one threshold for all, items of at most 8 words had
-# protect recall 0.939 at 0.038 false positives and longer items 0.975 at 0.061 (session 12's
-# writer-held-out scores): a few words carry less evidence, so their scores sit lower on both sides.
+PROTECT_GRID = np.round(np.linspace(0.3, 0.98, 35), 3)
 # A crisis let through is the worst error: crisis items weigh more in both heads (on top of
 # class_weight="balanced"), so the model's scores lean towards flagging them.
 CRISIS_WEIGHT_PROTECT = 2.0
@@ -246,7 +244,6 @@ def choose_thresholds(z: np.ndarray, encoded: np.ndarray, gold: np.ndarray, rule
     is_ok, is_sens, is_crisis = gold == 0, gold == 1, gold == 2
     crisis_grid = (0.16, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01)  # 1.01: never escalates
     encoder_grid = (0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 1.01)
-    protect_grid = np.round(np.linspace(0.3, 0.98, 35), 3)
     best_key, best = None, {"protect": 0.5, "crisis": 0.5, "encoder_crisis": 1.01, "blend_weight": 0.0}
     for tc in crisis_grid:
         for te in encoder_grid:
@@ -255,7 +252,7 @@ def choose_thresholds(z: np.ndarray, encoded: np.ndarray, gold: np.ndarray, rule
                 continue
             for w in BLEND_WEIGHTS:
                 blended = (1 - w) * p[:, 0] + w * encoded[:, 0]
-                for tp in protect_grid:
+                for tp in PROTECT_GRID:
                     flagged = crisis_pred | (blended >= tp)
                     fpr = flagged[is_ok].mean()
                     if fpr > OK_FPR_BUDGET:
@@ -279,14 +276,17 @@ def choose_thresholds(z: np.ndarray, encoded: np.ndarray, gold: np.ndarray, rule
 def split_protect_threshold(z: np.ndarray, encoded: np.ndarray, gold: np.ndarray, rule: np.ndarray, short: np.ndarray,
                             th: dict) -> dict:
     """With th's crisis thresholds and blend fixed, separate protect thresholds for short items and the rest:
-    within the same FPR budget, fewest crises labelled ok, then highest protect recall, then lowest FPR."""
+    within the same FPR budget, fewest crises labelled ok, then highest protect recall, then lowest FPR.
+
+    Why: at one threshold for all, items of at most 8 words had protect recall 0.939 at 0.038 false
+    positives and longer items 0.975 at 0.061 (session 12's writer-held-out scores); a few words carry
+    less evidence, so their scores sit lower on both sides."""
     p = 1.0 / (1.0 + np.exp(-z))
     crisis_pred = (rule == 2) | (p[:, 1] >= th["crisis"]) | (encoded[:, 1] >= th["encoder_crisis"])
     blended = (1 - th["blend_weight"]) * p[:, 0] + th["blend_weight"] * encoded[:, 0]
-    protect_grid = np.round(np.linspace(0.3, 0.98, 35), 3)
     best_key, best = None, dict(th, protect_short=th["protect"])
-    for tp in protect_grid:
-        for ts in protect_grid:
+    for tp in PROTECT_GRID:
+        for ts in PROTECT_GRID:
             flagged = crisis_pred | (blended >= np.where(short, ts, tp))
             fpr = float(flagged[gold == 0].mean())
             if fpr > OK_FPR_BUDGET:
@@ -395,14 +395,16 @@ def main() -> int:
     if not choose.any():
         choose = ~calib
 
-    # The sentence encoder's embedding of what detection reads (normalised, bounded, lower-cased).
+    # What detection reads (normalised, bounded): the sentence encoder embeds it, and its word count picks
+    # the short-text protect threshold.
     t_embed = time.perf_counter()
     texts = [it["text"] for it in items]
     if PUNCTUATION_FREE_COPIES:
         texts += [without_punctuation(t) for t in texts]
-    embeddings = SentenceEncoder().embed_many([judged_view(normalize(t)).text for t in texts])
+    views = [judged_view(normalize(t)).text for t in texts]
+    embeddings = SentenceEncoder().embed_many(views)
     print(f"embedded {len(texts)} texts in {time.perf_counter() - t_embed:.0f}s")
-    short = np.array([clf.is_short(judged_view(normalize(it["text"])).text, params) for it in items])
+    short = np.array([clf.is_short(view, params) for view in views[: len(items)]])
     encoded = np.zeros((len(items), 2))
     t_fit = time.perf_counter()
 
