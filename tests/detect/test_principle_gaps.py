@@ -287,6 +287,7 @@ CRISIS_JOKES = [
     "JAJAJA me desmayé con el final",
     "gonna kill my roommate lol she finished the oat milk again",
     "im going to kill him 😂 he told everyone the ending",
+    "me quiero ir de este mundo 😂 mañana entrego tesis y llevo 3 páginas",
 ]
 # ...and its serious twins: the joke is taken back, there is no mishap, or the wording goes further.
 CRISIS_JOKES_MEANT = [
@@ -370,6 +371,21 @@ CRISIS_MORE = [
     "does anyone know if insulin shows up on a tox screen. curious",
     "max panadol before lights out? for a mate",
     "it's my last night here. look after Pepper for me",
+    # Session 14, before training: cuts deeper than usual, blades carried "just in case", a clean streak with a
+    # near miss today, a dose that wrecks the liver "for school", helium "does it hurt", a racing heart after a
+    # handful of energy drinks.
+    "cuts deeper than usual, need stitches?",
+    "me corté más hondo que de costumbre",
+    "blades in my pencil case just in case today gets bad",
+    "yo con 2 cuchillas en el estuche por si la clase se pone pesada jajaja",
+    "6 months sh-free and tonight i almost caved",
+    "tengo 3 semanas sin cortarme y hoy casi lo hago",
+    "paracetamol dose that wrecks the liver? for school",
+    "cuánto paracetamol destroza el hígado? es para un trabajo",
+    "bought the helium. does it hurt",
+    "compré el helio. duele?",
+    "had like 6 monsters and my heart is racing and i can't see straight",
+    "cuarto día sin dormir, el corazón me va a mil, me tomé como 6 energéticas",
 ]
 # Method and farewell wording found in the session-10 model's misses, each with an innocent twin below.
 CRISIS_METHOD_WORDING = [
@@ -509,6 +525,14 @@ NOT_CRISIS_MORE = [
     "el finde yo al río con los pibes",
     "ya no aguanto este calor, fin del verano ya",
     "¿dónde compro un sacapuntas con cuchilla fija para el cole?",
+    # Session 14: their everyday twins.
+    "cut my finger deeper than i thought chopping onions, need stitches?",
+    "razor in my bag just in case i need to shave at the gym",
+    "me tomé 2 cafés y el corazón me va a mil jaja",
+    "compré helio para los globos del cumple, duele si lo respiras?",
+    "getting my affairs in order (taxes 😅)",
+    "¿Cuánta agua es demasiada en un festival? Leí que uno se puede intoxicar",
+    "¿venden candados de gatillo? tengo una escopeta de mi abuelo y quiero dejarla bien guardada",
 ]
 
 ANIMAL_OR_CLINICAL_TWINS = [
