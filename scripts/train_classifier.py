@@ -37,7 +37,14 @@ sys.path.insert(0, str(REPO))
 from chalicelib.detect import classifier as clf  # noqa: E402
 from chalicelib.detect.bounded import judged_view  # noqa: E402
 from chalicelib.detect.encoder import ENCODER_NAME, SentenceEncoder  # noqa: E402
-from chalicelib.detect.engine import PresidioDetector  # noqa: E402
+from chalicelib.detect.engine import (  # noqa: E402
+    ENCODER_MIN_WORDS,
+    LONG_TEXT_ENCODER_AGREES,
+    LONG_TEXT_NGRAM_CRISIS,
+    LONG_TEXT_WORDS,
+    PresidioDetector,
+    word_count,
+)
 from chalicelib.detect.normalize import normalize  # noqa: E402
 from chalicelib.models import Label  # noqa: E402
 
@@ -230,7 +237,20 @@ def encoder_scores(heads: list, embeddings: np.ndarray) -> np.ndarray:
     return np.stack([h.predict_proba(embeddings)[:, 1] for h in heads], axis=1)
 
 
-def choose_thresholds(z: np.ndarray, encoded: np.ndarray, gold: np.ndarray, rule: np.ndarray, short: np.ndarray) -> dict:
+def crisis_predicted(p_crisis: np.ndarray, encoder_crisis: np.ndarray, rule: np.ndarray, words: np.ndarray,
+                     ngram_threshold: float, encoder_threshold: float) -> np.ndarray:
+    """Crisis as engine.PresidioDetector._run decides it, so the grid chooses thresholds for the guards the
+    app applies: the rules' crisis stands; either head raises one, except that the encoder alone does not on
+    fewer than ENCODER_MIN_WORDS words, and a long text's weak n-gram crisis score needs the encoder to
+    lean the same way (engine._weak_long_ngram_crisis). `words`: engine.word_count of each item."""
+    ngram = p_crisis >= ngram_threshold
+    encoder = (encoder_crisis >= encoder_threshold) & (words >= ENCODER_MIN_WORDS)
+    weak_long = (words > LONG_TEXT_WORDS) & (p_crisis < LONG_TEXT_NGRAM_CRISIS) & (encoder_crisis < LONG_TEXT_ENCODER_AGREES)
+    return (rule == 2) | ((ngram | encoder) & ~weak_long)
+
+
+def choose_thresholds(z: np.ndarray, encoded: np.ndarray, gold: np.ndarray, rule: np.ndarray, short: np.ndarray,
+                      words: np.ndarray) -> dict:
     """Joint grid over the n-gram crisis threshold, the encoder crisis threshold, the blend weight and
     the protect threshold, on writer-held-out scores; then, with the crisis thresholds and the blend
     fixed, a grid over separate protect thresholds for short items (`short`) and the rest.
@@ -247,7 +267,7 @@ def choose_thresholds(z: np.ndarray, encoded: np.ndarray, gold: np.ndarray, rule
     best_key, best = None, {"protect": 0.5, "crisis": 0.5, "encoder_crisis": 1.01, "blend_weight": 0.0}
     for tc in crisis_grid:
         for te in encoder_grid:
-            crisis_pred = (rule == 2) | (p[:, 1] >= tc) | (encoded[:, 1] >= te)
+            crisis_pred = crisis_predicted(p[:, 1], encoded[:, 1], rule, words, tc, te)
             if crisis_pred[is_sens].mean() > CRISIS_SPILL or crisis_pred[is_ok].mean() > OK_CRISIS_BUDGET:
                 continue
             for w in BLEND_WEIGHTS:
@@ -270,11 +290,11 @@ def choose_thresholds(z: np.ndarray, encoded: np.ndarray, gold: np.ndarray, rule
                         best_key = key
                         best = {"protect": float(tp), "crisis": float(tc), "encoder_crisis": float(te),
                                 "blend_weight": float(w)}
-    return split_protect_threshold(z, encoded, gold, rule, short, best)
+    return split_protect_threshold(z, encoded, gold, rule, short, words, best)
 
 
 def split_protect_threshold(z: np.ndarray, encoded: np.ndarray, gold: np.ndarray, rule: np.ndarray, short: np.ndarray,
-                            th: dict) -> dict:
+                            words: np.ndarray, th: dict) -> dict:
     """With th's crisis thresholds and blend fixed, separate protect thresholds for short items and the rest:
     within the same FPR budget, fewest crises labelled ok, then highest protect recall, then lowest FPR.
 
@@ -282,7 +302,7 @@ def split_protect_threshold(z: np.ndarray, encoded: np.ndarray, gold: np.ndarray
     positives and longer items 0.975 at 0.061 (session 12's writer-held-out scores); a few words carry
     less evidence, so their scores sit lower on both sides."""
     p = 1.0 / (1.0 + np.exp(-z))
-    crisis_pred = (rule == 2) | (p[:, 1] >= th["crisis"]) | (encoded[:, 1] >= th["encoder_crisis"])
+    crisis_pred = crisis_predicted(p[:, 1], encoded[:, 1], rule, words, th["crisis"], th["encoder_crisis"])
     blended = (1 - th["blend_weight"]) * p[:, 0] + th["blend_weight"] * encoded[:, 0]
     best_key, best = None, dict(th, protect_short=th["protect"])
     for tp in PROTECT_GRID:
@@ -298,13 +318,14 @@ def split_protect_threshold(z: np.ndarray, encoded: np.ndarray, gold: np.ndarray
     return best
 
 
-def combined(z: np.ndarray, encoded: np.ndarray, rule: np.ndarray, th: dict, short: np.ndarray) -> np.ndarray:
-    """Labels as chalicelib/detect/classifier.py and engine.py decide them ("stack"): the rules' crisis
-    stands; either crisis head escalates; the blended protect probability decides ok vs sensitive, against
+def combined(z: np.ndarray, encoded: np.ndarray, rule: np.ndarray, th: dict, short: np.ndarray,
+             words: np.ndarray) -> np.ndarray:
+    """Labels as chalicelib/detect/classifier.py and engine.py decide them ("stack"): crisis as
+    crisis_predicted; the blended protect probability decides ok vs sensitive, against
     the short-item threshold for `short` items."""
     p = 1.0 / (1.0 + np.exp(-z))
     w = th["blend_weight"]
-    crisis = (rule == 2) | (p[:, 1] >= th["crisis"]) | (encoded[:, 1] >= th["encoder_crisis"])
+    crisis = crisis_predicted(p[:, 1], encoded[:, 1], rule, words, th["crisis"], th["encoder_crisis"])
     threshold = np.where(short, th.get("protect_short", th["protect"]), th["protect"])
     protect = crisis | ((1 - w) * p[:, 0] + w * encoded[:, 0] >= threshold)
     return np.where(crisis, 2, np.where(protect, 1, 0))
@@ -405,6 +426,7 @@ def main() -> int:
     embeddings = SentenceEncoder().embed_many(views)
     print(f"embedded {len(texts)} texts in {time.perf_counter() - t_embed:.0f}s")
     short = np.array([clf.is_short(view, params) for view in views[: len(items)]])
+    words = np.array([word_count(view) for view in views[: len(items)]])
     encoded = np.zeros((len(items), 2))
     t_fit = time.perf_counter()
 
@@ -434,8 +456,8 @@ def main() -> int:
             for (_tr, te), scores in zip(folds, pool.map(fold_scores, folds, fold_mats)):
                 z[te] = scores
         print(f"n-gram heads, {len(folds)} folds, C={C}: {time.perf_counter() - t_fit:.0f}s")
-        th = choose_thresholds(z[choose], encoded[choose], gold[choose], rule[choose], short[choose])
-        r = report(gold[choose], combined(z[choose], encoded[choose], rule[choose], th, short[choose]))
+        th = choose_thresholds(z[choose], encoded[choose], gold[choose], rule[choose], short[choose], words[choose])
+        r = report(gold[choose], combined(z[choose], encoded[choose], rule[choose], th, short[choose], words[choose]))
         # Rank by the product goals: crisis let through first, then protect recall within the FPR budget.
         key = (
             -r["crises_labelled_ok"],
@@ -446,7 +468,7 @@ def main() -> int:
         if best is None or key > best[0]:
             best = (key, C, th, r, z)
     _, C, th, oof, z = best
-    pred = combined(z, encoded, rule, th, short)
+    pred = combined(z, encoded, rule, th, short, words)
     if args.oof:
         with args.oof.open("w", encoding="utf-8") as out:
             for i in train_idx:
@@ -473,7 +495,8 @@ def main() -> int:
     calib_idx = np.flatnonzero(calib)
     if len(calib_idx):
         zc = sigmoid_scores(heads, to_matrix(rows, calib_idx, idf, params))
-        pc = combined(zc, encoder_scores(encoder_heads, embeddings[calib_idx]), rule[calib_idx], th, short[calib_idx])
+        pc = combined(zc, encoder_scores(encoder_heads, embeddings[calib_idx]), rule[calib_idx], th, short[calib_idx],
+                      words[calib_idx])
         calibration = {w: report(gold[calib_idx][groups[calib_idx] == w], pc[groups[calib_idx] == w])
                        for w in CALIBRATION_WRITERS if (groups[calib_idx] == w).any()}
         calibration["all"] = report(gold[calib_idx], pc)

@@ -309,10 +309,10 @@ def _too_few_words(text: str) -> bool:
     """The sentence encoder reads one or two words ("ok", "done.", a keyboard smash) as crisis-like far
     too often; below three words its crisis head alone does not make a crisis (the rules and the n-gram
     head still can)."""
-    return _word_count(text) < ENCODER_MIN_WORDS
+    return word_count(text) < ENCODER_MIN_WORDS
 
 
-def _word_count(text: str) -> int:
+def word_count(text: str) -> int:
     """Words of two or more letters: what the encoder guards count (digits and emoji are not words)."""
     return len(_LETTER_WORD.findall(text))
 
@@ -329,7 +329,7 @@ def _weak_long_ngram_crisis(text: str, scores) -> bool:
     LONG_TEXT_WORDS words, a weak n-gram crisis score needs the sentence encoder to lean the same way
     at all. Chosen on the 20 training writers the shipped model never saw (w195-w204, w209-w214,
     5,698 items): 8 ok and 4 sensitive items no longer crises, no crisis lost."""
-    if scores.encoder_crisis_p is None or _word_count(text) <= LONG_TEXT_WORDS:
+    if scores.encoder_crisis_p is None or word_count(text) <= LONG_TEXT_WORDS:
         return False
     return scores.crisis_p < LONG_TEXT_NGRAM_CRISIS and scores.encoder_crisis_p < LONG_TEXT_ENCODER_AGREES
 

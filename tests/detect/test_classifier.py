@@ -33,6 +33,16 @@ def test_feature_keys_fold_case_accents_and_digits():
     assert a == b
 
 
+def test_every_length_band_is_its_own_feature_and_a_model_without_bands_gets_none():
+    params = dict(clf.DEFAULT_PARAMS, length_buckets=[4, 12, 40])
+    bands = [next(k for k in clf.feature_keys(" ".join(["word"] * n), "en", [], params)[1] if k.startswith("len|<") or
+                  k.startswith("len|>")) for n in (1, 4, 5, 12, 13, 40, 41, 500)]
+    assert bands == ["len|<=4", "len|<=4", "len|<=12", "len|<=12", "len|<=40", "len|<=40", "len|>40", "len|>40"]
+    without = {k: v for k, v in clf.DEFAULT_PARAMS.items() if k != "length_buckets"}
+    _, rules = clf.feature_keys(" ".join(["word"] * 50), "en", [], without)
+    assert not [k for k in rules if k.startswith("len|")]
+
+
 @pytest.mark.skipif(not clf.WEIGHTS_FILE.exists(), reason="model not trained (make train)")
 def test_model_files_are_plain_arrays_and_predict_probabilities():
     with np.load(clf.WEIGHTS_FILE, allow_pickle=False) as data:
@@ -118,9 +128,33 @@ def test_the_short_item_threshold_is_chosen_within_the_same_false_positive_budge
     encoded = np.stack([protect_p, np.zeros(n)], axis=1)
     rule = np.zeros(n, dtype=int)
     th = {"protect": 0.52, "crisis": 0.5, "encoder_crisis": 1.01, "blend_weight": 0.5}
-    split = tc.split_protect_threshold(z, encoded, gold, rule, short, th)
+    words = np.where(short, 5, 20)
+    split = tc.split_protect_threshold(z, encoded, gold, rule, short, words, th)
     assert split["protect_short"] < split["protect"]
-    pred = tc.combined(z, encoded, rule, split, short)
-    one = tc.combined(z, encoded, rule, th, np.zeros(n, dtype=bool))
+    pred = tc.combined(z, encoded, rule, split, short, words)
+    one = tc.combined(z, encoded, rule, th, np.zeros(n, dtype=bool), words)
     assert tc.report(gold, pred)["fpr_ok"] <= tc.OK_FPR_BUDGET
     assert tc.report(gold, pred)["protect_recall"] > tc.report(gold, one)["protect_recall"]
+
+
+def test_the_threshold_grid_applies_the_engines_crisis_guards():
+    # make train must choose thresholds for the labels the app gives: compare the grid's formula with
+    # engine._run's guards on the same scores.
+    sys.path.insert(0, str(REPO / "scripts"))
+    import train_classifier as tc
+
+    from chalicelib.detect import engine
+
+    long_words, few = engine.LONG_TEXT_WORDS + 1, engine.ENCODER_MIN_WORDS - 1
+    cases = [  # (words, n-gram crisis p, encoder crisis p, rule crisis, expected crisis)
+        (10, 0.6, 0.0, False, True),  # n-gram head alone
+        (10, 0.1, 0.9, False, True),  # encoder alone
+        (few, 0.1, 0.9, False, False),  # encoder alone on one or two words: not enough
+        (long_words, 0.35, 0.01, False, False),  # long text, weak n-gram score, encoder disagrees
+        (long_words, 0.35, engine.LONG_TEXT_ENCODER_AGREES, False, True),  # the encoder leans the same way
+        (long_words, 0.1, 0.01, True, True),  # the rules' crisis always stands
+    ]
+    words = np.array([c[0] for c in cases])
+    got = tc.crisis_predicted(np.array([c[1] for c in cases]), np.array([c[2] for c in cases]),
+                              np.array([2 if c[3] else 0 for c in cases]), words, 0.3, 0.5)
+    assert got.tolist() == [c[4] for c in cases]
