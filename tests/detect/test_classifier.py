@@ -158,3 +158,13 @@ def test_the_threshold_grid_applies_the_engines_crisis_guards():
     got = tc.crisis_predicted(np.array([c[1] for c in cases]), np.array([c[2] for c in cases]),
                               np.array([2 if c[3] else 0 for c in cases]), words, 0.3, 0.5)
     assert got.tolist() == [c[4] for c in cases]
+
+    # The same cases through the engine's own guard functions (its twin), so a change to either shows here.
+    def engine_crisis(n_words, ngram_p, encoder_p, rule_crisis):
+        text = " ".join(["word"] * n_words)
+        scores = clf.Scores(0.1, ngram_p, False, ngram_p >= 0.3 or encoder_p >= 0.5, encoder_p)
+        raised = scores.crisis and (ngram_p >= 0.3 or not engine._too_few_words(text)) and (
+            not engine._weak_long_ngram_crisis(text, scores))
+        return rule_crisis or raised
+
+    assert [engine_crisis(*c[:4]) for c in cases] == got.tolist()
