@@ -60,6 +60,7 @@ C_GRID = (30.0,)
 ENCODER_HIDDEN = 256  # the encoder heads' hidden layer (fit_encoder_heads)
 ENCODER_ALPHA = 1e-3
 ENCODER_EPOCHS = 60
+ENCODER_HEADS = f"MLP, {ENCODER_HIDDEN} ReLU units, alpha {ENCODER_ALPHA}, {ENCODER_EPOCHS} epochs, early stopping"
 BLEND_WEIGHTS = (0.0, 0.3, 0.5, 0.7)  # share of the encoder's protect probability in the protect decision
 # Writer-held-out folds: every writer's items are scored by a model that never saw that writer. One fold
 # per writer (leave-one-writer-out, 78 fits per head on 80 writers) took 2.7 hours on 2 cores, longer than
@@ -237,6 +238,38 @@ def encoder_scores(heads: list, embeddings: np.ndarray) -> np.ndarray:
     return np.stack([h.predict_proba(embeddings)[:, 1] for h in heads], axis=1)
 
 
+def encoder_array_scores(arrays: dict[str, np.ndarray], embeddings: np.ndarray) -> np.ndarray:
+    """Probabilities (protect, crisis) from encoder_head_arrays, as classifier.EncoderHeads computes them."""
+    hidden = np.maximum(np.einsum("nd,kdh->knh", embeddings, arrays["encoder_w1"]) + arrays["encoder_b1"][:, None, :], 0.0)
+    z = np.einsum("knh,kh->nk", hidden, arrays["encoder_w2"]) + arrays["encoder_b2"]
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def reused_encoder(model_dir: Path, oof_file: Path, items: list[dict], gold: np.ndarray, train_idx: np.ndarray,
+                   corpus_hash: str, n_folds: int) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """An earlier run's encoder heads (model_dir) and their writer-held-out scores (its --oof file), refused
+    unless that run had exactly this run's training texts, labels, writer folds and encoder settings.
+
+    Why: the encoder heads read only the embedding and the label, not the rules or the n-gram features,
+    so a run that changes only those would refit the same heads; their 12 folds were 79 of session 16's
+    153 minutes of make train. Returns (writer-held-out scores for every item, the final heads' arrays)."""
+    meta = json.loads((model_dir / clf.PARAMS_FILE.name).read_text(encoding="utf-8"))
+    needed = {"corpus_sha256": corpus_hash, "writer_held_out_folds": n_folds, "encoder": ENCODER_NAME,
+              "encoder_heads": ENCODER_HEADS, "punctuation_free_copies": PUNCTUATION_FREE_COPIES}
+    for key, value in needed.items():
+        if meta.get(key) != value:
+            raise SystemExit(f"--encoder-from {model_dir}: its {key} is {meta.get(key)!r}, this run's is {value!r}")
+    rows = [json.loads(line) for line in oof_file.read_text(encoding="utf-8").splitlines() if line.strip()]
+    expected = [(str(items[i].get("id", "")), str(items[i]["_group"]), LABELS[gold[i]]) for i in train_idx]
+    if [(r["id"], r["writer"], r["gold"]) for r in rows] != expected:
+        raise SystemExit(f"--encoder-oof {oof_file}: its items (id, writer, label) are not this run's training items")
+    encoded = np.zeros((len(items), 2))
+    encoded[train_idx] = np.array([r["encoder_p"] for r in rows], dtype=np.float64)
+    with np.load(model_dir / clf.WEIGHTS_FILE.name, allow_pickle=False) as data:
+        arrays = {k: data[k] for k in ("encoder_w1", "encoder_b1", "encoder_w2", "encoder_b2")}
+    return encoded, arrays
+
+
 def crisis_predicted(p_crisis: np.ndarray, encoder_crisis: np.ndarray, rule: np.ndarray, words: np.ndarray,
                      ngram_threshold: float, encoder_threshold: float) -> np.ndarray:
     """Crisis as engine.PresidioDetector._run decides it, so the grid chooses thresholds for the guards the
@@ -366,7 +399,13 @@ def main() -> int:
                     help=f"groups of whole writers held out together (default {WRITER_FOLDS}; 0: one fold per writer)")
     ap.add_argument("--oof", type=Path, help="also write each training item's writer-held-out scores and label "
                     "(JSON Lines: id, writer, gold, rule, scores, predicted; no text) for error analysis")
+    ap.add_argument("--encoder-from", type=Path, metavar="MODEL_DIR",
+                    help="reuse an earlier run's encoder heads (its --out) instead of refitting them; needs --encoder-oof")
+    ap.add_argument("--encoder-oof", type=Path, metavar="FILE", help="that run's --oof file (its encoder heads' "
+                    "writer-held-out scores); refused unless its training items, folds and settings are this run's")
     args = ap.parse_args()
+    if bool(args.encoder_from) != bool(args.encoder_oof):
+        ap.error("--encoder-from and --encoder-oof go together")
     global PUNCTUATION_FREE_COPIES
     PUNCTUATION_FREE_COPIES = PUNCTUATION_FREE_COPIES and not args.no_punctuation_copies
     t0 = time.perf_counter()
@@ -418,28 +457,38 @@ def main() -> int:
 
     # What detection reads (normalised, bounded): the sentence encoder embeds it, and its word count picks
     # the short-text protect threshold.
-    t_embed = time.perf_counter()
     texts = [it["text"] for it in items]
     if PUNCTUATION_FREE_COPIES:
         texts += [without_punctuation(t) for t in texts]
     views = [judged_view(normalize(t)).text for t in texts]
-    embeddings = SentenceEncoder().embed_many(views)
-    print(f"embedded {len(texts)} texts in {time.perf_counter() - t_embed:.0f}s")
     short = np.array([clf.is_short(view, params) for view in views[: len(items)]])
     words = np.array([word_count(view) for view in views[: len(items)]])
-    encoded = np.zeros((len(items), 2))
-    t_fit = time.perf_counter()
+    calib_idx = np.flatnonzero(calib)
+    corpus_hash = hashlib.sha256("\n".join(sorted(_norm(items[i]["text"]) for i in train_idx)).encode()).hexdigest()
+    t_embed = time.perf_counter()
+    if args.encoder_from:
+        encoded, encoder_arrays = reused_encoder(args.encoder_from, args.encoder_oof, items, gold, train_idx,
+                                                 corpus_hash, len(folds))
+        embeddings = np.zeros((len(texts), 512), dtype=np.float32)
+        embeddings[calib_idx] = SentenceEncoder().embed_many([views[i] for i in calib_idx])
+        print(f"encoder heads and their writer-held-out scores reused from {args.encoder_from}; "
+              f"embedded the {len(calib_idx)} calibration items in {time.perf_counter() - t_embed:.0f}s")
+    else:
+        embeddings = SentenceEncoder().embed_many(views)
+        print(f"embedded {len(texts)} texts in {time.perf_counter() - t_embed:.0f}s")
+        encoded = np.zeros((len(items), 2))
+        t_fit = time.perf_counter()
 
-    def encoder_fold(fold):
-        tr, te = fold
-        return encoder_scores(fit_encoder_heads(embeddings[with_copies(tr)], gold_all[with_copies(tr)]), embeddings[te])
+        def encoder_fold(fold):
+            tr, te = fold
+            return encoder_scores(fit_encoder_heads(embeddings[with_copies(tr)], gold_all[with_copies(tr)]), embeddings[te])
 
-    # One BLAS thread per fit and one fit per core: the MLP's matrices are too small for BLAS threads to
-    # pay (two fits side by side took 29% less time than the same two one after the other on 2 cores).
-    with threadpool_limits(1), ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        for (_tr, te), scores in zip(folds, pool.map(encoder_fold, folds)):
-            encoded[te] = scores
-    print(f"encoder heads, {len(folds)} folds: {time.perf_counter() - t_fit:.0f}s")
+        # One BLAS thread per fit and one fit per core: the MLP's matrices are too small for BLAS threads to
+        # pay (two fits side by side took 29% less time than the same two one after the other on 2 cores).
+        with threadpool_limits(1), ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+            for (_tr, te), scores in zip(folds, pool.map(encoder_fold, folds)):
+                encoded[te] = scores
+        print(f"encoder heads, {len(folds)} folds: {time.perf_counter() - t_fit:.0f}s")
 
     best = None
     for C in C_GRID:
@@ -490,13 +539,14 @@ def main() -> int:
     idf = compute_idf(rows_all, with_copies(all_idx), n_features)
     X = to_matrix(rows_all, with_copies(all_idx), idf, params)
     heads = fit_heads(X, gold_all[with_copies(all_idx)], C)
-    encoder_heads = fit_encoder_heads(embeddings[with_copies(all_idx)], gold_all[with_copies(all_idx)])
+    if not args.encoder_from:
+        encoder_arrays = encoder_head_arrays(
+            fit_encoder_heads(embeddings[with_copies(all_idx)], gold_all[with_copies(all_idx)]))
     calibration = {}
-    calib_idx = np.flatnonzero(calib)
     if len(calib_idx):
         zc = sigmoid_scores(heads, to_matrix(rows, calib_idx, idf, params))
-        pc = combined(zc, encoder_scores(encoder_heads, embeddings[calib_idx]), rule[calib_idx], th, short[calib_idx],
-                      words[calib_idx])
+        pc = combined(zc, encoder_array_scores(encoder_arrays, embeddings[calib_idx]), rule[calib_idx], th,
+                      short[calib_idx], words[calib_idx])
         calibration = {w: report(gold[calib_idx][groups[calib_idx] == w], pc[groups[calib_idx] == w])
                        for w in CALIBRATION_WRITERS if (groups[calib_idx] == w).any()}
         calibration["all"] = report(gold[calib_idx], pc)
@@ -507,9 +557,8 @@ def main() -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(
         args.out / clf.WEIGHTS_FILE.name, coef=coef, intercept=intercept, idf=idf,
-        **encoder_head_arrays(encoder_heads),
+        **encoder_arrays,
     )
-    corpus_hash = hashlib.sha256("\n".join(sorted(_norm(items[i]["text"]) for i in all_idx)).encode()).hexdigest()
     meta = dict(params)
     meta.update(
         {
@@ -519,7 +568,8 @@ def main() -> int:
             "combine": "stack",
             "blend_weight": th.pop("blend_weight"),
             "encoder": ENCODER_NAME,
-            "encoder_heads": f"MLP, {ENCODER_HIDDEN} ReLU units, alpha {ENCODER_ALPHA}, {ENCODER_EPOCHS} epochs, early stopping",
+            "encoder_heads": ENCODER_HEADS,
+            "encoder_heads_reused_from": str(args.encoder_from) if args.encoder_from else None,
             "class_weight": f"balanced x crisis rows {CRISIS_WEIGHT_PROTECT} (protect), {CRISIS_WEIGHT_CRISIS} (crisis)",
             "thresholds": {k: round(v, 6) for k, v in th.items()},
             "threshold_rule": f"joint grid (n-gram crisis, encoder crisis, protect, blend weight) on writer-held-out scores of the independent writers: ok FPR <= {OK_FPR_BUDGET}, ok->crisis <= {OK_CRISIS_BUDGET}, sensitive->crisis <= {CRISIS_SPILL}; "

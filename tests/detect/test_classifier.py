@@ -87,7 +87,7 @@ def test_encoder_heads_compute_what_sklearn_trained():
     # The runtime evaluates the MLP heads in numpy; they must give sklearn's own probabilities.
     sklearn = pytest.importorskip("sklearn.neural_network")
     sys.path.insert(0, str(REPO / "scripts"))
-    from train_classifier import encoder_head_arrays
+    from train_classifier import encoder_array_scores, encoder_head_arrays
 
     rng = np.random.default_rng(0)
     x = rng.normal(size=(200, 512)).astype(np.float32)
@@ -103,6 +103,40 @@ def test_encoder_heads_compute_what_sklearn_trained():
     for row in x[:20]:
         expected = [h.predict_proba(row[None, :])[0, 1] for h in heads]
         assert np.allclose(runtime.probabilities(row.astype(np.float64)), expected, atol=1e-5)
+    # Training's batch version (calibration figures, reused heads) gives the same numbers.
+    batch = encoder_array_scores(arrays, x[:20])
+    assert batch.shape == (20, 2)
+    assert np.allclose(batch, [[h.predict_proba(r[None, :])[0, 1] for h in heads] for r in x[:20]], atol=1e-5)
+
+
+def test_encoder_heads_are_reused_only_from_a_run_on_the_same_training_items(tmp_path):
+    sys.path.insert(0, str(REPO / "scripts"))
+    import train_classifier as tc
+
+    items = [{"id": f"a-{i}", "_group": "w1" if i < 2 else "w2", "text": f"text {i}"} for i in range(4)]
+    gold = np.array([0, 1, 2, 0])
+    train_idx = np.array([0, 1, 2])
+    meta = {"corpus_sha256": "abc", "writer_held_out_folds": 2, "encoder": tc.ENCODER_NAME,
+            "encoder_heads": tc.ENCODER_HEADS, "punctuation_free_copies": tc.PUNCTUATION_FREE_COPIES}
+    (tmp_path / clf.PARAMS_FILE.name).write_text(json.dumps(meta))
+    shapes = {"w1": (2, 512, 4), "b1": (2, 4), "w2": (2, 4), "b2": (2,)}
+    arrays = {f"encoder_{k}": np.full(shape, i, dtype=np.float32) for i, (k, shape) in enumerate(shapes.items())}
+    np.savez(tmp_path / clf.WEIGHTS_FILE.name, **arrays)
+    oof = tmp_path / "oof.jsonl"
+    labels = ("ok", "sensitive", "crisis")
+    oof.write_text("".join(json.dumps({"id": items[i]["id"], "writer": items[i]["_group"], "gold": labels[gold[i]],
+                                       "encoder_p": [0.1 * i, 0.2 * i]}) + "\n" for i in train_idx))
+
+    encoded, reused = tc.reused_encoder(tmp_path, oof, items, gold, train_idx, "abc", 2)
+    assert encoded.tolist() == [[0.0, 0.0], [0.1, 0.2], [0.2, 0.4], [0.0, 0.0]]
+    assert all(np.array_equal(reused[k], arrays[k]) for k in arrays)
+    with pytest.raises(SystemExit, match="corpus_sha256"):
+        tc.reused_encoder(tmp_path, oof, items, gold, train_idx, "another corpus", 2)
+    with pytest.raises(SystemExit, match="writer_held_out_folds"):
+        tc.reused_encoder(tmp_path, oof, items, gold, train_idx, "abc", 3)
+    relabelled = np.array([0, 0, 2, 0])
+    with pytest.raises(SystemExit, match="not this run's training items"):
+        tc.reused_encoder(tmp_path, oof, items, relabelled, train_idx, "abc", 2)
 
 
 def test_the_held_out_writers_are_never_read_by_training():
