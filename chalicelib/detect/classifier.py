@@ -33,6 +33,8 @@ DEFAULT_PARAMS = {
     "word_ngrams": 3,
     # Texts of at most this many words are judged against thresholds["protect_short"] (train_classifier.py).
     "short_words": 8,
+    # Texts of more than this many words are judged against thresholds["protect_long"] (session 17).
+    "long_words": 40,
     # Optional, off: "length_buckets": [4, 12, 25, 40, 80] adds one rule-like feature per length band in
     # tokens (the L2-normalised n-gram part of a long text carries more L1 mass, and long everyday messages
     # scored higher on both heads). Session 16's model trained with it lowered long texts' scores
@@ -93,6 +95,13 @@ def length_band(n_tokens: int, bounds: Sequence[int]) -> str:
 def is_short(text: str, params: dict) -> bool:
     """Whether a text gets the short-item protect threshold; a model without one has short_words 0."""
     return len(text.split()) <= params.get("short_words", 0)
+
+
+def is_long(text: str, params: dict) -> bool:
+    """Whether a text gets the long-item protect threshold (thresholds["protect_long"]); a model without
+    one has no long_words and every text is judged against "protect" or "protect_short"."""
+    long_words = params.get("long_words")
+    return long_words is not None and len(text.split()) > long_words
 
 
 def hash_key(key: str, n_features: int) -> int:
@@ -162,7 +171,8 @@ class LinearClassifier:
     How they combine (the same formulas `make train` chose the thresholds with):
       crisis  = n-gram crisis p >= thresholds["crisis"]  or  encoder crisis p >= thresholds["encoder_crisis"]
       protect = (1 - blend_weight) * n-gram protect p + blend_weight * encoder protect p >= thresholds["protect"]
-                (thresholds["protect_short"] for texts of at most params["short_words"] words)
+                (thresholds["protect_short"] for texts of at most params["short_words"] words,
+                 thresholds["protect_long"] for texts of more than params["long_words"] words)
     With `combine` "stack" the protect decision replaces the rules' sensitive/ok call (the rules'
     findings are among its features); the rules' crisis always stands.
     """
@@ -207,6 +217,8 @@ class LinearClassifier:
         protect_threshold = self.thresholds["protect"]
         if is_short(text, self.params):
             protect_threshold = self.thresholds.get("protect_short", protect_threshold)
+        elif is_long(text, self.params):
+            protect_threshold = self.thresholds.get("protect_long", protect_threshold)
         return Scores(protect_p, crisis_p, protect_p >= protect_threshold, crisis, encoder_crisis_p)
 
 

@@ -71,6 +71,16 @@ def test_a_short_text_is_judged_against_the_short_threshold_and_a_longer_one_aga
     assert not model.predict("nine words is one more than a short comment has", "en", []).protect
 
 
+def test_a_long_text_is_judged_against_the_long_threshold():
+    params = dict(clf.DEFAULT_PARAMS, short_words=2, long_words=5,
+                  thresholds={"protect": 0.52, "protect_short": 0.42, "protect_long": 0.45, "crisis": 0.2})
+    model = _model_with_protect_scores(0.47, params)
+    assert model.predict("six words make this a long text", "en", []).protect
+    assert not model.predict("five words is not long", "en", []).protect
+    without = {k: v for k, v in params.items() if k != "long_words"}
+    assert not _model_with_protect_scores(0.47, without).predict("six words make this a long text", "en", []).protect
+
+
 def test_a_model_without_a_short_threshold_uses_protect_for_every_length():
     params = {k: v for k, v in clf.DEFAULT_PARAMS.items() if k != "short_words"}
     model = _model_with_protect_scores(0.47, dict(params, thresholds={"protect": 0.52, "crisis": 0.2}))
@@ -148,27 +158,73 @@ def test_the_held_out_writers_are_never_read_by_training():
     assert held_out and not (held_out & trained)
 
 
-def test_the_short_item_threshold_is_chosen_within_the_same_false_positive_budget():
-    # Short items score lower on both sides; one threshold for all leaves their disclosures behind.
+def test_short_and_long_thresholds_are_chosen_within_the_same_false_positive_budget():
+    # Short items score lower on both sides, and (with long chatter in training) long ones too: one
+    # threshold for all leaves their disclosures behind.
     sys.path.insert(0, str(REPO / "scripts"))
     import train_classifier as tc
 
     rng = np.random.default_rng(0)
-    n = 4000
-    short = rng.random(n) < 0.3
+    n = 6000
+    band = rng.choice([tc.MIDDLE, tc.SHORT, tc.LONG], size=n, p=[0.5, 0.3, 0.2])
     gold = rng.choice([0, 1], size=n)
-    protect_p = np.clip(np.where(gold == 1, 0.75, 0.3) - np.where(short, 0.15, 0.0) + rng.normal(0, 0.1, n), 0.01, 0.99)
+    shift = np.select([band == tc.SHORT, band == tc.LONG], [0.15, 0.2], 0.0)
+    protect_p = np.clip(np.where(gold == 1, 0.75, 0.3) - shift + rng.normal(0, 0.1, n), 0.01, 0.99)
     z = np.stack([np.log(protect_p / (1 - protect_p)), np.full(n, -10.0)], axis=1)
     encoded = np.stack([protect_p, np.zeros(n)], axis=1)
     rule = np.zeros(n, dtype=int)
     th = {"protect": 0.52, "crisis": 0.5, "encoder_crisis": 1.01, "blend_weight": 0.5}
-    words = np.where(short, 5, 20)
-    split = tc.split_protect_threshold(z, encoded, gold, rule, short, words, th)
-    assert split["protect_short"] < split["protect"]
-    pred = tc.combined(z, encoded, rule, split, short, words)
-    one = tc.combined(z, encoded, rule, th, np.zeros(n, dtype=bool), words)
+    words = np.select([band == tc.SHORT, band == tc.LONG], [5, 60], 20)
+    split = tc.split_protect_threshold(z, encoded, gold, rule, band, words, th)
+    assert split["protect_short"] < split["protect"] and split["protect_long"] < split["protect"]
+    pred = tc.combined(z, encoded, rule, split, band, words)
+    one = tc.combined(z, encoded, rule, th, np.full(n, tc.MIDDLE), words)
     assert tc.report(gold, pred)["fpr_ok"] <= tc.OK_FPR_BUDGET
     assert tc.report(gold, pred)["protect_recall"] > tc.report(gold, one)["protect_recall"]
+
+
+
+def test_the_banded_threshold_grid_finds_what_trying_every_triple_finds(monkeypatch):
+    # The grid adds per-band counts; check it against labelling every item for every triple on a small grid.
+    import itertools
+
+    sys.path.insert(0, str(REPO / "scripts"))
+    import train_classifier as tc
+
+    monkeypatch.setattr(tc, "PROTECT_GRID", np.array([0.3, 0.4, 0.5, 0.6, 0.7]))
+    rng = np.random.default_rng(1)
+    n = 3000
+    band = rng.choice([tc.MIDDLE, tc.SHORT, tc.LONG], size=n)
+    gold = rng.choice([0, 1, 2], size=n, p=[0.5, 0.35, 0.15])
+    protect_p = np.clip(np.where(gold > 0, 0.65, 0.35) + rng.normal(0, 0.15, n), 0.01, 0.99)
+    crisis_p = np.clip(np.where(gold == 2, 0.6, 0.1) + rng.normal(0, 0.2, n), 0.01, 0.99)
+    z = np.log(np.stack([protect_p, crisis_p], axis=1) / (1 - np.stack([protect_p, crisis_p], axis=1)))
+    encoded = np.stack([protect_p, np.zeros(n)], axis=1)
+    rule, words = np.zeros(n, dtype=int), np.full(n, 20)
+    th = {"protect": 0.5, "crisis": 0.5, "encoder_crisis": 1.01, "blend_weight": 0.0}
+    split = tc.split_protect_threshold(z, encoded, gold, rule, band, words, th)
+    best_key, best = None, None
+    for tp, ts, tl in itertools.product(tc.PROTECT_GRID, repeat=3):
+        trial = dict(th, protect=float(tp), protect_short=float(ts), protect_long=float(tl))
+        pred = tc.combined(z, encoded, rule, trial, band, words)
+        fpr = float((pred[gold == 0] > 0).mean())
+        if fpr > tc.OK_FPR_BUDGET:
+            continue
+        key = (-int(((gold == 2) & (pred == 0)).sum()), round(float((pred[gold > 0] > 0).mean()), 4), -fpr)
+        if best_key is None or key > best_key:
+            best_key, best = key, trial
+    assert {k: split[k] for k in best} == best
+
+
+def test_length_bands_follow_the_runtime_rules():
+    sys.path.insert(0, str(REPO / "scripts"))
+    import train_classifier as tc
+
+    params = dict(clf.DEFAULT_PARAMS, short_words=2, long_words=4)
+    bands = tc.length_bands(["one two", "one two three", "one two three four", "one two three four five"], params)
+    assert bands.tolist() == [tc.SHORT, tc.MIDDLE, tc.MIDDLE, tc.LONG]
+    without = {k: v for k, v in params.items() if k != "long_words"}
+    assert tc.length_bands(["one two three four five"], without).tolist() == [tc.MIDDLE]
 
 
 def test_the_threshold_grid_applies_the_engines_crisis_guards():
@@ -184,8 +240,9 @@ def test_the_threshold_grid_applies_the_engines_crisis_guards():
         (10, 0.6, 0.0, False, True),  # n-gram head alone
         (10, 0.1, 0.9, False, True),  # encoder alone
         (few, 0.1, 0.9, False, False),  # encoder alone on one or two words: not enough
-        (long_words, 0.35, 0.01, False, False),  # long text, weak n-gram score, encoder disagrees
-        (long_words, 0.35, engine.LONG_TEXT_ENCODER_AGREES, False, True),  # the encoder leans the same way
+        (long_words, 0.35, 0.01, False, False),  # long text, the encoder does not lean crisis at all
+        (long_words, 0.01, 0.95, False, False),  # long text, the n-gram head does not
+        (long_words, 0.35, engine.LONG_TEXT_HEADS_AGREE, False, True),  # both lean the same way
         (long_words, 0.1, 0.01, True, True),  # the rules' crisis always stands
     ]
     words = np.array([c[0] for c in cases])
@@ -198,7 +255,7 @@ def test_the_threshold_grid_applies_the_engines_crisis_guards():
         text = " ".join(["word"] * n_words)
         scores = clf.Scores(0.1, ngram_p, False, ngram_p >= 0.3 or encoder_p >= 0.5, encoder_p)
         raised = scores.crisis and (ngram_p >= 0.3 or not engine._too_few_words(text)) and (
-            not engine._weak_long_ngram_crisis(text, scores))
+            not engine._long_crisis_heads_disagree(text, scores))
         return rule_crisis or raised
 
     assert [engine_crisis(*c[:4]) for c in cases] == got.tolist()

@@ -1,4 +1,4 @@
-"""A long message's weak n-gram crisis score needs the sentence encoder to lean the same way."""
+"""On a long message, a crisis raised by the learned stage alone needs both heads to lean crisis."""
 
 import pytest
 
@@ -7,6 +7,7 @@ from chalicelib.detect.classifier import Scores
 
 LONG = " ".join(["word"] * (engine.LONG_TEXT_WORDS + 1))
 SHORT = " ".join(["word"] * engine.LONG_TEXT_WORDS)
+AGREE = engine.LONG_TEXT_HEADS_AGREE
 
 
 def scores(crisis_p: float, encoder_crisis_p: float | None) -> Scores:
@@ -14,17 +15,20 @@ def scores(crisis_p: float, encoder_crisis_p: float | None) -> Scores:
 
 
 @pytest.mark.parametrize(
-    "text, crisis_p, encoder_crisis_p, weak",
+    "text, crisis_p, encoder_crisis_p, disagree",
     [
-        (LONG, 0.3, 0.001, True),  # long, weak n-gram score, encoder does not lean crisis at all
-        (LONG, 0.3, engine.LONG_TEXT_ENCODER_AGREES, False),  # the encoder leans the same way
-        (LONG, engine.LONG_TEXT_NGRAM_CRISIS, 0.001, False),  # the n-gram head is sure enough alone
-        (SHORT, 0.3, 0.001, False),  # not long: the n-gram head alone still raises it
+        (LONG, 0.3, 0.001, True),  # long, the n-gram head leans crisis, the encoder not at all
+        (LONG, 0.99, AGREE / 2, True),  # however sure the n-gram head is
+        (LONG, AGREE / 2, 0.99, True),  # and the other way round (a recipe the encoder read as crisis)
+        (LONG, AGREE, AGREE, False),  # both lean the same way, however little
+        (LONG, 0.3, 0.9, False),
+        (SHORT, 0.3, 0.001, False),  # not long: either head alone still raises it
+        (SHORT, 0.001, 0.99, False),
         (LONG, 0.3, None, False),  # no encoder shipped: nothing to agree with, keep the n-gram head
     ],
 )
-def test_weak_long_ngram_crisis(text, crisis_p, encoder_crisis_p, weak):
-    assert engine._weak_long_ngram_crisis(text, scores(crisis_p, encoder_crisis_p)) is weak
+def test_long_crisis_heads_disagree(text, crisis_p, encoder_crisis_p, disagree):
+    assert engine._long_crisis_heads_disagree(text, scores(crisis_p, encoder_crisis_p)) is disagree
 
 
 def test_a_long_everyday_message_is_not_raised_to_crisis(detector):

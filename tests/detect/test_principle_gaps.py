@@ -407,6 +407,15 @@ CRISIS_MORE = [
     "¿alguien sabe a qué hora pasa el tren de carga por la estación vieja?",
     "our newborn is 5 days old, getting yellow and barely feeding, can't wake him",
     "mi bebé de 4 días está muy amarillo y no quiere mamar",
+    # Session 17, from writers w222-w226 before training on them: a small child found with tablets and some
+    # missing, possessions handed round with an odd calm, goodbye notes, a fall with no getting up, a child
+    # who cannot say their name, lost.
+    "just found my 2yo with grandad's heart pills, the packet is open and some are missing",
+    "I've been handing out my records and games to the lads this week. feel weirdly calm about it",
+    "been writing goodbye notes in my journal instead of the gratitude list",
+    "mum has had a fall in the kitchen and we can't get her up, she's talking nonsense",
+    "mi papá se cayó en el patio y no lo podemos levantar, está muy pálido",
+    "mi hijo se escapó de la casa hace 20 minutos, es autista y no habla",
 ]
 # Method and farewell wording found in the session-10 model's misses, each with an innocent twin below.
 CRISIS_METHOD_WORDING = [
@@ -567,6 +576,10 @@ NOT_CRISIS_MORE = [
     "el tren de mercancías me despierta todas las noches",
     "my son was very yellow when he was born, he's 6 now and thriving",
     "mi bebé nació amarillito pero ya está perfecto, gracias doctora",
+    "found the kids with the vitamin gummies again, bottle open, they're fine, just sugar hyper",
+    "handing out my old books to the school library this week, feels good to declutter",
+    "paramedic here: 'fell, can't get up' calls are half our night shift in winter",
+    "se cayó el celular en el inodoro y no lo puedo levantar de la depresión jaja",
 ]
 
 ANIMAL_OR_CLINICAL_TWINS = [
