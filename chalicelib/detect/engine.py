@@ -267,7 +267,8 @@ class PresidioDetector:
                 # The model (with the rules' findings among its features) decides ok vs sensitive,
                 # except on a long text read in part (bounded.py), where one disclosure is diluted
                 # among hundreds of ordinary words the model was not trained on: the rules' finding stands.
-                decided = Label.SENSITIVE if scores.protect else Label.OK
+                decided = Label.SENSITIVE if scores.protect and not _long_unfound_and_unsure(norm, assessment, scores) \
+                    else Label.OK
                 if label is Label.SENSITIVE and normalized.original_length > MAX_JUDGED_CHARS:
                     decided = Label.SENSITIVE
                 label, learned = decided, learned or decided is not label
@@ -334,6 +335,23 @@ def _long_crisis_heads_disagree(text: str, scores) -> bool:
     if scores.encoder_crisis_p is None or word_count(text) <= LONG_TEXT_WORDS:
         return False
     return min(scores.crisis_p, scores.encoder_crisis_p) < LONG_TEXT_HEADS_AGREE
+
+
+LONG_TEXT_UNFOUND_PROTECT = 0.8
+
+
+def _long_unfound_and_unsure(text: str, assessment: disclosure.Assessment, scores) -> bool:
+    """A long message in which the rules found nothing at all (no health, crisis or contact mention, in
+    any status) is made sensitive by the learned stage only with a protect score of at least
+    LONG_TEXT_UNFOUND_PROTECT: the model, trained mostly on short comments, scored long everyday messages
+    (a recipe that worked, a voucher that never came) 0.9 and more for their length alone.
+
+    Chosen on the 24 training writers the session-13 model never saw (w195-w204, w209-w214, w217-w219,
+    w222-w226; 1,957 items over 40 words): of the 55 ok items it made sensitive with no finding, 31 no
+    longer are, against 1 of 1,034 long items to protect lost. Disclosures without a single listed word
+    ("our first, due in August") are short, and stay with the model's own threshold."""
+    return (not assessment.findings and word_count(text) > LONG_TEXT_WORDS
+            and scores.protect_p < LONG_TEXT_UNFOUND_PROTECT)
 
 
 def _unshouted(text: str) -> str:

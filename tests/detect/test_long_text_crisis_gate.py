@@ -50,3 +50,25 @@ def test_a_long_message_with_a_crisis_buried_in_it_stays_a_crisis(detector):
         "night. Thank you for being kind to me these last few months, you were one of the good ones."
     )
     assert detector.detect(text).label.value == "crisis"
+
+
+LONG_CHATTER = (
+    "made the soup from your post last night and it was a hit, even the fussy one went back for seconds which "
+    "never happens, I added a bit of smoked paprika and swapped the spinach for kale because that is what we had "
+    "in the fridge, do you think it would freeze, I want to make a big batch on Sunday for the week"
+)
+
+
+@pytest.mark.parametrize(
+    "text, protect_p, unsure",
+    [
+        (LONG_CHATTER, engine.LONG_TEXT_UNFOUND_PROTECT - 0.01, True),  # long, nothing found, model not sure
+        (LONG_CHATTER, engine.LONG_TEXT_UNFOUND_PROTECT, False),  # sure enough
+        (" ".join(LONG_CHATTER.split()[: engine.LONG_TEXT_WORDS - 5]), 0.6, False),  # not long
+        (LONG_CHATTER + " and my antidepressants make me so hungry lately", 0.6, False),  # the rules found something
+    ],
+)
+def test_long_unfound_and_unsure(detector, text, protect_p, unsure):
+    _text, _lang, _hits, assessment = detector.assess(text)
+    scores = Scores(protect_p=protect_p, crisis_p=0.01, protect=True, crisis=False, encoder_crisis_p=0.01)
+    assert engine._long_unfound_and_unsure(text, assessment, scores) is unsure
