@@ -238,13 +238,6 @@ def encoder_scores(heads: list, embeddings: np.ndarray) -> np.ndarray:
     return np.stack([h.predict_proba(embeddings)[:, 1] for h in heads], axis=1)
 
 
-def encoder_array_scores(arrays: dict[str, np.ndarray], embeddings: np.ndarray) -> np.ndarray:
-    """Probabilities (protect, crisis) from encoder_head_arrays, as classifier.EncoderHeads computes them."""
-    hidden = np.maximum(np.einsum("nd,kdh->knh", embeddings, arrays["encoder_w1"]) + arrays["encoder_b1"][:, None, :], 0.0)
-    z = np.einsum("knh,kh->nk", hidden, arrays["encoder_w2"]) + arrays["encoder_b2"]
-    return 1.0 / (1.0 + np.exp(-z))
-
-
 def reused_encoder(model_dir: Path, oof_file: Path, items: list[dict], gold: np.ndarray, train_idx: np.ndarray,
                    corpus_hash: str, n_folds: int) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """An earlier run's encoder heads (model_dir) and their writer-held-out scores (its --oof file), refused
@@ -496,12 +489,12 @@ def main() -> int:
     if args.encoder_from:
         encoded, encoder_arrays = reused_encoder(args.encoder_from, args.encoder_oof, items, gold, train_idx,
                                                  corpus_hash, len(folds))
-        embeddings = np.zeros((len(texts), 512), dtype=np.float32)
-        embeddings[calib_idx] = SentenceEncoder().embed_many([views[i] for i in calib_idx])
+        calib_embeddings = SentenceEncoder().embed_many([views[i] for i in calib_idx])
         print(f"encoder heads and their writer-held-out scores reused from {args.encoder_from}; "
               f"embedded the {len(calib_idx)} calibration items in {time.perf_counter() - t_embed:.0f}s")
     else:
         embeddings = SentenceEncoder().embed_many(views)
+        calib_embeddings = embeddings[calib_idx]
         print(f"embedded {len(texts)} texts in {time.perf_counter() - t_embed:.0f}s")
         encoded = np.zeros((len(items), 2))
         t_fit = time.perf_counter()
@@ -572,8 +565,8 @@ def main() -> int:
     calibration = {}
     if len(calib_idx):
         zc = sigmoid_scores(heads, to_matrix(rows, calib_idx, idf, params))
-        pc = combined(zc, encoder_array_scores(encoder_arrays, embeddings[calib_idx]), rule[calib_idx], th,
-                      band[calib_idx], words[calib_idx])
+        pc = combined(zc, clf.EncoderHeads.from_arrays(encoder_arrays).probabilities(calib_embeddings), rule[calib_idx],
+                      th, band[calib_idx], words[calib_idx])
         calibration = {w: report(gold[calib_idx][groups[calib_idx] == w], pc[groups[calib_idx] == w])
                        for w in CALIBRATION_WRITERS if (groups[calib_idx] == w).any()}
         calibration["all"] = report(gold[calib_idx], pc)

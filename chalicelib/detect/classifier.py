@@ -149,9 +149,15 @@ class EncoderHeads:
     w2: np.ndarray
     b2: np.ndarray
 
+    @classmethod
+    def from_arrays(cls, arrays) -> "EncoderHeads":
+        """From the encoder_w1/b1/w2/b2 arrays of classifier.npz (or train_classifier.encoder_head_arrays)."""
+        return cls(*(np.asarray(arrays[f"encoder_{k}"], dtype=np.float64) for k in ("w1", "b1", "w2", "b2")))
+
     def probabilities(self, embedding: np.ndarray) -> np.ndarray:
-        hidden = np.maximum(np.einsum("d,kdh->kh", embedding, self.w1) + self.b1, 0.0)
-        z = np.einsum("kh,kh->k", hidden, self.w2) + self.b2
+        """(protect, crisis) for one embedding (d,) -> (2,), or for a batch (n, d) -> (n, 2)."""
+        hidden = np.maximum(np.einsum("...d,kdh->...kh", embedding, self.w1) + self.b1, 0.0)
+        z = np.einsum("...kh,kh->...k", hidden, self.w2) + self.b2
         return 1.0 / (1.0 + np.exp(-z))
 
 
@@ -234,6 +240,6 @@ def load_classifier(model_dir: Path = MODEL_DIR) -> LinearClassifier | None:
         idf = data["idf"].astype(np.float64)
         heads = None
         if "encoder_w1" in data:
-            heads = EncoderHeads(*(data[f"encoder_{k}"].astype(np.float64) for k in ("w1", "b1", "w2", "b2")))
+            heads = EncoderHeads.from_arrays(data)
     encoder = SentenceEncoder() if heads is not None else None
     return LinearClassifier(coef, intercept, idf, params, encoder_heads=heads, encoder=encoder)

@@ -97,7 +97,7 @@ def test_encoder_heads_compute_what_sklearn_trained():
     # The runtime evaluates the MLP heads in numpy; they must give sklearn's own probabilities.
     sklearn = pytest.importorskip("sklearn.neural_network")
     sys.path.insert(0, str(REPO / "scripts"))
-    from train_classifier import encoder_array_scores, encoder_head_arrays
+    from train_classifier import encoder_head_arrays
 
     rng = np.random.default_rng(0)
     x = rng.normal(size=(200, 512)).astype(np.float32)
@@ -109,12 +109,12 @@ def test_encoder_heads_compute_what_sklearn_trained():
         model.fit(x, y)
         heads.append(model)
     arrays = encoder_head_arrays(heads)
-    runtime = clf.EncoderHeads(*(arrays[f"encoder_{k}"].astype(np.float64) for k in ("w1", "b1", "w2", "b2")))
+    runtime = clf.EncoderHeads.from_arrays(arrays)
     for row in x[:20]:
         expected = [h.predict_proba(row[None, :])[0, 1] for h in heads]
         assert np.allclose(runtime.probabilities(row.astype(np.float64)), expected, atol=1e-5)
-    # Training's batch version (calibration figures, reused heads) gives the same numbers.
-    batch = encoder_array_scores(arrays, x[:20])
+    # A batch (training's calibration figures, reused heads) gives the same numbers.
+    batch = runtime.probabilities(x[:20])
     assert batch.shape == (20, 2)
     assert np.allclose(batch, [[h.predict_proba(r[None, :])[0, 1] for h in heads] for r in x[:20]], atol=1e-5)
 
