@@ -589,6 +589,38 @@ ANIMAL_OR_CLINICAL_TWINS = [
     "i sh'd again tonight",
     "my mum's words are slurring and her face is drooping right now",
 ]
+
+# Session 18: crises hidden in long messages, each with an innocent twin below.
+CRISIS_LONG_HIDDEN = [
+    "Can we move Ellie's session? She banged her head on the trampoline an hour ago. Said she was ok but she's been sick twice since.",
+    "He knocked his head on the cupboard this morning. Now he keeps asking me what day it is, over and over.",
+    "Relapsed this week. Honestly I don't care if I wake up tomorrow.",
+    "Thanks for the memes over the years. This is probably my last post here.",
+    "My sister had her baby last week, hasn't slept since, and tonight she says the baby isn't hers.",
+    "Mi abuelo no puede levantar el brazo izquierdo desde hace media hora, ¿lo llevo o espero?",
+    "doctora mi mamá habla enredado desde la siesta y tiene la boca chueca",
+    "Escucho que al niño de arriba le están pegando otra vez, llora muchísimo, ¿a quién llamo?",
+    "Dejé el tratamiento. Ya terminé de pelear, estoy en paz con lo que pase.",
+    "Mi cuñada dio a luz hace una semana y ahora dice que la bebé no es suya, no ha dormido nada",
+    "Our son is 9 and non-verbal. He ran off at the beach about 20 minutes ago and people are looking everywhere.",
+    "nobody would even come to my funeral so what's the point",
+    "my flatmate just swallowed three button batteries for a dare, he's drooling",
+    "a mi papá le subió la presión a 210 y dice que no ve bien",
+    "esta es la última publicación de esta cuenta, gracias por todo",
+]
+NOT_CRISIS_LONG_TWINS = [
+    "She banged her head on the trampoline last summer and was fine; now she just wants to jump again.",
+    "I don't care if it rains tomorrow, we're still doing the charity walk.",
+    "This is my last post about the raffle, winners drawn Friday!",
+    "Se me quemó el arroz otra vez jajaja, se le pegó a la olla",
+    "Soy estudiante de psicología y me tocó un trabajo sobre redes de apoyo, ¿le puedo hacer unas preguntas?",
+    "Ya cumplí con todo para el sorteo: like, compartir y etiquetar. Mi número es 11 5555 0123",
+    "Ya cumplí 40 años y sigo yendo al gimnasio, gracias por los consejos",
+    "¿Quién está en paz con el nuevo horario del consultorio? Yo todavía no jaja",
+    "nobody came to the funeral scene in that show and I cried",
+    "la presión de 120 de mi abuela está perfecta, gracias",
+    "la última publicación de esta cuenta sobre el taller salió con la fecha mal",
+]
 # fmt: on
 
 
@@ -597,12 +629,16 @@ def test_principle_rules(detector, text, expected):
     assert rules(detector, text) is expected
 
 
-@pytest.mark.parametrize("text", CRISIS_NOW + PLANNING_AS_PRACTICAL + ANIMAL_OR_CLINICAL_TWINS + CRISIS_MORE + CRISIS_METHOD_WORDING)
+@pytest.mark.parametrize(
+    "text", CRISIS_NOW + PLANNING_AS_PRACTICAL + ANIMAL_OR_CLINICAL_TWINS + CRISIS_MORE + CRISIS_METHOD_WORDING + CRISIS_LONG_HIDDEN
+)
 def test_an_emergency_now_a_plan_or_method_wording_is_a_crisis(detector, text):
     assert rules(detector, text) is Label.CRISIS
 
 
-@pytest.mark.parametrize("text", NOT_CRISIS + NOT_PLANNING + ANIMAL_OR_CLINICAL + SENSITIVE_NOT_CRISIS + NOT_CRISIS_MORE)
+@pytest.mark.parametrize(
+    "text", NOT_CRISIS + NOT_PLANNING + ANIMAL_OR_CLINICAL + SENSITIVE_NOT_CRISIS + NOT_CRISIS_MORE + NOT_CRISIS_LONG_TWINS
+)
 def test_idioms_questions_animals_clinical_cases_and_grief_are_not_crisis_by_rule(detector, text):
     assert rules(detector, text) is not Label.CRISIS
 
