@@ -170,6 +170,9 @@ _SENTENCE_END = re.compile(r"[.!?;\n]")
 _AFTER_WINDOW_CHARS = 40
 
 
+_THE_COUNTRY = re.compile(r"\bthe\s+us\Z", re.IGNORECASE)
+
+
 def _find_cues(text: str) -> list[_Cue]:
     cues: list[_Cue] = []
     for kind, rx in _cue_regexes().items():
@@ -187,6 +190,8 @@ def _find_cues(text: str) -> list[_Cue]:
                 # "kids", "a friend", "the mum in the book": a relationship word with no owner is
                 # people in general, not a specific person.
                 kind_here = "generic_person"
+            elif kind == "first_person" and _THE_COUNTRY.search(text, max(0, m.start() - 8), m.end()):
+                continue  # "men in the US die by suicide at...": the country, not "us"
             else:
                 kind_here = kind
             cues.append(_Cue(kind_here, m.start(), m.end()))
@@ -305,11 +310,22 @@ _SHORT_CONTACT_POST_WORDS = 12
 _TIME_TOPIC = frozenset({"week", "month", "semana", "mes"})
 
 
+_STATISTICS = re.compile(
+    r"\b(?:rates?|statistics?|leading\s+causes?|causes?\s+of\s+death|per\s+100,?000|tasas?|cifras|"
+    r"estad[ií]sticas?|causas?\s+de\s+muerte|por\s+cada\s+100\.?000)\b",
+    re.IGNORECASE,
+)
+
+
 def _implied_writer(text: str, hit: Entity, clause: tuple[int, int], in_clause: Sequence[_Cue]) -> bool:
     if _DISCLAIMER.search(text):
         # "general q for a post I'm writing", "asking generally": the writer says it is not theirs.
         return False
     c_start, c_end = clause
+    if _STATISTICS.search(text, c_start, c_end) and not any(c.kind == "first_person" for c in in_clause):
+        # "men in the US die by suicide at four times the rate", "el suicidio, entre las principales causas
+        # de muerte": a figure about people in general, not the writer.
+        return False
     if _OTHER_OWNER_BEFORE.search(text, c_start, hit.start) or _OTHER_OWNER_AFTER.match(text, hit.end):
         # "that quarterback's concussion", "la conmoción del portero": someone else's.
         return False
@@ -963,7 +979,7 @@ _FINALITY = re.compile(
 
 _HELPER = re.compile(
     r"(?<![\w])(?:say|tell|tells|told|respond|react|support|help|handle|approach|notice|signs?|warning|"
-    r"ask|talk|do\s+i\s+do|should\s+i|decir|dice|ayudar|responder|apoyar|se[ñn]ales|hablar|hago)(?![\w])",
+    r"ask|ask(?:ing|s|ed)\s+(?:someone|somebody|them|a\s+person)|talk|do\s+i\s+do|should\s+i|decir|dice|ayudar|responder|apoyar|se[ñn]ales|hablar|hago)(?![\w])",
     re.IGNORECASE,
 )
 

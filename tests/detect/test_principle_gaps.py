@@ -607,6 +607,9 @@ CRISIS_LONG_HIDDEN = [
     "my flatmate just swallowed three button batteries for a dare, he's drooling",
     "a mi papá le subió la presión a 210 y dice que no ve bien",
     "esta es la última publicación de esta cuenta, gracias por todo",
+    "pienso en el suicidio todos los días y ya no sé qué hacer",
+    "in the US for a year now and I'm thinking about suicide every night",
+    "a friend asked if I'm ok and honestly I want to die",
 ]
 NOT_CRISIS_LONG_TWINS = [
     "She banged her head on the trampoline last summer and was fine; now she just wants to jump again.",
@@ -620,6 +623,11 @@ NOT_CRISIS_LONG_TWINS = [
     "nobody came to the funeral scene in that show and I cried",
     "la presión de 120 de mi abuela está perfecta, gracias",
     "la última publicación de esta cuenta sobre el taller salió con la fecha mal",
+    # Figures about people in general, and a helper's framing, are not the writer's crisis.
+    "In the US men die by suicide at about four times the rate of women, which is why posts like this matter.",
+    "El suicidio es una de las principales causas de muerte en jóvenes de 15 a 29 años.",
+    "Asking someone directly if they're thinking about suicide does not plant the idea.",
+    "Coincido, no hay que minimizar cuando un chico dice que se quiere morir.",
 ]
 # fmt: on
 
