@@ -94,6 +94,7 @@ _CUE_STEMS = (
     "non_person",
     "joke_markers",
     "hyperbole",
+    "health_idiom",
     "crisis_joke",
     "crisis_hyperbole",
     "crisis_trivial",
@@ -657,6 +658,8 @@ def assess(text: str, hits: Iterable[Entity]) -> Assessment:
             status, cue = _anchor(text, hit, clause, cues, specific)
             if status is Status.ANCHORED and joking and _is_hyperbole(hit, cues):
                 status, cue = Status.UNANCHORED, "joke"
+            if status is Status.ANCHORED and _in_health_idiom(hit, cues):
+                status, cue = Status.UNANCHORED, "idiom"  # "muerta de cansancio", "me va a dar un infarto"
             if hit.type == CRISIS_MENTION and status is Status.ANCHORED and (
                 _is_past_crisis(text, hit) or _told_as_past(text, hit, clause)
             ):
@@ -769,6 +772,10 @@ def _told_as_past(text: str, hit: Entity, clause: tuple[int, int]) -> bool:
         if not _TURN_TO_PRESENT.search(text, *gap):
             return True
     return False
+
+
+def _in_health_idiom(hit: Entity, cues: Sequence[_Cue]) -> bool:
+    return any(c.kind == "health_idiom" and c.start <= hit.start and hit.end <= c.end for c in cues)
 
 
 def _is_hyperbole(hit: Entity, cues: Sequence[_Cue]) -> bool:

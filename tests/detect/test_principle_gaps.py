@@ -678,3 +678,20 @@ def test_a_shouted_text_is_read_without_case_sensitive_acronyms(detector):
     assert detector.detect(text.upper()).label is detector.detect(text).label
     assert {h.type for h in detector.assess("my daughter has MS")[2]} == {"HEALTH_CONDITION"}
 
+
+
+# fmt: off
+HEALTH_IDIOMS = [
+    ("estoy muerta de cansancio después de esta semana jaja", Label.OK),
+    ("me va a dar un infarto con lo que cuesta el aguacate", Label.OK),
+    ("my boss is gonna give me a heart attack with these deadlines", Label.OK),
+    ("me dio un infarto el año pasado y sigo en rehabilitación", Label.SENSITIVE),
+    ("I had a heart attack in March and I'm back at cardiac rehab", Label.SENSITIVE),
+    ("estoy muerta de cansancio por la quimio", Label.SENSITIVE),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize("text, expected", HEALTH_IDIOMS)
+def test_a_health_word_inside_a_set_idiom_is_not_a_disclosure(detector, text, expected):
+    assert rules(detector, text) is expected
