@@ -653,7 +653,12 @@ def assess(text: str, hits: Iterable[Entity]) -> Assessment:
                 finding = Finding(hit, Status.UNANCHORED, "joke")
             findings.append(finding)
         elif hit.type == THERAPY_RELATIONSHIP:
-            findings.append(Finding(hit, Status.DIRECT, "therapy_relationship"))
+            if _ANONYMOUS_TELLER.search(text, clause[0], hit.start):
+                # "una paciente una vez me dijo que…": a professional recalling someone unnamed, not a client
+                # quoting their own therapist (LABELS.md: anonymised cases are ok).
+                findings.append(Finding(hit, Status.UNANCHORED, "professional"))
+            else:
+                findings.append(Finding(hit, Status.DIRECT, "therapy_relationship"))
         elif hit.type in HEALTH_TYPES or hit.type in (CRISIS_MENTION, CARE_PROVIDER):
             status, cue = _anchor(text, hit, clause, cues, specific)
             if status is Status.ANCHORED and joking and _is_hyperbole(hit, cues):
@@ -927,6 +932,14 @@ def _about_an_animal(text: str, hit: Entity, clause: tuple[int, int], cues: Sequ
         ):
             return True
     return bool(_FOR_ANIMAL.match(text[hit.end : c_end]))
+
+
+# Someone unnamed telling the writer something: "un paciente una vez me dijo", "un cliente me contó".
+_ANONYMOUS_TELLER = re.compile(
+    r"(?<![\w])(?:un|una)\s+(?:paciente|cliente|usuari[oa]|consultante)(?![\w])"
+    r"(?=[^.!?\n]{0,30}$)",
+    re.IGNORECASE,
+)
 
 
 # A health worker or student introducing themselves: "ICU nurse here", "as a paramedic", "soy enfermera",

@@ -680,18 +680,25 @@ def test_a_shouted_text_is_read_without_case_sensitive_acronyms(detector):
 
 
 
+
+# Session 18: a health word inside a set idiom, and a professional recalling an unnamed patient, are not
+# disclosures; their twins are.
 # fmt: off
-HEALTH_IDIOMS = [
+IDIOMS_AND_ANONYMISED_CASES = [
     ("estoy muerta de cansancio después de esta semana jaja", Label.OK),
     ("me va a dar un infarto con lo que cuesta el aguacate", Label.OK),
     ("my boss is gonna give me a heart attack with these deadlines", Label.OK),
     ("me dio un infarto el año pasado y sigo en rehabilitación", Label.SENSITIVE),
     ("I had a heart attack in March and I'm back at cardiac rehab", Label.SENSITIVE),
     ("estoy muerta de cansancio por la quimio", Label.SENSITIVE),
+    ("Fonoaudióloga acá. Un paciente una vez me dijo que lo más difícil era pedir el pan", Label.OK),
+    ("Como psiquiatra lo veo a diario: una paciente me dijo que lo peor fueron los años sin diagnóstico", Label.OK),
+    ("doctora, como usted me dijo, ya dejé el café", Label.SENSITIVE),
+    ("la psicóloga me dijo que tengo ansiedad", Label.SENSITIVE),
 ]
 # fmt: on
 
 
-@pytest.mark.parametrize("text, expected", HEALTH_IDIOMS)
-def test_a_health_word_inside_a_set_idiom_is_not_a_disclosure(detector, text, expected):
+@pytest.mark.parametrize("text, expected", IDIOMS_AND_ANONYMISED_CASES)
+def test_set_idioms_and_a_professionals_unnamed_patient_are_not_disclosures(detector, text, expected):
     assert rules(detector, text) is expected
