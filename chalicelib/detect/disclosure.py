@@ -779,12 +779,16 @@ def _told_as_past(text: str, hit: Entity, clause: tuple[int, int]) -> bool:
     return False
 
 
+def _inside_cue(kind: str, hit: Entity, cues: Sequence[_Cue]) -> bool:
+    return any(c.kind == kind and c.start <= hit.start and hit.end <= c.end for c in cues)
+
+
 def _in_health_idiom(hit: Entity, cues: Sequence[_Cue]) -> bool:
-    return any(c.kind == "health_idiom" and c.start <= hit.start and hit.end <= c.end for c in cues)
+    return _inside_cue("health_idiom", hit, cues)
 
 
 def _is_hyperbole(hit: Entity, cues: Sequence[_Cue]) -> bool:
-    return any(c.kind == "hyperbole" and c.start <= hit.start and hit.end <= c.end for c in cues) or any(
+    return _inside_cue("hyperbole", hit, cues) or any(
         c.kind == "hyperbole" and hit.start <= c.start and c.end <= hit.end for c in cues
     )
 

@@ -79,6 +79,18 @@ CASES = [
     ("GANA DINERO DESDE CASA sin inversión, trabaja desde el celular 2 horas al día. Escríbeme al +52 55 1234 0099",
                                                                          Label.OK),
     ("we were open 2019-2020, call me crazy but I miss it",              Label.OK),
+    # a health word inside a set idiom, and a professional recalling an unnamed patient, are not
+    # disclosures; their twins are (session 18)
+    ("estoy muerta de cansancio después de esta semana jaja",            Label.OK),
+    ("me va a dar un infarto con lo que cuesta el aguacate",              Label.OK),
+    ("my boss is gonna give me a heart attack with these deadlines",      Label.OK),
+    ("me dio un infarto el año pasado y sigo en rehabilitación",          Label.SENSITIVE),
+    ("I had a heart attack in March and I'm back at cardiac rehab",       Label.SENSITIVE),
+    ("estoy muerta de cansancio por la quimio",                           Label.SENSITIVE),
+    ("Fonoaudióloga acá. Un paciente una vez me dijo que lo más difícil era pedir el pan", Label.OK),
+    ("Como psiquiatra lo veo a diario: una paciente me dijo que lo peor fueron los años sin diagnóstico", Label.OK),
+    ("doctora, como usted me dijo, ya dejé el café",                      Label.SENSITIVE),
+    ("la psicóloga me dijo que tengo ansiedad",                           Label.SENSITIVE),
 ]
 
 CRISIS_NOW = [
@@ -679,26 +691,3 @@ def test_a_shouted_text_is_read_without_case_sensitive_acronyms(detector):
     assert {h.type for h in detector.assess("my daughter has MS")[2]} == {"HEALTH_CONDITION"}
 
 
-
-
-# Session 18: a health word inside a set idiom, and a professional recalling an unnamed patient, are not
-# disclosures; their twins are.
-# fmt: off
-IDIOMS_AND_ANONYMISED_CASES = [
-    ("estoy muerta de cansancio después de esta semana jaja", Label.OK),
-    ("me va a dar un infarto con lo que cuesta el aguacate", Label.OK),
-    ("my boss is gonna give me a heart attack with these deadlines", Label.OK),
-    ("me dio un infarto el año pasado y sigo en rehabilitación", Label.SENSITIVE),
-    ("I had a heart attack in March and I'm back at cardiac rehab", Label.SENSITIVE),
-    ("estoy muerta de cansancio por la quimio", Label.SENSITIVE),
-    ("Fonoaudióloga acá. Un paciente una vez me dijo que lo más difícil era pedir el pan", Label.OK),
-    ("Como psiquiatra lo veo a diario: una paciente me dijo que lo peor fueron los años sin diagnóstico", Label.OK),
-    ("doctora, como usted me dijo, ya dejé el café", Label.SENSITIVE),
-    ("la psicóloga me dijo que tengo ansiedad", Label.SENSITIVE),
-]
-# fmt: on
-
-
-@pytest.mark.parametrize("text, expected", IDIOMS_AND_ANONYMISED_CASES)
-def test_set_idioms_and_a_professionals_unnamed_patient_are_not_disclosures(detector, text, expected):
-    assert rules(detector, text) is expected
