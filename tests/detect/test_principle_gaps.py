@@ -91,6 +91,14 @@ CASES = [
     ("Como psiquiatra lo veo a diario: una paciente me dijo que lo peor fueron los años sin diagnóstico", Label.OK),
     ("doctora, como usted me dijo, ya dejé el café",                      Label.SENSITIVE),
     ("la psicóloga me dijo que tengo ansiedad",                           Label.SENSITIVE),
+    # "no puedo más de la risa" is laughter; "no puedo más" alone, or "de verdad", stays a crisis
+    ("no puedo más de la risa con los comentarios",                       Label.OK),
+    ("ya no puedo más del calor en esta ciudad",                          Label.OK),
+    ("no puedo más, de verdad, ya no quiero seguir",                      Label.CRISIS),
+    # "ninguno me entiende el TOC": the one who fails to understand is negated, not the condition
+    ("ya van 3 psicólogos y ninguno me entiende el TOC",                  Label.SENSITIVE),
+    ("ninguno de mis psiquiatras me tomó en serio la depresión",          Label.SENSITIVE),
+    ("no tengo ningún diagnóstico de TOC, solo soy ordenada",             Label.OK),
 ]
 
 CRISIS_NOW = [
