@@ -659,6 +659,9 @@ def assess(text: str, hits: Iterable[Entity]) -> Assessment:
                 findings.append(Finding(hit, Status.UNANCHORED, "professional"))
             else:
                 findings.append(Finding(hit, Status.DIRECT, "therapy_relationship"))
+        elif hit.type == CRISIS_MENTION and _inside_substance_term(hit, hits):
+            # "substance abuse classes", "abuso de sustancias": the substance use is the finding, not abuse.
+            findings.append(Finding(hit, Status.UNANCHORED, "substance"))
         elif hit.type in HEALTH_TYPES or hit.type in (CRISIS_MENTION, CARE_PROVIDER):
             status, cue = _anchor(text, hit, clause, cues, specific)
             if status is Status.ANCHORED and joking and _is_hyperbole(hit, cues):
@@ -679,6 +682,10 @@ def assess(text: str, hits: Iterable[Entity]) -> Assessment:
             status = Status.ANCHORED if care else Status.UNANCHORED
             findings.append(Finding(hit, status, "care_request" if care else "none"))
     return Assessment(_label(findings), tuple(findings), context)
+
+
+def _inside_substance_term(hit: Entity, hits: Sequence[Entity]) -> bool:
+    return any(h.type == "SUBSTANCE_USE" and h.start <= hit.start and hit.end <= h.end for h in hits)
 
 
 def _context(text: str, cues: Sequence[_Cue]) -> tuple[str, ...]:

@@ -99,6 +99,19 @@ CASES = [
     ("ya van 3 psicólogos y ninguno me entiende el TOC",                  Label.SENSITIVE),
     ("ninguno de mis psiquiatras me tomó en serio la depresión",          Label.SENSITIVE),
     ("no tengo ningún diagnóstico de TOC, solo soy ordenada",             Label.OK),
+    # stockpiling food is not stockpiling pills; a child who "already decided" a puppy's name is not a plan
+    ("My neighbour's already stockpiling bread and milk like we're about to be cut off", Label.OK),
+    ("been stockpiling my sertraline for a few weeks now",                Label.CRISIS),
+    ("My youngest has already decided he's called Biscuit",               Label.OK),
+    ("it's fine. I've already decided. don't try to talk me out of it",   Label.CRISIS),
+    # burden ideation as a condition, a method kept in mind
+    ("everybody'd breathe easier if I just wasn't here anymore. ok bye lol", Label.CRISIS),
+    ("I keep thinking about the rope in the garage and how easy it would be", Label.CRISIS),
+    ("If I wasn't here any more on Tuesdays, who would run the group?",   Label.OK),
+    # "substance abuse classes": a substance-use disclosure, not abuse as a crisis
+    ("My probation officer says I gotta do 12 weeks of substance abuse classes", Label.SENSITIVE),
+    ("Mi hijo tiene que ir a terapia por abuso de sustancias, ¿ustedes dan constancia?", Label.SENSITIVE),
+    ("my stepdad abuses my little sister when mom is at work",            Label.CRISIS),
 ]
 
 CRISIS_NOW = [
