@@ -112,6 +112,12 @@ CASES = [
     ("My probation officer says I gotta do 12 weeks of substance abuse classes", Label.SENSITIVE),
     ("Mi hijo tiene que ir a terapia por abuso de sustancias, ¿ustedes dan constancia?", Label.SENSITIVE),
     ("my stepdad abuses my little sister when mom is at work",            Label.CRISIS),
+    # a heart racing on waking at a set hour is the recurring panic a client describes, not an overdose
+    ("tengo ansiedad y me despierto a las 4 con el corazón a mil",        Label.SENSITIVE),
+    ("me tomé toda la caja y tengo el corazón a mil",                     Label.CRISIS),
+    ("ya escogí la fecha, va a ser el día de mi cumpleaños",              Label.CRISIS),
+    ("Vivo no les doy más que deudas. Muerto les dejo un futuro.",        Label.CRISIS),
+    ("honestly I'm worth more to them dead, the policy pays off the house", Label.CRISIS),
 ]
 
 CRISIS_NOW = [
