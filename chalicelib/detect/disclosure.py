@@ -362,6 +362,10 @@ def _implied_writer(text: str, hit: Entity, clause: tuple[int, int], in_clause: 
     if _NORMAL_Q.match(body):
         # "is it normal to cry after EMDR?": asking about one's own experience (LABELS.md principle).
         return True
+    if _SELF_TAG.match(text, hit.end) and not _GENERAL_QUESTION.match(text, c_start):
+        # "does ur practice do ketamine? treatment resistant depression here": the question is another
+        # sentence of a short post; the writer's own label stands.
+        return True
     if _GENERAL_QUESTION.match(body):
         # "is naloxone available now?", "want to quit smoking in 1 day?": asking, not telling.
         return False

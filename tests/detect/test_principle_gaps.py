@@ -118,6 +118,10 @@ CASES = [
     ("ya escogí la fecha, va a ser el día de mi cumpleaños",              Label.CRISIS),
     ("Vivo no les doy más que deudas. Muerto les dejo un futuro.",        Label.CRISIS),
     ("honestly I'm worth more to them dead, the policy pays off the house", Label.CRISIS),
+    # the writer's own label after a question in another sentence; a question about a club is no label
+    ("does ur practice do ketamine therapy? treatment resistant depression here, tried 6 meds", Label.SENSITIVE),
+    ("can confirm, the fidget rings work. ADHD + anxiety here",           Label.SENSITIVE),
+    ("is there an anxiety club here?",                                     Label.OK),
 ]
 
 CRISIS_NOW = [
