@@ -710,6 +710,7 @@ def _context(text: str, cues: Sequence[_Cue]) -> tuple[str, ...]:
 # at 19, it gets better", "hace años que no me corto"); a relapse or a present urge keeps it a crisis.
 _PAST_CRISIS = re.compile(
     r"(?<![\w])(?:used\s+to|years?\s+(?:free|clean|ago)|\d+\s*(?:years?|yrs?)\s+(?:free|clean|since|ago)|free\s+(?:for|since)|"
+    r"(?:clear|clean)\s+(?:for\s+)?(?:(?:over|more\s+than|almost|nearly)\s+)?(?:a|an|one|two|three|\d+)\s+(?:years?|yrs?|months?)|"
     r"recovered|in\s+recovery|survived|survivor|it\s+gets\s+better|when\s+i\s+was\s+(?:\d+|young|a\s+(?:kid|teen))|"
     r"back\s+in\s+(?:high\s+school|college|\d{4})|as\s+a\s+teen(?:ager)?|at\s+\d{2}\b|"
     r"sol[ií]a|hace\s+(?:\d+|muchos|varios|unos)\s+a[ñn]os|a[ñn]os\s+sin|cuando\s+(?:ten[ií]a|era)|de\s+(?:adolescente|chic[oa])|"

@@ -122,6 +122,9 @@ CASES = [
     ("does ur practice do ketamine therapy? treatment resistant depression here, tried 6 meds", Label.SENSITIVE),
     ("can confirm, the fidget rings work. ADHD + anxiety here",           Label.SENSITIVE),
     ("is there an anxiety club here?",                                     Label.OK),
+    # "clear over a year now" tells a named child's self-harm as the past
+    ("Niamh has come so far since the cutting in second year, she's been clear over a year now", Label.SENSITIVE),
+    ("Niamh has been clear over a year but the cutting started again last night", Label.CRISIS),
 ]
 
 CRISIS_NOW = [
