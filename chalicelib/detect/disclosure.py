@@ -713,7 +713,7 @@ _PAST_CRISIS = re.compile(
     r"(?:clear|clean)\s+(?:for\s+)?(?:(?:over|more\s+than|almost|nearly)\s+)?(?:a|an|one|two|three|\d+)\s+(?:years?|yrs?|months?)|"
     r"recovered|in\s+recovery|survived|survivor|it\s+gets\s+better|when\s+i\s+was\s+(?:\d+|young|a\s+(?:kid|teen))|"
     r"back\s+in\s+(?:high\s+school|college|\d{4})|as\s+a\s+teen(?:ager)?|at\s+\d{2}\b|"
-    r"sol[ií]a|hace\s+(?:\d+|muchos|varios|unos)\s+a[ñn]os|a[ñn]os\s+sin|cuando\s+(?:ten[ií]a|era)|de\s+(?:adolescente|chic[oa])|"
+    r"sol[ií]a|hace\s+(?:(?:\d+|muchos|varios|unos)\s+)?a[ñn]os|a[ñn]os\s+sin|cuando\s+(?:ten[ií]a|era)|de\s+(?:adolescente|chic[oa])|"
     r"super[eé]|sal[ií]\s+de\s+eso|sobreviv\w+|mejora|(?:me|se)\s+(?:autolesionaba|cortaba|lastimaba)n?|autolesionaba)(?![\w])",
     re.IGNORECASE,
 )

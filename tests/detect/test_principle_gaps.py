@@ -125,6 +125,10 @@ CASES = [
     # "clear over a year now" tells a named child's self-harm as the past
     ("Niamh has come so far since the cutting in second year, she's been clear over a year now", Label.SENSITIVE),
     ("Niamh has been clear over a year but the cutting started again last night", Label.CRISIS),
+    # giving away an appointment slot is logistics; giving away one's things stays a farewell sign
+    ("Running 15 min late for my 10am, please don't give my slot away",   Label.SENSITIVE),
+    ("been giving my plants away to the neighbours. it feels right",      Label.CRISIS),
+    ("Tenía cortes hace años, ahora llevo cinco limpia. Sí se sale",      Label.SENSITIVE),
 ]
 
 CRISIS_NOW = [
