@@ -728,6 +728,7 @@ _PRESENT_CRISIS = re.compile(
 # not a current risk. "Nearly lost him to an overdose last night" is.
 _BEREAVED_BY = re.compile(
     r"(?<![\w])(?<!nearly\s)(?<!almost\s)(?<!casi\s)(?:lost\s+(?:[\w'’-]+\s+){0,5}to|(?:died|passed\s+away|death)\s+(?:by|from|of)|"
+    r"bereaved\s+by|(?:loss|losses)\s+to|en\s+duelo\s+por|"
     r"(?:perd[ií]|perdimos|perdieron|perdi[oó])\s+a\s+(?:[\w'’-]+\s+){0,5}(?:por|a\s+causa\s+de)|"
     r"(?:muri[oó]|murieron|falleci[oó]|fallecieron|muerte)\s+(?:de|por)(?:\s+una?)?)\s*$",
     re.IGNORECASE,

@@ -129,6 +129,8 @@ CASES = [
     ("Running 15 min late for my 10am, please don't give my slot away",   Label.SENSITIVE),
     ("been giving my plants away to the neighbours. it feels right",      Label.CRISIS),
     ("Tenía cortes hace años, ahora llevo cinco limpia. Sí se sale",      Label.SENSITIVE),
+    # "bereaved by suicide" is grief, like "lost to suicide"
+    ("I'm with the parish council, planning a service for families bereaved by suicide", Label.SENSITIVE),
 ]
 
 CRISIS_NOW = [
