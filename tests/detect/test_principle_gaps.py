@@ -129,8 +129,6 @@ CASES = [
     ("Running 15 min late for my 10am, please don't give my slot away",   Label.SENSITIVE),
     ("been giving my plants away to the neighbours. it feels right",      Label.CRISIS),
     ("Tenía cortes hace años, ahora llevo cinco limpia. Sí se sale",      Label.SENSITIVE),
-    # "bereaved by suicide" is grief, like "lost to suicide"
-    ("I'm with the parish council, planning a service for families bereaved by suicide", Label.SENSITIVE),
 ]
 
 CRISIS_NOW = [
@@ -529,6 +527,8 @@ CRISIS_METHOD_WORDING = [
     "tell my boys their mum loved them",
 ]
 NOT_CRISIS_MORE = [
+    # "bereaved by suicide" is grief, like "lost to suicide"
+    "I'm with the parish council, planning a service for families bereaved by suicide",
     "how deep should I cut the roots when I repot a fern?",
     "what knot should I use for a hammock?",
     "does bleach hurt if a toddler licks the cap? she seems fine",
