@@ -129,6 +129,9 @@ CASES = [
     ("Running 15 min late for my 10am, please don't give my slot away",   Label.SENSITIVE),
     ("been giving my plants away to the neighbours. it feels right",      Label.CRISIS),
     ("Tenía cortes hace años, ahora llevo cinco limpia. Sí se sale",      Label.SENSITIVE),
+    # "speech sessions" is a treatment like "OT sessions": a named child's is sensitive, a price question is not
+    ("Can I pay for Leo's speech sessions with our FSA card?",            Label.SENSITIVE),
+    ("how much are speech sessions for kids?",                            Label.OK),
 ]
 
 CRISIS_NOW = [
