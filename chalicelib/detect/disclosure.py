@@ -105,6 +105,11 @@ _CUE_STEMS = (
 )
 
 
+def within(inner: Entity | _Cue, outer: Entity | _Cue) -> bool:
+    """Whether span `inner` lies inside span `outer` (ends included)."""
+    return outer.start <= inner.start and inner.end <= outer.end
+
+
 @dataclass(frozen=True)
 class _Cue:
     kind: str
@@ -208,7 +213,7 @@ def _find_cues(text: str) -> list[_Cue]:
         cues = [
             c for c in cues
             if c.kind in ("self_frame", "opinion")
-            or not any(f.start <= c.start and c.end <= f.end for f in frames)
+            or not any(within(c, f) for f in frames)
         ]
     # "anyone else on Vyvanse...?" is a peer question that reveals the writer's own treatment.
     for m in _PEER_QUESTION.finditer(text):
@@ -240,7 +245,7 @@ def _clause_of(clauses: Sequence[tuple[int, int]], offset: int) -> tuple[int, in
 def _is_real_negation(cue: _Cue, cues: Sequence[_Cue]) -> bool:
     """A negation cue inside a pseudo-negation ("not sure", "no longer") does not negate."""
     return not any(
-        p.kind == "pseudo_negation" and p.start <= cue.start and cue.end <= p.end for p in cues
+        p.kind == "pseudo_negation" and within(cue, p) for p in cues
     )
 
 
@@ -663,6 +668,9 @@ def assess(text: str, hits: Iterable[Entity]) -> Assessment:
                 findings.append(Finding(hit, Status.UNANCHORED, "professional"))
             else:
                 findings.append(Finding(hit, Status.DIRECT, "therapy_relationship"))
+        elif hit.type in HEALTH_TYPES and _is_dictated_full_stop(text, hit):
+            # "great post on hand stretches period I'm sharing it": voice typing's spoken full stop.
+            findings.append(Finding(hit, Status.UNANCHORED, "dictation"))
         elif hit.type == CRISIS_MENTION and _inside_substance_term(hit, hits):
             # "substance abuse classes", "abuso de sustancias": the substance use is the finding, not abuse.
             findings.append(Finding(hit, Status.UNANCHORED, "substance"))
@@ -688,8 +696,44 @@ def assess(text: str, hits: Iterable[Entity]) -> Assessment:
     return Assessment(_label(findings), tuple(findings), context)
 
 
+# Voice typing writes a spoken full stop as the word "period" (w222, w245): right after an ordinary word and
+# before a new clause, the end of the text or an emoji, it is punctuation. Menstruation keeps its usual company:
+# a possessive, article or adjective before it ("my period", "a late period", "pain-free period") or what a
+# period does or brings after it ("period came", "period cramps", "period is late").
+_WORD_BEFORE = re.compile(r"([\w'’-]+)\s+$")
+_MENSTRUAL_BEFORE = frozenset(
+    "my her your ur yr their his our a the first 1st second 2nd third 3rd last late missed heavy heavier light "
+    "lighter painful irregular regular normal next no on during before after since every each monthly this that "
+    "whose one of than for with without between free bad worse worst awful horrible crazy weird early proper "
+    "real own whole entire surprise".split()
+)
+_MENSTRUAL_AFTER = re.compile(
+    r"\s*(?:['’]s\b|(?:pains?|cramps?|crampy|came|comes|coming|come|started|starts|starting|start|stopped|stops|is|was|"
+    r"has|had|hasn['’]?t|isn['’]?t|wasn['’]?t|blood|bleeding|flow|tracker|trackers|apps?|products?|poverty|symptoms?|"
+    r"late|early|days?|weeks?|pants|underwear|cups?|pads?|stuff|problems?|issues?|from|brain|poops?|acne|migraines?|"
+    r"headaches?|related|sex|leave|shame|stigma|again|back|yet|cycle|hormones?|mood|spotting|clots?|diarrh\w*|nausea)\b)",
+    re.IGNORECASE,
+)
+
+
+_PUNCTUATION_AFTER = re.compile(r"\s*[.,;:!?…)\]]")
+
+
+def _is_dictated_full_stop(text: str, hit: Entity) -> bool:
+    if text[hit.start : hit.end].lower() != "period":  # a plural ("periods") is never a spoken full stop
+        return False
+    before = _WORD_BEFORE.search(text, max(0, hit.start - 40), hit.start)
+    if before is None:  # the first word, or after punctuation: "Period came", "sorry, period day 2"
+        return False
+    word = before.group(1).lower()
+    if word in _MENSTRUAL_BEFORE or word.endswith(("'s", "’s")) or word.endswith("-free"):
+        return False
+    # Spoken punctuation replaces the mark, so a mark right after it ("5th period?") means the word is meant.
+    return not _MENSTRUAL_AFTER.match(text, hit.end) and not _PUNCTUATION_AFTER.match(text, hit.end)
+
+
 def _inside_substance_term(hit: Entity, hits: Sequence[Entity]) -> bool:
-    return any(h.type == "SUBSTANCE_USE" and h.start <= hit.start and hit.end <= h.end for h in hits)
+    return any(h.type == "SUBSTANCE_USE" and within(hit, h) for h in hits)
 
 
 def _context(text: str, cues: Sequence[_Cue]) -> tuple[str, ...]:
@@ -714,7 +758,7 @@ _PAST_CRISIS = re.compile(
     r"recovered|in\s+recovery|survived|survivor|it\s+gets\s+better|when\s+i\s+was\s+(?:\d+|young|a\s+(?:kid|teen))|"
     r"back\s+in\s+(?:high\s+school|college|\d{4})|as\s+a\s+teen(?:ager)?|at\s+\d{2}\b|"
     r"sol[ií]a|hace\s+(?:(?:\d+|muchos|varios|unos)\s+)?a[ñn]os|a[ñn]os\s+sin|cuando\s+(?:ten[ií]a|era)|de\s+(?:adolescente|chic[oa])|"
-    r"super[eé]|sal[ií]\s+de\s+eso|sobreviv\w+|mejora|(?:me|se)\s+(?:autolesionaba|cortaba|lastimaba)n?|autolesionaba)(?![\w])",
+    r"super[eé]|sal[ií]\s+de\s+eso|sobreviv\w+|superviv\w+|mejora|(?:me|se)\s+(?:autolesionaba|cortaba|lastimaba)n?|autolesionaba)(?![\w])",
     re.IGNORECASE,
 )
 _PRESENT_CRISIS = re.compile(
@@ -735,10 +779,31 @@ _BEREAVED_BY = re.compile(
 )
 
 
+# Someone else's suicide or overdose, already happened: "since my sister's overdose", "after your mom's
+# suicide", "el suicidio de mi padre", "mi primo se suicidó". Grief is sensitive (LABELS.md); an attempt
+# ("el intento de suicidio de mi hermana") may be recent, so it is left to the other checks.
+_OTHERS_BEFORE = re.compile(r"(?<![\w])(?:my|his|her|your|their|our)\s+(?:[\w-]+\s+){0,2}?[\w-]+['’]s\s+$", re.IGNORECASE)
+_OTHERS_AFTER = re.compile(r"\s+(?:de|of)\s+(?:mi|mis|su|sus|tu|tus|nuestr[oa]s?|my|his|her|your|their|our)\s+(?!own\b|propi)\w", re.IGNORECASE)
+_COMPLETED_BY_ANOTHER = re.compile(r"(?<![\w])se\s+$", re.IGNORECASE)  # "se" + "suicidó": third person, done
+
+
+def _others_death(text: str, hit: Entity) -> bool:
+    word = text[hit.start : hit.end].lower()
+    if "intent" in word or "attempt" in word or re.match(r"\s+attempt", text[hit.end :], re.IGNORECASE):
+        return False
+    if word in ("suicide", "overdose") and _OTHERS_BEFORE.search(text, 0, hit.start):
+        return True
+    # Not "overdose of his own morphine": after an overdose, "of" names the drug.
+    if word in ("suicidio", "suicide") and _OTHERS_AFTER.match(text, hit.end):
+        return True
+    return word in ("suicidó", "suicido", "suicidaron") and bool(_COMPLETED_BY_ANOTHER.search(text, 0, hit.start))
+
+
 def _is_past_crisis(text: str, hit: Entity) -> bool:
-    """Told as past or recovered anywhere, or a death already happened right before the mention; a relapse,
-    an urge or "tonight" anywhere keeps it current ("lost the fight to suicidal thoughts again")."""
-    past = _PAST_CRISIS.search(text) or _BEREAVED_BY.search(text, 0, hit.start)
+    """Told as past or recovered anywhere, or a death already happened right before the mention, or the
+    mention is someone else's suicide or overdose that happened; a relapse, an urge or "tonight" anywhere
+    keeps it current ("lost the fight to suicidal thoughts again")."""
+    past = _PAST_CRISIS.search(text) or _BEREAVED_BY.search(text, 0, hit.start) or _others_death(text, hit)
     return bool(past) and not _PRESENT_CRISIS.search(text)
 
 
@@ -793,7 +858,7 @@ def _told_as_past(text: str, hit: Entity, clause: tuple[int, int]) -> bool:
 
 
 def _inside_cue(kind: str, hit: Entity, cues: Sequence[_Cue]) -> bool:
-    return any(c.kind == kind and c.start <= hit.start and hit.end <= c.end for c in cues)
+    return any(c.kind == kind and within(hit, c) for c in cues)
 
 
 def _in_health_idiom(hit: Entity, cues: Sequence[_Cue]) -> bool:
@@ -802,7 +867,7 @@ def _in_health_idiom(hit: Entity, cues: Sequence[_Cue]) -> bool:
 
 def _is_hyperbole(hit: Entity, cues: Sequence[_Cue]) -> bool:
     return _inside_cue("hyperbole", hit, cues) or any(
-        c.kind == "hyperbole" and hit.start <= c.start and c.end <= hit.end for c in cues
+        c.kind == "hyperbole" and within(c, hit) for c in cues
     )
 
 

@@ -157,7 +157,7 @@ def _dedupe(hits: list[Entity]) -> list[Entity]:
     hits = sorted(hits, key=lambda h: (h.start, -(h.end - h.start), -h.score))
     kept: list[Entity] = []
     for h in hits:
-        if any(k.start <= h.start and h.end <= k.end and k.type == h.type for k in kept):
+        if any(k.type == h.type and disclosure.within(h, k) for k in kept):
             continue
         kept.append(h)
     return kept
@@ -382,7 +382,7 @@ def _outside_contacts(hits: list[Entity]) -> list[Entity]:
         return hits
     return [
         h for h in hits
-        if h.type in disclosure.CONTACT_TYPES or not any(c.start <= h.start and h.end <= c.end for c in contacts)
+        if h.type in disclosure.CONTACT_TYPES or not any(disclosure.within(h, c) for c in contacts)
     ]
 
 

@@ -132,6 +132,30 @@ CASES = [
     # "speech sessions" is a treatment like "OT sessions": a named child's is sensitive, a price question is not
     ("Can I pay for Leo's speech sessions with our FSA card?",            Label.SENSITIVE),
     ("how much are speech sessions for kids?",                            Label.OK),
+    # someone else's suicide or overdose that already happened is grief; an attempt or "tonight" is not
+    ("Mi primo Iker se suicidó en mayo. Sigo sin entenderlo.",            Label.SENSITIVE),
+    ("first christmas since my sister's overdose. she'd have loved this post.", Label.SENSITIVE),
+    ("Superviviente del suicidio de mi padre, 1998. Gracias.",            Label.SENSITIVE),
+    ("@marcy.doyle this is what your grief counsellor told you after your mom's suicide", Label.SENSITIVE),
+    ("my brother's overdose tonight, he's still in the ER and I can't stop shaking", Label.CRISIS),
+    ("mi hermana se quiere suicidar, está encerrada en el baño",          Label.CRISIS),
+    # a goodbye recorded or scheduled, a prayer to be taken tonight; a job's goodbye or the Lord's call someday is not
+    ("my goodbye video is scheduled for 6am. watch it if u want",         Label.CRISIS),
+    ("loved your goodbye post Dr Lee, enjoy retirement!",                 Label.OK),
+    ("dejó una carta de despedida y no contesta el teléfono",             Label.CRISIS),
+    ("el video de despedida de la doctora me hizo llorar",                Label.OK),
+    ("praying God takes me in my sleep tonight 🙏",                       Label.CRISIS),
+    ("praying God takes me to the next level this year 🙏",               Label.OK),
+    # "my last day" alone is a goodbye; the last day at a job is not
+    ("i cant take school or home anymore. this is my last day",           Label.CRISIS),
+    ("my last day at the clinic is friday, thanks for everything",        Label.OK),
+    # voice typing's spoken full stop is not menstruation; a period with its usual company still is
+    ("great post on hand stretches period I'm sharing it with my walking group", Label.OK),
+    ("me when the doctor says it's probably nothing period 😂",            Label.OK),
+    ("Just found out I'm anemic period explains the ice chewing lol",      Label.SENSITIVE),
+    ("period 2 wks late 😬",                                              Label.SENSITIVE),
+    ("so tired today period cramps are the worst",                        Label.SENSITIVE),
+    ("I got my first pain-free period in 10 years after the Visanne",     Label.SENSITIVE),
 ]
 
 CRISIS_NOW = [

@@ -123,11 +123,33 @@ def load_terms(stem: str, language: str) -> list[str]:
     return terms
 
 
+# `{@NAME}` in a pattern row: the fragment an earlier `@NAME<TAB>regex` row of the same list defined.
+_FRAGMENT_USE = stdlib_re.compile(r"\{@(\w+)\}")
+
+
+def _with_fragments(rx: str, fragments: dict[str, str], where: str) -> str:
+    def fragment(m: stdlib_re.Match) -> str:
+        if m.group(1) not in fragments:
+            raise ValueError(f"{where}: {{@{m.group(1)}}} is used before an @{m.group(1)} row defines it")
+        return fragments[m.group(1)]
+
+    return _FRAGMENT_USE.sub(fragment, rx)
+
+
 def load_patterns(stem: str, language: str) -> list[tuple[str, str]]:
-    """(TYPE, regex) rows from a pattern file; literal spaces become \\s+."""
+    """(TYPE, regex) rows from a pattern file; literal spaces become \\s+.
+
+    A row `@NAME<TAB>regex` is not a pattern: it names a fragment that later rows of the same list use as
+    `{@NAME}`, so an exclusion list shared by several rows ("no puedo más" but not "de la risa") is
+    written, and changed, once."""
     rows = []
+    fragments: dict[str, str] = {}
     for name in files_for(stem, language):
         for line in read_lines(name):
             entity, _, rx = line.partition("\t")
-            rows.append((entity.strip(), rx.strip().replace(" ", r"\s+")))
+            entity, rx = entity.strip(), _with_fragments(rx.strip(), fragments, name)
+            if entity.startswith("@"):
+                fragments[entity[1:]] = rx
+            else:
+                rows.append((entity, rx.replace(" ", r"\s+")))
     return rows
