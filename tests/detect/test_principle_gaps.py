@@ -156,6 +156,9 @@ CASES = [
     ("period 2 wks late 😬",                                              Label.SENSITIVE),
     ("so tired today period cramps are the worst",                        Label.SENSITIVE),
     ("I got my first pain-free period in 10 years after the Visanne",     Label.SENSITIVE),
+    # someone lost right now, with the minutes counted
+    ("Estábamos en el parque y hace 40 minutos que no lo encuentro, no habla", Label.CRISIS),
+    ("hace un rato que no lo encuentro en el correo, ¿me reenvían el link?", Label.OK),
 ]
 
 CRISIS_NOW = [
