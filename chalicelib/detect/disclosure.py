@@ -786,8 +786,11 @@ _OTHERS_BEFORE = re.compile(r"(?<![\w])(?:my|his|her|your|their|our)\s+(?:[\w-]+
 _OTHERS_AFTER = re.compile(r"\s+(?:de|of)\s+(?:mi|mis|su|sus|tu|tus|nuestr[oa]s?|my|his|her|your|their|our)\s+(?!own\b|propi)\w", re.IGNORECASE)
 _COMPLETED_BY_ANOTHER = re.compile(r"(?<![\w])se\s+$", re.IGNORECASE)  # "se" + "suicidó": third person, done
 _ATTEMPT_AFTER = re.compile(r"\s+attempt", re.IGNORECASE)
-# How far back the owner of "…'s suicide" is looked for: a window, so a long text with many hits stays linear.
+# How far back before a crisis mention its owner ("my sister's overdose", 80 characters) and a bereavement
+# ("we lost my uncle to", up to five words, 160) are looked for: windows, so a long text with many mentions
+# stays linear.
 _OWNER_WINDOW = 80
+_BEREAVED_WINDOW = 160
 
 
 def _others_death(text: str, hit: Entity) -> bool:
@@ -799,16 +802,20 @@ def _others_death(text: str, hit: Entity) -> bool:
     # Not "overdose of his own morphine": after an overdose, "of" names the drug.
     if word in ("suicidio", "suicide") and _OTHERS_AFTER.match(text, hit.end):
         return True
-    completed = _COMPLETED_BY_ANOTHER.search(text, max(0, hit.start - 10), hit.start)
-    return word in ("suicidó", "suicido", "suicidaron") and bool(completed)
+    return word in ("suicidó", "suicido", "suicidaron") and bool(
+        _COMPLETED_BY_ANOTHER.search(text, max(0, hit.start - 10), hit.start)
+    )
 
 
 def _is_past_crisis(text: str, hit: Entity) -> bool:
     """Told as past or recovered anywhere, or a death already happened right before the mention, or the
     mention is someone else's suicide or overdose that happened; a relapse, an urge or "tonight" anywhere
     keeps it current ("lost the fight to suicidal thoughts again")."""
-    bereaved = _BEREAVED_BY.search(text, max(0, hit.start - _OWNER_WINDOW * 2), hit.start)  # ends at the hit
-    past = _PAST_CRISIS.search(text) or bereaved or _others_death(text, hit)
+    past = (
+        _PAST_CRISIS.search(text)
+        or _BEREAVED_BY.search(text, max(0, hit.start - _BEREAVED_WINDOW), hit.start)  # ends at the hit
+        or _others_death(text, hit)
+    )
     return bool(past) and not _PRESENT_CRISIS.search(text)
 
 
