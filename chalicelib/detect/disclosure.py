@@ -651,11 +651,12 @@ def assess(text: str, hits: Iterable[Entity]) -> Assessment:
     specific = any(c.kind in ("first_person", "kin", "name") for c in cues)
     joking = any(c.kind == "joke_markers" for c in cues)
     crisis_joke = _is_crisis_joke(text, cues, hits)
+    tense = _Tense.of(text)
     findings: list[Finding] = []
     for hit in hits:
         clause = _clause_of(clauses, hit.start)
         if hit.type in CRISIS_DIRECT_TYPES:
-            finding = _crisis_direct(text, hit, clause, cues)
+            finding = _crisis_direct(text, hit, clause, cues, tense)
             if finding.status is Status.DIRECT and crisis_joke and _is_crisis_hyperbole(hit, cues):
                 # "me quiero morir jajaja, le puse 'te amo' al jefe": an idiom (LABELS.md), so the rules
                 # do not raise it; the learned heads, which saw such jokes and their serious twins, may.
@@ -681,7 +682,7 @@ def assess(text: str, hits: Iterable[Entity]) -> Assessment:
             if status is Status.ANCHORED and _in_health_idiom(hit, cues):
                 status, cue = Status.UNANCHORED, "idiom"  # "muerta de cansancio", "me va a dar un infarto"
             if hit.type == CRISIS_MENTION and status is Status.ANCHORED and (
-                _is_past_crisis(text, hit) or _told_as_past(text, hit, clause)
+                _is_past_crisis(text, hit, tense) or _told_as_past(text, hit, clause, tense)
             ):
                 cue = "past"  # recovered or long past: sensitive, not a crisis (LABELS.md)
             findings.append(Finding(hit, status, cue))
@@ -807,16 +808,17 @@ def _others_death(text: str, hit: Entity) -> bool:
     )
 
 
-def _is_past_crisis(text: str, hit: Entity) -> bool:
+def _is_past_crisis(text: str, hit: Entity, tense: "_Tense") -> bool:
     """Told as past or recovered anywhere, or a death already happened right before the mention, or the
     mention is someone else's suicide or overdose that happened; a relapse, an urge or "tonight" anywhere
     keeps it current ("lost the fight to suicidal thoughts again")."""
-    past = (
-        _PAST_CRISIS.search(text)
-        or _BEREAVED_BY.search(text, max(0, hit.start - _BEREAVED_WINDOW), hit.start)  # ends at the hit
+    if tense.present:
+        return False
+    return (
+        tense.past
+        or bool(_BEREAVED_BY.search(text, max(0, hit.start - _BEREAVED_WINDOW), hit.start))  # ends at the hit
         or _others_death(text, hit)
     )
-    return bool(past) and not _PRESENT_CRISIS.search(text)
 
 
 _PAST_DIRECT_TYPES = frozenset({"CRISIS_SUICIDE", "CRISIS_SELF_HARM", "CRISIS_OVERDOSE"})
@@ -852,8 +854,26 @@ _CURRENT_AGAIN = re.compile(
 )
 
 
-def _told_as_past(text: str, hit: Entity, clause: tuple[int, int]) -> bool:
-    if _PRESENT_CRISIS.search(text) or _CURRENT_AGAIN.search(text):
+@dataclass(frozen=True)
+class _Tense:
+    """Whole-text tense markers of a crisis mention, read once per text (not once per mention, so a long
+    text with many mentions stays linear)."""
+
+    past: bool  # _PAST_CRISIS anywhere: "used to", "10 years free", "sobreviví"
+    present: bool  # _PRESENT_CRISIS anywhere: "again", "urges", "tonight"
+    current_again: bool  # _CURRENT_AGAIN anywhere: "last night", "he vuelto a"
+
+    @classmethod
+    def of(cls, text: str) -> "_Tense":
+        return cls(
+            past=bool(_PAST_CRISIS.search(text)),
+            present=bool(_PRESENT_CRISIS.search(text)),
+            current_again=bool(_CURRENT_AGAIN.search(text)),
+        )
+
+
+def _told_as_past(text: str, hit: Entity, clause: tuple[int, int], tense: _Tense) -> bool:
+    if tense.present or tense.current_again:
         return False
     if _MILESTONE_BEFORE.search(text[clause[0] : hit.start]) or _MILESTONE_AFTER.search(text[hit.end : clause[1]]):
         return True
@@ -921,7 +941,7 @@ def _is_crisis_hyperbole(hit: Entity, cues: Sequence[_Cue]) -> bool:
     )
 
 
-def _crisis_direct(text: str, hit: Entity, clause: tuple[int, int], cues: Sequence[_Cue]) -> Finding:
+def _crisis_direct(text: str, hit: Entity, clause: tuple[int, int], cues: Sequence[_Cue], tense: _Tense) -> Finding:
     # Crisis wording over-flags on purpose: it is dropped only when the clause is plainly about people
     # in general ("what do I say if someone tells me they want to die") with no first person before it.
     c_start, _ = clause
@@ -954,7 +974,7 @@ def _crisis_direct(text: str, hit: Entity, clause: tuple[int, int], cues: Sequen
         # "nursing student here, why is NAC the antidote for paracetamol OD?", "residente de toxicología,
         # hoy un pibe con sobredosis": a professional's anonymised case or a study question (LABELS.md).
         return Finding(hit, Status.UNANCHORED, "professional")
-    if hit.type in _PAST_DIRECT_TYPES and _told_as_past(text, hit, clause):
+    if hit.type in _PAST_DIRECT_TYPES and _told_as_past(text, hit, clause, tense):
         # "3 años sin cortarme", "ten years since I tried to end it": the recovered past is sensitive
         # (LABELS.md). The past must be told in the same clause, so "I used to love life, now I want to
         # die" stays a crisis.
