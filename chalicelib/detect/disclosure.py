@@ -483,10 +483,27 @@ def _possessive(x: _Context) -> _Verdict:
         p_start = x.clause[0] + m.start()
         if _possessed_non_person(x.text, p_start, x.hit.start, x.cues):
             return Status.UNANCHORED, "non_person"
+        if _organisations_crisis_topic(x, p_start):
+            return Status.UNANCHORED, "topic_frame"
         # "my post on ADHD" and "my son doesn't have ADHD" are not possessive attachments.
         if not x.blocked_between(p_start, ("negation", "generic_person")):
             return Status.ANCHORED, "possessive"
     return None
+
+
+_OUR = re.compile(r"(?:our|nuestr[oa]s?)\s", re.IGNORECASE)
+
+
+def _organisations_crisis_topic(x: _Context, p_start: int) -> bool:
+    """ "our suicide prevention training", "our suicide risk formulation workshop": a team's or a page's own
+    training or service about a crisis topic, not a crisis (w246). Only "our" and only crisis mentions: "our
+    anxiety group" may be a member's, and "my suicide risk assessment" is a client's."""
+    return (
+        x.hit.type == CRISIS_MENTION
+        and bool(_OUR.match(x.text, p_start))
+        and not any(c.kind in ("kin", "first_person") and p_start < c.start and c.end <= x.hit.start for c in x.cues)
+        and _topic_after(x.text, x.hit, x.in_clause)
+    )
 
 
 def _tagged(x: _Context) -> _Verdict:
@@ -786,7 +803,8 @@ _BEREAVED_BY = re.compile(
 _OTHERS_BEFORE = re.compile(r"(?<![\w])(?:my|his|her|your|their|our)\s+(?:[\w-]+\s+){0,2}?[\w-]+['’]s\s+$", re.IGNORECASE)
 _OTHERS_AFTER = re.compile(r"\s+(?:de|of)\s+(?:mi|mis|su|sus|tu|tus|nuestr[oa]s?|my|his|her|your|their|our)\s+(?!own\b|propi)\w", re.IGNORECASE)
 _COMPLETED_BY_ANOTHER = re.compile(r"(?<![\w])se\s+$", re.IGNORECASE)  # "se" + "suicidó": third person, done
-_ATTEMPT_AFTER = re.compile(r"\s+attempt", re.IGNORECASE)
+# After the crisis word, what is not a death: "my sister's suicide attempt / thoughts / risk assessment".
+_NOT_A_DEATH_AFTER = re.compile(r"\s+(?:attempt|thought|ideation|risk|watch|plan|threat)", re.IGNORECASE)
 # How far back before a crisis mention its owner ("my sister's overdose", 80 characters) and a bereavement
 # ("we lost my uncle to", up to five words, 160) are looked for: windows, so a long text with many mentions
 # stays linear.
@@ -796,7 +814,7 @@ _BEREAVED_WINDOW = 160
 
 def _others_death(text: str, hit: Entity) -> bool:
     word = text[hit.start : hit.end].lower()
-    if "intent" in word or "attempt" in word or _ATTEMPT_AFTER.match(text, hit.end):
+    if "intent" in word or "attempt" in word or _NOT_A_DEATH_AFTER.match(text, hit.end):
         return False
     if word in ("suicide", "overdose") and _OTHERS_BEFORE.search(text, max(0, hit.start - _OWNER_WINDOW), hit.start):
         return True

@@ -141,6 +141,16 @@ CASES = [
     ("mi hermana se quiere suicidar, está encerrada en el baño",          Label.CRISIS),
     # a goodbye recorded or scheduled, a prayer to be taken tonight; a job's goodbye or the Lord's call someday is not
     ("my goodbye video is scheduled for 6am. watch it if u want",         Label.CRISIS),
+    # A team's own training or service about a crisis topic is no crisis; a client's or a relative's is.
+    ("reminder: our suicide prevention training is next Tuesday, sign up via the link", Label.OK),
+    ("we're revising our suicide risk formulation training for new staff",  Label.OK),
+    ("nuestro taller de prevención del suicidio es el jueves",              Label.OK),
+    ("our son's suicide attempt was last night and he's still in the ICU", Label.CRISIS),
+    ("my suicide risk assessment with Dr Lee is on Monday",                 Label.CRISIS),
+    # Someone else's suicide risk, thoughts or plan is not their death (grief); the death itself is.
+    ("our daughter's suicide risk assessment is Monday",                    Label.CRISIS),
+    ("my brother's suicide thoughts are back",                              Label.CRISIS),
+    ("since my sister's suicide I can't sleep",                             Label.SENSITIVE),
     ("loved your goodbye post Dr Lee, enjoy retirement!",                 Label.OK),
     ("dejó una carta de despedida y no contesta el teléfono",             Label.CRISIS),
     ("el video de despedida de la doctora me hizo llorar",                Label.OK),
