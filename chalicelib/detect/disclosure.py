@@ -689,6 +689,9 @@ def assess(text: str, hits: Iterable[Entity]) -> Assessment:
         elif hit.type in HEALTH_TYPES and _is_dictated_full_stop(text, hit):
             # "great post on hand stretches period I'm sharing it": voice typing's spoken full stop.
             findings.append(Finding(hit, Status.UNANCHORED, "dictation"))
+        elif hit.type == CRISIS_MENTION and _cuts_an_object(text, hit):
+            # "cutting my own hair", "the ribbon cutting", "cutting back on coffee": a chore or an idiom.
+            findings.append(Finding(hit, Status.UNANCHORED, "everyday"))
         elif hit.type == CRISIS_MENTION and _inside_substance_term(hit, hits):
             # "substance abuse classes", "abuso de sustancias": the substance use is the finding, not abuse.
             findings.append(Finding(hit, Status.UNANCHORED, "substance"))
@@ -712,6 +715,24 @@ def assess(text: str, hits: Iterable[Entity]) -> Assessment:
             status = Status.ANCHORED if care else Status.UNANCHORED
             findings.append(Finding(hit, status, "care_request" if care else "none"))
     return Assessment(_label(findings), tuple(findings), context)
+
+
+# "cutting" with an everyday object or particle after it ("cutting the ribbon", "cutting my own hair", "cutting
+# out sugar", "cutting teeth"), or a ribbon cutting, is not self-harm; a body part ("cutting my arms"), a place
+# ("cutting in the school bathroom") or nothing after it keeps it a crisis mention.
+_BODY = r"(?:arms?|wrists?|legs?|thighs?|skin|stomach|hips?|body|self|feet|hands?|fingers?|face|chest|belly|forearms?|ankles?|breasts?)"
+_EVERYDAY_CUTTING_AFTER = re.compile(
+    r"\s+(?:(?:out|back|down|up|off|corners|ties|class(?:es)?|costs?|teeth|hair|grass|carbs|sugar|onions|wood|paper|fabric|coupons|cake)(?![\w])|"
+    rf"(?:my|his|her|their|our|the|a|an|some|your)\s+(?:own\s+)?(?!{_BODY}(?![\w]))[a-z]+)",
+    re.IGNORECASE,
+)
+_RIBBON_BEFORE = re.compile(r"(?<![\w])(?:ribbon|cake|hair|grass|lawn|paper|cost|budget|price|tax)[\s-]*$", re.IGNORECASE)
+
+
+def _cuts_an_object(text: str, hit: Entity) -> bool:
+    if text[hit.start : hit.end].lower() != "cutting":
+        return False
+    return bool(_EVERYDAY_CUTTING_AFTER.match(text, hit.end) or _RIBBON_BEFORE.search(text, max(0, hit.start - 20), hit.start))
 
 
 # Voice typing writes a spoken full stop as the word "period" (w222, w245): right after an ordinary word and
@@ -775,7 +796,7 @@ _PAST_CRISIS = re.compile(
     r"(?:clear|clean)\s+(?:for\s+)?(?:(?:over|more\s+than|almost|nearly)\s+)?(?:a|an|one|two|three|\d+)\s+(?:years?|yrs?|months?)|"
     r"recovered|in\s+recovery|survived|survivor|it\s+gets\s+better|when\s+i\s+was\s+(?:\d+|young|a\s+(?:kid|teen))|"
     r"back\s+in\s+(?:high\s+school|college|\d{4})|as\s+a\s+teen(?:ager)?|at\s+\d{2}\b|"
-    r"sol[ií]a|hace\s+(?:(?:\d+|muchos|varios|unos)\s+)?a[ñn]os|a[ñn]os\s+sin|cuando\s+(?:ten[ií]a|era)|de\s+(?:adolescente|chic[oa])|"
+    r"sol[ií]a|hace\s+(?:(?:\d+|muchos|varios|unos)\s+)?a[ñn]os|a[ñn]os\s+sin|cuando\s+(?:ten[ií]a|era)|de\s+(?:adolescente|chic[oa])|a\s+los\s+\d{1,2}(?!\s*(?:min|seg|hora|d[ií]a|semana|mes|kil|metro|km|%))\b|"
     r"super[eé]|sal[ií]\s+de\s+eso|sobreviv\w+|superviv\w+|mejora|(?:me|se)\s+(?:autolesionaba|cortaba|lastimaba)n?|autolesionaba)(?![\w])",
     re.IGNORECASE,
 )
@@ -841,6 +862,11 @@ def _is_past_crisis(text: str, hit: Entity, tense: "_Tense") -> bool:
 
 _PAST_DIRECT_TYPES = frozenset({"CRISIS_SUICIDE", "CRISIS_SELF_HARM", "CRISIS_OVERDOSE"})
 _NUMBER = rf"(?:\d+|{_EN_NUMBER_WORDS}|{_ES_NUMBER_WORDS}|once|doce)"
+# "cuarto mes sin cortarme", "3rd year clean from self harm"
+_ORDINAL = (
+    r"(?:primer[oa]?|segund[oa]|tercer[oa]?|cuart[oa]|quint[oa]|sext[oa]|s[eé]ptim[oa]|octav[oa]|noven[oa]|d[eé]cim[oa]|"
+    r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th|º|°|er|ro|do|to|vo|mo))"
+)
 _SPAN = r"(?:days?|weeks?|wks?|months?|mos?|years?|yrs?|d[ií]as?|semanas?|mes(?:es)?|a[ñn]os?)"
 # Direct crisis words told as the recovered past: a milestone right before them ("3 años sin cortarme",
 # "500 days clean from self harm") or after them ("self harm free for 2 years"), or a dated past in the
@@ -848,7 +874,7 @@ _SPAN = r"(?:days?|weeks?|wks?|months?|mos?|years?|yrs?|d[ií]as?|semanas?|mes(?
 # sibling of _PAST_CRISIS on purpose: a direct crisis hit is lowered only on a dated past, not on "it gets
 # better", "todo mejora" or "at 88 Harlow St", which _PAST_CRISIS accepts for a bare mention.
 _MILESTONE_BEFORE = re.compile(
-    rf"(?<![\w])(?:{_NUMBER}|primer[oa]?|first|1st)\s*{_SPAN}\s+(?:sin|without|free\s+(?:of|from)|clean\s+(?:of|from)|limpi[oa]s?\s+de)\s*$", re.IGNORECASE
+    rf"(?<![\w])(?:{_NUMBER}|{_ORDINAL})\s*{_SPAN}\s+(?:sin|without|free\s+(?:of|from)|clean\s+(?:of|from)|limpi[oa]s?\s+de)\s*$", re.IGNORECASE
 )
 _MILESTONE_AFTER = re.compile(
     rf"^[\s,;:-]*(?:(?:and\s+|but\s+)?(?:i'?ve|i\s+have)?\s*been\s+)?(?:free|clean|-free)\s+(?:for\s+)?{_NUMBER}\s*{_SPAN}(?![\w])", re.IGNORECASE
@@ -859,7 +885,8 @@ _PAST_YEARS = "|".join(str(year) for year in range(2000, datetime.date.today().y
 _DATED_PAST = re.compile(
     rf"(?<![\w])(?:(?:(?:{_NUMBER}|a|many|some|several|a\s+few)\s*)?(?:years?|yrs?)\s+(?:ago|since)|last\s+year|el\s+a[ñn]o\s+pasado|(?<!desde\s)hace\s+{_NUMBER}\s+a[ñn]os?|used\s+to|sol[ií]a|"
     r"when\s+i\s+was\s+(?:\d+|young|a\s+(?:kid|teen))|cuando\s+(?:ten[ií]a\s+\d+|era\s+(?:chic[oa]|adolescente))|"
-    rf"back\s+in\s+(?:high\s+school|college|(?:19|20)\d\d)|(?:in|en)\s+(?:19\d\d|{_PAST_YEARS})|as\s+a\s+teen(?:ager)?|de\s+adolescente)(?![\w])",
+    rf"back\s+in\s+(?:high\s+school|college|(?:19|20)\d\d)|(?:in|en)\s+(?:19\d\d|{_PAST_YEARS})|as\s+a\s+teen(?:ager)?|de\s+adolescente|"
+    r"at\s+age\s+\d{1,2}|a\s+los\s+\d{1,2}(?!\s*(?:min|seg|hora|d[ií]a|semana|mes|kil|metro|km|%)))(?![\w])",
     re.IGNORECASE,
 )
 # Between a past marker and the crisis words, a turn to the present ("I used to love life, now I want to
@@ -1038,7 +1065,7 @@ _STORY_FRAME = re.compile(
 _OVERDOSE_OR_EMERGENCY = frozenset({"CRISIS_OVERDOSE", "CRISIS_EMERGENCY"})
 _ANIMAL = (
     r"(?:dogs?|pupp(?:y|ies)|pups?|doggo|cats?|kitt(?:en|y|ies)|(?:(?<=my\s)|(?<=our\s))lab|labrador|retriever|spaniel|collie|kelpie|heeler|"
-    r"terrier|beagle|pug|rabbit|bunny|hamster|ferret|parrot|budgie|horse|pony|mare|foal|calf|calves|cows?|heifers?|"
+    r"terrier|beagle|pug|greyhounds?|poodles?|husk(?:y|ies)|chihuahuas?|bulldogs?|dachshunds?|galg[oa]s?|caniches?|rabbit|bunny|hamster|ferret|parrot|budgie|horse|pony|mare|foal|calf|calves|cows?|heifers?|"
     r"lambs?|ewes?|sheep|goats?|chickens?|hens?|perr[oa]s?|perrit[oa]s?|cachorr[oa]s?|perrhij[oa]|gat[oa]s?|gatit[oa]s?|"
     r"michis?|conej[oa]s?|caballos?|yeguas?|potros?|vacas?|terner[oa]s?|ovejas?|corder[oa]s?|cabras?|gallinas?|mascotas?)"
 )

@@ -151,6 +151,30 @@ CASES = [
     ("our daughter's suicide risk assessment is Monday",                    Label.CRISIS),
     ("my brother's suicide thoughts are back",                              Label.CRISIS),
     ("since my sister's suicide I can't sleep",                             Label.SENSITIVE),
+    # Session 21, from unseen writers w248-w250. Cutting an object or a ribbon is a chore, not self-harm.
+    ("I love cutting my own hair",                                          Label.OK),
+    ("Oh I'm dying to see the new building, when's the ribbon cutting?",    Label.OK),
+    ("cutting is the only thing that helps me",                             Label.CRISIS),
+    ("I was the teenager cutting in the school bathroom",                   Label.OK),
+    ("i've been cutting my arms",                                           Label.CRISIS),
+    # A racing heart is an emergency beside something taken, a faint or no breath, not at night or in the metro.
+    ("me tomé toda la caja y tengo el corazón a mil",                       Label.CRISIS),
+    ("me despierto a las 3 con el corazón a mil",                           Label.OK),
+    # A seizure now, not one asked about in general.
+    ("mi hermana tuvo una convulsión hace 5 minutos y no responde",         Label.CRISIS),
+    ("¿qué hacer si alguien tiene una convulsión?",                         Label.OK),
+    ("mi galgo está convulsionando ahora",                                  Label.OK),
+    # Command hallucinations to self-harm.
+    ("las voces me dicen que me tengo que hacer daño",                      Label.CRISIS),
+    ("la voz me dice que tengo que estudiar más jaja",                      Label.OK),
+    # A Spanish age as the past ("a los 17"), an ordinal milestone.
+    ("a los 17 intenté quitarme la vida. hoy tengo 30 y una hija",          Label.SENSITIVE),
+    ("a los 10 minutos me corté otra vez",                                  Label.CRISIS),
+    ("cuarto mes sin cortarme 🦋",                                          Label.SENSITIVE),
+    ("3rd year clean from self harm today",                                 Label.SENSITIVE),
+    # A last therapy session is no farewell; a last message still is.
+    ("Gracias por todo Lic. Andrea, hoy fue mi última sesión después de 3 años de tratamiento", Label.SENSITIVE),
+    ("gracias por todo, es mi último mensaje",                              Label.CRISIS),
     ("loved your goodbye post Dr Lee, enjoy retirement!",                 Label.OK),
     ("dejó una carta de despedida y no contesta el teléfono",             Label.CRISIS),
     ("el video de despedida de la doctora me hizo llorar",                Label.OK),
