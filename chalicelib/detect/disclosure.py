@@ -986,6 +986,26 @@ def _is_crisis_hyperbole(hit: Entity, cues: Sequence[_Cue]) -> bool:
     )
 
 
+# A self-harm verb denied ("no me corto ni nada", "nunca me he cortado", "I've never cut") or stopped ("ya no me
+# corto", "I don't cut anymore" is left to the model: "anymore" comes after).
+_NEVER_BEFORE = re.compile(r"(?<![\w])(?:no|nunca|never|jam[aá]s)\s+(?:(?:me|i)\s+)?(?:he\s+|have\s+|'ve\s+)?$", re.IGNORECASE)
+_NEVER_WORD = re.compile(r"(?<![\w])(?:nunca|never|jam[aá]s)\s+(?:(?:me|i)\s+)?(?:he\s+|have\s+|'ve\s+)?$", re.IGNORECASE)
+_NOR_AFTER = re.compile(r"\s+ni(?![\w])", re.IGNORECASE)
+_NO_LONGER_BEFORE = re.compile(r"(?<![\w])(?:ya\s+no|no\s+longer)\s+(?:(?:me|i)\s+)?$", re.IGNORECASE)
+
+
+# "if someone tells me (that) they...", "si alguien me cuenta que se...", "a alguien que te dice que...": someone
+# unnamed telling the writer, under an if or a question, right before the crisis words (ends at the hit).
+_TOLD_WINDOW = 80
+_TOLD_IF_GENERIC = re.compile(
+    r"(?<![\w])(?:(?:if|when|whenever|si|cuando)\s+(?:someone|somebody|anyone|a\s+(?:friend|client|student|person|kid|teen)|"
+    r"alguien|algui[eé]n|una?\s+(?:amig[oa]|persona|paciente|alumn[oa]|chic[oa]))|a\s+alguien\s+que)\s+"
+    r"(?:(?:ever\s+)?(?:tells?|says?|texts?|messages?|admits?)\s+(?:me|you|us)|(?:me|nos|te)\s+(?:cuenta|dice|escribe|confiesa|comenta))"
+    r"\s+(?:that\s+|que\s+|q\s+)?(?:they|he|she|se|ya\s+no)?\s*(?:[\w'’]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+
+
 def _crisis_direct(text: str, hit: Entity, clause: tuple[int, int], cues: Sequence[_Cue], tense: _Tense) -> Finding:
     # Crisis wording over-flags on purpose: it is dropped only when the clause is plainly about people
     # in general ("what do I say if someone tells me they want to die") with no first person before it.
@@ -1005,6 +1025,10 @@ def _crisis_direct(text: str, hit: Entity, clause: tuple[int, int], cues: Sequen
         nearest is not None and nearest.kind == "public_figure" and bool(_STORY_FRAME.search(text, 0, hit.start))
     )
     helper = bool(_HELPER.search(text, c_start, hit.start))
+    if _TOLD_IF_GENERIC.search(text, max(0, hit.start - _TOLD_WINDOW), hit.start):
+        # "si alguien me cuenta que se quiere morir, ¿qué le digo?", "what do I say if someone tells me they want
+        # to die": a helper's question about anyone, not the writer's crisis (the "me" is who is told).
+        return Finding(hit, Status.UNANCHORED, "generic_person")
     if fiction_nearest or (not first_person and (fiction or (general and helper and hit.type != "CRISIS_OVERDOSE"))):
         return Finding(hit, Status.UNANCHORED, "generic_person")
     if _quoted_lyrics(text, hit):
@@ -1019,6 +1043,18 @@ def _crisis_direct(text: str, hit: Entity, clause: tuple[int, int], cues: Sequen
         # "nursing student here, why is NAC the antidote for paracetamol OD?", "residente de toxicología,
         # hoy un pibe con sobredosis": a professional's anonymised case or a study question (LABELS.md).
         return Finding(hit, Status.UNANCHORED, "professional")
+    if hit.type == "CRISIS_SELF_HARM" and _NEVER_BEFORE.search(text, max(0, hit.start - 24), hit.start) and (
+        _NOR_AFTER.match(text, hit.end) or _NEVER_WORD.search(text, max(0, hit.start - 24), hit.start)
+    ):
+        # "no me corto ni nada tranqui", "nunca me he cortado": denied, not done (LABELS.md: negated mentions).
+        return Finding(hit, Status.UNANCHORED, "negation")
+    if (
+        hit.type == "CRISIS_SELF_HARM"
+        and _NO_LONGER_BEFORE.search(text, max(0, hit.start - 24), hit.start)
+        and not (tense.present or tense.current_again)
+    ):
+        # "ya no me corto, desde abril": stopped, the recovered past (sensitive).
+        return Finding(hit, Status.ANCHORED, "past")
     if hit.type in _PAST_DIRECT_TYPES and _told_as_past(text, hit, clause, tense):
         # "3 años sin cortarme", "ten years since I tried to end it": the recovered past is sensitive
         # (LABELS.md). The past must be told in the same clause, so "I used to love life, now I want to

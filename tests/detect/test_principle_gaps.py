@@ -175,6 +175,21 @@ CASES = [
     # A last therapy session is no farewell; a last message still is.
     ("Gracias por todo Lic. Andrea, hoy fue mi última sesión después de 3 años de tratamiento", Label.SENSITIVE),
     ("gracias por todo, es mi último mensaje",                              Label.CRISIS),
+    # A wish not to wake up; not waking the baby.
+    ("genuinely hoping i don't wake up tomorrow",                           Label.CRISIS),
+    ("hoping I don't wake up the baby when I get in",                       Label.OK),
+    # Self-harm denied or stopped; a hint after "no" is still a crisis.
+    ("no me corto ni nada tranqui, solo me gusta ver estos videos pa aprender", Label.OK),
+    ("le cuento que ya no me corto, desde abril 🫶",                         Label.SENSITIVE),
+    ("ya no me corto pero anoche casi",                                     Label.CRISIS),
+    ("no me corto las venas porque mi hija me necesita",                    Label.CRISIS),
+    # "me pega ver…" is an idiom (it gets to me); being hit is not.
+    ("2 años en recuperación de bulimia y todavía me pega ver estos videos", Label.SENSITIVE),
+    ("mi papá me pega cuando toma",                                         Label.CRISIS),
+    # A helper's question about anyone; a friend's crisis told now is a crisis.
+    ("si alguien me cuenta q se quiere morir, q le digo? pregunta hipotética", Label.OK),
+    ("what do I say if someone tells me they want to die",                  Label.OK),
+    ("my friend told me she wants to die tonight",                          Label.CRISIS),
     ("loved your goodbye post Dr Lee, enjoy retirement!",                 Label.OK),
     ("dejó una carta de despedida y no contesta el teléfono",             Label.CRISIS),
     ("el video de despedida de la doctora me hizo llorar",                Label.OK),
