@@ -862,7 +862,7 @@ def _is_past_crisis(text: str, hit: Entity, tense: "_Tense") -> bool:
 
 _PAST_DIRECT_TYPES = frozenset({"CRISIS_SUICIDE", "CRISIS_SELF_HARM", "CRISIS_OVERDOSE"})
 _NUMBER = rf"(?:\d+|{_EN_NUMBER_WORDS}|{_ES_NUMBER_WORDS}|once|doce)"
-# "cuarto mes sin cortarme", "3rd year clean from self harm"
+# "cuarto mes sin cortarme", "3rd year clean from self harm" ("day 40 no self harm" is the other milestone form)
 _ORDINAL = (
     r"(?:primer[oa]?|segund[oa]|tercer[oa]?|cuart[oa]|quint[oa]|sext[oa]|s[eé]ptim[oa]|octav[oa]|noven[oa]|d[eé]cim[oa]|"
     r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th|º|°|er|ro|do|to|vo|mo))"
@@ -874,7 +874,8 @@ _SPAN = r"(?:days?|weeks?|wks?|months?|mos?|years?|yrs?|d[ií]as?|semanas?|mes(?
 # sibling of _PAST_CRISIS on purpose: a direct crisis hit is lowered only on a dated past, not on "it gets
 # better", "todo mejora" or "at 88 Harlow St", which _PAST_CRISIS accepts for a bare mention.
 _MILESTONE_BEFORE = re.compile(
-    rf"(?<![\w])(?:{_NUMBER}|{_ORDINAL})\s*{_SPAN}\s+(?:sin|without|free\s+(?:of|from)|clean\s+(?:of|from)|limpi[oa]s?\s+de)\s*$", re.IGNORECASE
+    rf"(?<![\w])(?:(?:{_NUMBER}|{_ORDINAL})\s*{_SPAN}\s+(?:sin|without|free\s+(?:of|from)|clean\s+(?:of|from)|limpi[oa]s?\s+de)|"
+    r"(?:day|d[ií]a)\s*\d+\s*[,:-]?\s*(?:no|without|sin|free\s+(?:of|from)))\s*$", re.IGNORECASE
 )
 _MILESTONE_AFTER = re.compile(
     rf"^[\s,;:-]*(?:(?:and\s+|but\s+)?(?:i'?ve|i\s+have)?\s*been\s+)?(?:free|clean|-free)\s+(?:for\s+)?{_NUMBER}\s*{_SPAN}(?![\w])", re.IGNORECASE
@@ -991,6 +992,11 @@ def _is_crisis_hyperbole(hit: Entity, cues: Sequence[_Cue]) -> bool:
 _NEVER_BEFORE = re.compile(r"(?<![\w])(?:no|nunca|never|jam[aá]s)\s+(?:(?:me|i)\s+)?(?:he\s+|have\s+|'ve\s+)?$", re.IGNORECASE)
 _NEVER_WORD = re.compile(r"(?<![\w])(?:nunca|never|jam[aá]s)\s+(?:(?:me|i)\s+)?(?:he\s+|have\s+|'ve\s+)?$", re.IGNORECASE)
 _NOR_AFTER = re.compile(r"\s+ni(?![\w])", re.IGNORECASE)
+_THOUGHTS_HIT = re.compile(r"(?:thoughts?|urges?|pensamientos?|ideas?)(?![\w])", re.IGNORECASE)
+_NO_THOUGHTS_BEFORE = re.compile(
+    r"(?<![\w])(?:not\s+having|not|no|never\s+had|don'?t\s+have|do\s+not\s+have|without|no\s+tengo|sin|nada\s+de)\s+(?:any\s+|ning[uú]n\s+)?$",
+    re.IGNORECASE,
+)
 _NO_LONGER_BEFORE = re.compile(r"(?<![\w])(?:ya\s+no|no\s+longer)\s+(?:(?:me|i)\s+)?$", re.IGNORECASE)
 
 
@@ -1047,6 +1053,9 @@ def _crisis_direct(text: str, hit: Entity, clause: tuple[int, int], cues: Sequen
         _NOR_AFTER.match(text, hit.end) or _NEVER_WORD.search(text, max(0, hit.start - 24), hit.start)
     ):
         # "no me corto ni nada tranqui", "nunca me he cortado": denied, not done (LABELS.md: negated mentions).
+        return Finding(hit, Status.UNANCHORED, "negation")
+    if _THOUGHTS_HIT.match(text, hit.start) and _NO_THOUGHTS_BEFORE.search(text, max(0, hit.start - 24), hit.start):
+        # "I'm not having any thoughts of hurting her or myself", "sin pensamientos de hacerme daño": denied.
         return Finding(hit, Status.UNANCHORED, "negation")
     if (
         hit.type == "CRISIS_SELF_HARM"

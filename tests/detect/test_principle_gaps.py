@@ -190,6 +190,12 @@ CASES = [
     ("si alguien me cuenta q se quiere morir, q le digo? pregunta hipotética", Label.OK),
     ("what do I say if someone tells me they want to die",                  Label.OK),
     ("my friend told me she wants to die tonight",                          Label.CRISIS),
+    # Thoughts of harm denied; a "day N no self harm" milestone; nails bitten until they bleed.
+    ("I'm not having any thoughts of hurting her or myself, I just can't turn my brain off", Label.OK),
+    ("having thoughts of hurting my baby",                                  Label.CRISIS),
+    ("day 40 no self harm. small win but mine",                             Label.SENSITIVE),
+    ("day 3 no self harm but the urges tonight are bad",                    Label.CRISIS),
+    ("me rasqué los brazos hasta sangrar otra vez, no puedo parar",          Label.CRISIS),
     ("loved your goodbye post Dr Lee, enjoy retirement!",                 Label.OK),
     ("dejó una carta de despedida y no contesta el teléfono",             Label.CRISIS),
     ("el video de despedida de la doctora me hizo llorar",                Label.OK),
