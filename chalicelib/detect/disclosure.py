@@ -1181,12 +1181,17 @@ _AMBIGUOUS_FAREWELL = re.compile(
     r"(?:care\s+of|look\s+after|watch\s+over|feed|adopt)\s+my|cuid(?:en|e|[ií]denme)\b|"
     r"thanks?\s+(?:you\s+)?for\s+everything|gracias\s+por\s+todo|this\s+is\s+(?:my\s+)?goodbye|goodbye\s+everyone|my\s+last\s+night\s+(?:here|on\s+earth)|"
     r"(?:last|final)\s+(?:post|message|msg|comment|words?|time)\b(?!\s+ever)|[uú]ltim[oa]\s+(?:post|mensaje|posteo|comentario|publicaci)|"
-    r"won'?t\s+be\s+(?:posting|writing|commenting|on\s+here)|ya\s+no\s+voy\s+a\s+(?:publicar|escribir|postear)",
+    r"won'?t\s+be\s+(?:posting|writing|commenting|on\s+here)|ya\s+no\s+voy\s+a\s+(?:publicar|escribir|postear)|"
+    r"see\s+(?:you|u|ya|y'all)\s+(?:all\s+)?on\s+the\s+other\s+side",
     re.IGNORECASE,
 )
 _EVERYDAY_DEPARTURE = re.compile(
     r"(?<![\w])(?:moving|move\s+to|relocat\w*|new\s+(?:job|city|role|chapter|page|account|group)|another\s+(?:city|country|state|group)|"
-    r"graduat\w*|retir\w*|workshop|course|class|term|semester|holidays?|vacation|trip|break|see\s+(?:you|u|ya)|next\s+(?:week|term|year|month)|"
+    r"graduat\w*|retir\w*|workshop|course|class|term|semester|holidays?|vacation|trip|break|next\s+(?:week|term|year|month)|"
+    # "see you" is a departure, "see you on the other side" is the farewell itself.
+    r"see\s+(?:you|u|ya)(?!\s+(?:all\s+)?on\s+the\s+other\s+side)|"
+    # The other side of an operation.
+    r"surgery|op|operation|procedure|an(?:a)?esthetic|c-section|"
     r"leaving\s+(?:the|this)\s+(?:group|page|company|clinic)|leaving\s+(?:facebook|instagram|social\s+media)|"
     r"me\s+mudo|mudanza|nos\s+vemos|taller|curso|clases?|vacaciones|viaje|felices\s+fiestas|feliz\s+(?:navidad|a[ñn]o)|"
     r"pr[oó]xim[oa]|otra\s+ciudad|otro\s+pa[ií]s|nuevo\s+trabajo|nueva\s+(?:cuenta|etapa)|dejo\s+el\s+grupo|me\s+voy\s+del\s+grupo|"

@@ -196,6 +196,22 @@ CASES = [
     ("day 40 no self harm. small win but mine",                             Label.SENSITIVE),
     ("day 3 no self harm but the urges tonight are bad",                    Label.CRISIS),
     ("me rasqué los brazos hasta sangrar otra vez, no puedo parar",          Label.CRISIS),
+    # From w255-w256: farewells ("signing off for good", "see you on the other side", "final post", "nos vemos en
+    # otra vida"), not the other side of an operation; festive "tonight's the night" / "hoy es el día"; blue lips
+    # from the cold; a thesis said goodbye to; a footballer's collapse; someone who fell and can't get up.
+    ("lekker chatting to you all. signing off for good now",                Label.CRISIS),
+    ("see you on the other side ✌️ final post",                             Label.CRISIS),
+    ("knee op tomorrow, see you on the other side",                         Label.SENSITIVE),
+    ("Nos vemos en otra vida, gracias a los que lo intentaron 💔",           Label.CRISIS),
+    ("tonight’s the night 🎉 eurovision final, phones away",                Label.OK),
+    ("Hoy es el día! 🎂 feliz cumple al consultorio",                       Label.OK),
+    ("lips are blue from this Melbourne winter brrr 🥶",                    Label.OK),
+    ("his lips are blue and he's not breathing",                            Label.CRISIS),
+    ("Hoy me despedí de mi tesis 🎓 por fin!!",                             Label.OK),
+    ("hoy me despedí de mis amigas, ya tengo todo listo",                   Label.CRISIS),
+    ("Sad news about the footballer who collapsed on the pitch, hope he's ok", Label.OK),
+    ("my elderly client I care for fell and can't get up, hip looks twisted", Label.CRISIS),
+    ("If a person fell and couldn't get up, how long is it safe to leave them before calling 911?", Label.OK),
     ("loved your goodbye post Dr Lee, enjoy retirement!",                 Label.OK),
     ("dejó una carta de despedida y no contesta el teléfono",             Label.CRISIS),
     ("el video de despedida de la doctora me hizo llorar",                Label.OK),
