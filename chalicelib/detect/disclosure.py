@@ -720,7 +720,10 @@ def assess(text: str, hits: Iterable[Entity]) -> Assessment:
 # "cutting" with an everyday object or particle after it ("cutting the ribbon", "cutting my own hair", "cutting
 # out sugar", "cutting teeth"), or a ribbon cutting, is not self-harm; a body part ("cutting my arms"), a place
 # ("cutting in the school bathroom") or nothing after it keeps it a crisis mention.
-_BODY = r"(?:arms?|wrists?|legs?|thighs?|skin|stomach|hips?|body|self|feet|hands?|fingers?|face|chest|belly|forearms?|ankles?|breasts?)"
+_BODY = (
+    r"(?:arms?|wrists?|legs?|thighs?|skin|stomach|tummy|hips?|body|self|feet|hands?|fingers?|face|chest|belly|forearms?|"
+    r"ankles?|breasts?|neck|throat|shoulders?|ribs?|calf|calves|knees?|scars?|veins?)"
+)
 _EVERYDAY_CUTTING_AFTER = re.compile(
     r"\s+(?:(?:out|back|down|up|off|corners|ties|class(?:es)?|costs?|teeth|hair|grass|carbs|sugar|onions|wood|paper|fabric|coupons|cake)(?![\w])|"
     rf"(?:my|his|her|their|our|the|a|an|some|your)\s+(?:own\s+)?(?!{_BODY}(?![\w]))[a-z]+)",
