@@ -668,7 +668,7 @@ def assess(text: str, hits: Iterable[Entity]) -> Assessment:
     specific = any(c.kind in ("first_person", "kin", "name") for c in cues)
     joking = any(c.kind == "joke_markers" for c in cues)
     crisis_joke = _is_crisis_joke(text, cues, hits)
-    tense = _Tense.of(text)
+    tense = _Tense(text)
     findings: list[Finding] = []
     for hit in hits:
         clause = _clause_of(clauses, hit.start)
@@ -903,22 +903,25 @@ _CURRENT_AGAIN = re.compile(
 )
 
 
-@dataclass(frozen=True)
 class _Tense:
-    """Whole-text tense markers of a crisis mention, read once per text (not once per mention, so a long
-    text with many mentions stays linear)."""
+    """Whole-text tense markers of a crisis mention, each read at most once per text and only when a crisis
+    mention asks (not once per mention, so a long text with many mentions stays linear; a text without
+    crisis mentions never reads them)."""
 
-    past: bool  # _PAST_CRISIS anywhere: "used to", "10 years free", "sobreviví"
-    present: bool  # _PRESENT_CRISIS anywhere: "again", "urges", "tonight"
-    current_again: bool  # _CURRENT_AGAIN anywhere: "last night", "he vuelto a"
+    def __init__(self, text: str) -> None:
+        self._text = text
 
-    @classmethod
-    def of(cls, text: str) -> "_Tense":
-        return cls(
-            past=bool(_PAST_CRISIS.search(text)),
-            present=bool(_PRESENT_CRISIS.search(text)),
-            current_again=bool(_CURRENT_AGAIN.search(text)),
-        )
+    @functools.cached_property
+    def past(self) -> bool:  # _PAST_CRISIS anywhere: "used to", "10 years free", "sobreviví"
+        return bool(_PAST_CRISIS.search(self._text))
+
+    @functools.cached_property
+    def present(self) -> bool:  # _PRESENT_CRISIS anywhere: "again", "urges", "tonight"
+        return bool(_PRESENT_CRISIS.search(self._text))
+
+    @functools.cached_property
+    def current_again(self) -> bool:  # _CURRENT_AGAIN anywhere: "last night", "he vuelto a"
+        return bool(_CURRENT_AGAIN.search(self._text))
 
 
 def _told_as_past(text: str, hit: Entity, clause: tuple[int, int], tense: _Tense) -> bool:
@@ -992,8 +995,8 @@ def _is_crisis_hyperbole(hit: Entity, cues: Sequence[_Cue]) -> bool:
 
 # A self-harm verb denied ("no me corto ni nada", "nunca me he cortado", "I've never cut") or stopped ("ya no me
 # corto", "I don't cut anymore" is left to the model: "anymore" comes after).
-_NEVER_BEFORE = re.compile(r"(?<![\w])(?:no|nunca|never|jam[aá]s)\s+(?:(?:me|i)\s+)?(?:he\s+|have\s+|'ve\s+)?$", re.IGNORECASE)
-_NEVER_WORD = re.compile(r"(?<![\w])(?:nunca|never|jam[aá]s)\s+(?:(?:me|i)\s+)?(?:he\s+|have\s+|'ve\s+)?$", re.IGNORECASE)
+_NEGATED_BEFORE_WINDOW = 24  # characters before a crisis hit read for "no", "nunca", "ya no", "not having any"
+_NEVER_BEFORE = re.compile(r"(?<![\w])(no|nunca|never|jam[aá]s)\s+(?:(?:me|i)\s+)?(?:he\s+|have\s+|'ve\s+)?$", re.IGNORECASE)
 _NOR_AFTER = re.compile(r"\s+ni(?![\w])", re.IGNORECASE)
 _THOUGHTS_HIT = re.compile(r"(?:thoughts?|urges?|pensamientos?|ideas?)(?![\w])", re.IGNORECASE)
 _NO_THOUGHTS_BEFORE = re.compile(
@@ -1052,17 +1055,17 @@ def _crisis_direct(text: str, hit: Entity, clause: tuple[int, int], cues: Sequen
         # "nursing student here, why is NAC the antidote for paracetamol OD?", "residente de toxicología,
         # hoy un pibe con sobredosis": a professional's anonymised case or a study question (LABELS.md).
         return Finding(hit, Status.UNANCHORED, "professional")
-    if hit.type == "CRISIS_SELF_HARM" and _NEVER_BEFORE.search(text, max(0, hit.start - 24), hit.start) and (
-        _NOR_AFTER.match(text, hit.end) or _NEVER_WORD.search(text, max(0, hit.start - 24), hit.start)
-    ):
+    window_start = max(0, hit.start - _NEGATED_BEFORE_WINDOW)
+    never = _NEVER_BEFORE.search(text, window_start, hit.start) if hit.type == "CRISIS_SELF_HARM" else None
+    if never and (never.group(1).lower() != "no" or _NOR_AFTER.match(text, hit.end)):
         # "no me corto ni nada tranqui", "nunca me he cortado": denied, not done (LABELS.md: negated mentions).
         return Finding(hit, Status.UNANCHORED, "negation")
-    if _THOUGHTS_HIT.match(text, hit.start) and _NO_THOUGHTS_BEFORE.search(text, max(0, hit.start - 24), hit.start):
+    if _THOUGHTS_HIT.match(text, hit.start) and _NO_THOUGHTS_BEFORE.search(text, window_start, hit.start):
         # "I'm not having any thoughts of hurting her or myself", "sin pensamientos de hacerme daño": denied.
         return Finding(hit, Status.UNANCHORED, "negation")
     if (
         hit.type == "CRISIS_SELF_HARM"
-        and _NO_LONGER_BEFORE.search(text, max(0, hit.start - 24), hit.start)
+        and _NO_LONGER_BEFORE.search(text, window_start, hit.start)
         and not (tense.present or tense.current_again)
     ):
         # "ya no me corto, desde abril": stopped, the recovered past (sensitive).
