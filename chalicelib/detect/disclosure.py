@@ -582,9 +582,15 @@ def _person_before(x: _Context) -> _Verdict:
     return x.negation(Status.ANCHORED, x.persons_before[-1].kind)
 
 
+def _quoted_term(x: _Context) -> _Verdict:
+    """ "is 'committed suicide' still acceptable?": a quoted phrase talked about is nobody's disclosure."""
+    return (Status.UNANCHORED, "quoted_phrase") if _quoted_phrase_as_topic(x.text, x.hit) else None
+
+
 # The detection policy for one health term: these rules in this order, the first that answers wins.
 # Rules from _generic_person on may assume a person before the term (_nobody answers otherwise).
 _ANCHOR_RULES = (
+    _quoted_term,
     _care_provider,
     _possessive,
     _tagged,
@@ -1043,6 +1049,8 @@ def _crisis_direct(text: str, hit: Entity, clause: tuple[int, int], cues: Sequen
         return Finding(hit, Status.UNANCHORED, "generic_person")
     if fiction_nearest or (not first_person and (fiction or (general and helper and hit.type != "CRISIS_OVERDOSE"))):
         return Finding(hit, Status.UNANCHORED, "generic_person")
+    if _quoted_phrase_as_topic(text, hit):
+        return Finding(hit, Status.UNANCHORED, "quoted_phrase")
     if _quoted_lyrics(text, hit):
         # "“Ya no puedo más, corazón de piedra” dice la cumbia": a song quoted is not the writer's own
         # words (LABELS.md: lyrics are ok).
@@ -1098,14 +1106,52 @@ _SONG = re.compile(
 )
 
 
-def _quoted_lyrics(text: str, hit: Entity) -> bool:
-    """The crisis words sit inside quotation marks and the text names a song outside them."""
+def _quoted(text: str, hit: Entity) -> re.Match | None:
+    """The quotation the crisis words sit inside, if any."""
     for m in _QUOTED.finditer(text):
         group = 1 if m.group(1) is not None else 2
         if m.start(group) <= hit.start and hit.end <= m.end(group):
-            outside = text[: m.start()] + " " + text[m.end() :]
-            return bool(_SONG.search(outside))
-    return False
+            return m
+    return None
+
+
+def _quoted_lyrics(text: str, hit: Entity) -> bool:
+    """The crisis words sit inside quotation marks and the text names a song outside them."""
+    m = _quoted(text, hit)
+    return m is not None and bool(_SONG.search(text[: m.start()] + " " + text[m.end() :]))
+
+
+# What follows a quoted phrase that is talked about, not said: "'ctb' mean?", "“I'm a burden” is such a
+# common thought", "‘committed suicide’ still acceptable". Only these: "“I want to die” is what she texted
+# me" and "'kms' is that normal?" stay crises.
+_PHRASE_AS_TOPIC_AFTER = re.compile(
+    r"\s*(?:(?:mean|means|meaning|stand\s+for|stands\s+for|significa|quiere\s+decir)(?![\w])|"
+    r"(?:is|are|was|es|son)\s+(?:such\s+an?\s+|so\s+|a\s+really\s+|a\s+very\s+|una?\s+|tan\s+)?"
+    r"(?:common|classic|typical|cognitive|core\s+belief|thought\s+pattern|myth|phrase|outdated|still\s+(?:ok|okay|acceptable|used)|"
+    r"stigmati[sz]ing|frase|mito|pensamiento|creencia|distorsi[oó]n|muy\s+com[uú]n|com[uú]n)(?![\w])|"
+    r"still\s+(?:ok|okay|acceptable|used)(?![\w]))",
+    re.IGNORECASE,
+)
+
+
+# Or what comes before it: a word used or written, not said by someone ("should I use 'died by suicide'",
+# "the term 'committed suicide'"); "my son keeps saying 'I want to die'" stays a crisis.
+_PHRASE_AS_TOPIC_BEFORE = re.compile(
+    r"(?<![\w])(?:use|using|write|writing|the\s+(?:word|term|phrase|expression)|words?\s+like|terms?\s+like|"
+    r"usar|escribir|la\s+(?:palabra|expresi[oó]n|frase)|el\s+t[eé]rmino)\s*$",
+    re.IGNORECASE,
+)
+
+
+def _quoted_phrase_as_topic(text: str, hit: Entity) -> bool:
+    """The crisis or health words are quoted as a phrase and asked or talked about: what it means, how
+    common a thought it is, whether a term is still acceptable (LABELS.md: general talk is not a disclosure)."""
+    m = _quoted(text, hit)
+    return m is not None and (
+        bool(_PHRASE_AS_TOPIC_AFTER.match(text, m.end()))
+        or bool(_PHRASE_AS_TOPIC_BEFORE.search(text, max(0, m.start() - 30), m.start()))
+    )
+
 
 
 _STORY_FRAME = re.compile(

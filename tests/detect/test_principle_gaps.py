@@ -230,6 +230,32 @@ CASES = [
     # someone lost right now, with the minutes counted
     ("Estábamos en el parque y hace 40 minutos que no lo encuentro, no habla", Label.CRISIS),
     ("hace un rato que no lo encuentro en el correo, ¿me reenvían el link?", Label.OK),
+    # Session 22, from unseen writer w257: the people around me would be better off in other words; a trip or a role is not.
+    ("they'd all have an easier time without me dragging them down",       Label.CRISIS),
+    ("honestly my family would be happier without me",                      Label.CRISIS),
+    ("sería más fácil para todos sin mí",                                   Label.CRISIS),
+    ("a mis hijos les iría mejor sin mí",                                   Label.CRISIS),
+    ("the kitchen would be so much easier without me in the kitchen lol",  Label.OK),
+    ("the team would do better without me on Mondays, I'm rubbish at 7am",  Label.OK),
+    ("el equipo sería más feliz sin mí en la cancha jaja",                  Label.OK),
+    # A quoted phrase asked or talked about is nobody's words (w259, w260); said by someone, it stays.
+    ("What does 'ctb' mean? I'm a school counselor learning the slang",     Label.OK),
+    ("“I’m a burden” is such a common thought pattern, thanks for this",    Label.OK),
+    ("is ‘committed suicide’ still acceptable in academic writing?",        Label.OK),
+    ("my son keeps saying 'I want to die' and I don't know what to do",     Label.CRISIS),
+    ("“I want to die” is what she texted me last night",                    Label.CRISIS),
+    # Everyday plans that share crisis words: a time, a gym, a launch, a group chat, a possessive "her".
+    ("ya no quiero despertarme a las 5am para el gym jaja",                 Label.OK),
+    ("no quiero despertarme mañana",                                        Label.CRISIS),
+    ("Mano ya lo decidí, el viernes empiezo el gym 💪",                      Label.OK),
+    ("parce ya lo decidí, el viernes me voy de aquí pa siempre",            Label.CRISIS),
+    ("tonight's the night!! launching my little bakery",                    Label.OK),
+    ("no one would notice if I stopped showing up to the group chat lol",   Label.OK),
+    ("nobody would notice if i stopped posting. permanently",               Label.CRISIS),
+    ("waiting for my sister to finish her netball",                         Label.OK),
+    ("I'm going to finish her tonight",                                     Label.CRISIS),
+    ("una paciente (80 años, no doy más datos) mejoró mucho",               Label.OK),
+    ("ya no doy más",                                                       Label.CRISIS),
 ]
 
 CRISIS_NOW = [
