@@ -256,6 +256,15 @@ CASES = [
     ("I'm going to finish her tonight",                                     Label.CRISIS),
     ("una paciente (80 años, no doy más datos) mejoró mucho",               Label.OK),
     ("ya no doy más",                                                       Label.CRISIS),
+    # A broken bone told with the verb, a milestone not reached yet, a school support plan (w258).
+    ("my nan broke her hip in december and is walking again",              Label.SENSITIVE),
+    ("mi abuela se fracturó la cadera en diciembre",                        Label.SENSITIVE),
+    ("my 2 year old isn't talking yet",                                     Label.SENSITIVE),
+    ("mi hijo de 2 años todavía no habla",                                  Label.SENSITIVE),
+    ("mi nena con 18 meses todavía no camina",                              Label.SENSITIVE),
+    ("Mi Junior tiene IEP por speech desde kinder",                         Label.SENSITIVE),
+    ("the council is still not talking to us about the bins",              Label.OK),
+    ("se me rompió la cafetera, auxilio",                                   Label.OK),
 ]
 
 CRISIS_NOW = [
