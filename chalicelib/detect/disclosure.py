@@ -543,6 +543,23 @@ def _anchor_after_term(x: _Context) -> _Verdict:
     return None
 
 
+# The writer's own suspicion about the condition just named, even past a question mark: "¿el test de TDAH
+# lo hacen en adultos? es que sospecho que lo tengo", "is ADHD testing for adults too? I think I have it".
+_SUSPECT_I_HAVE_IT = re.compile(
+    r"[^\n]{0,100}?(?<![\w])(?:(?:sospecho|creo|pienso|me\s+parece|estoy\s+(?:casi\s+)?segur[oa])\s+que\s+(?:yo\s+)?(?:lo|la)\s+"
+    r"(?:tengo|padezco|sufro)|i\s+(?:think|suspect|reckon|(?:am|'m)\s+(?:pretty\s+)?sure)\s+i\s+(?:have|might\s+have|'ve\s+got)\s+"
+    r"(?:it|that|this|the\s+same))(?![\w])",
+    re.IGNORECASE,
+)
+
+
+def _suspected_after_term(x: _Context) -> _Verdict:
+    """No person before the term, and the writer says right after it that they suspect they have it."""
+    if x.persons_before or not _SUSPECT_I_HAVE_IT.match(x.text, x.hit.end):
+        return None
+    return Status.ANCHORED, "suspected"
+
+
 def _implied_first_person(x: _Context) -> _Verdict:
     """No person at all, but the writer is implied ("3 months without a panic attack", "day 12 no drinking")."""
     if x.persons_before or not _implied_writer(x.text, x.hit, x.clause, x.in_clause):
@@ -587,16 +604,47 @@ def _quoted_term(x: _Context) -> _Verdict:
     return (Status.UNANCHORED, "quoted_phrase") if _quoted_phrase_as_topic(x.text, x.hit) else None
 
 
+# A health place named as the writer's workplace: "I work at the hospital", "me dieron el trabajo en el hospital
+# infantil", "my nursing shift at the hospital", "la plaza de fisio en el hospital" (w263). "I was in the hospital"
+# and "my son's appointment at the hospital" are not work.
+_WORKPLACE_BEFORE = re.compile(
+    r"(?<![\w])(?:work|works|working|worked|job|shift|internship|placement|rotation|residency|trabajo|trabajar|trabajando|"
+    r"trabaj[eé]|turno|guardia|plaza|pr[aá]cticas|rotaci[oó]n|residencia)(?:\s+(?:de\s+)?[\w'-]+){0,3}?\s+"
+    r"(?:at|in|en)\s+(?:the\s+|a\s+|el\s+|la\s+|un\s+|una\s+)?$",
+    re.IGNORECASE,
+)
+
+
+_CARE_PLACE = re.compile(
+    r"hospital(?:es)?|clinic|clinics|cl[ií]nicas?|ward|icu|uci|a&e|urgencias|emergency|er|pharmacy|farmacia|consultorio|"
+    r"cesfam|centro\s+de\s+salud|health\s+cent(?:re|er)",
+    re.IGNORECASE,
+)
+
+
+def _workplace(x: _Context) -> _Verdict:
+    """The term is a place of work ("hospital", "clínica") right after a job word, not a place of care."""
+    if (
+        x.hit.type == "TREATMENT"
+        and _CARE_PLACE.fullmatch(x.text, x.hit.start, x.hit.end)
+        and _WORKPLACE_BEFORE.search(x.text, max(x.clause[0], x.hit.start - 60), x.hit.start)
+    ):
+        return Status.UNANCHORED, "professional"
+    return None
+
+
 # The detection policy for one health term: these rules in this order, the first that answers wins.
 # Rules from _generic_person on may assume a person before the term (_nobody answers otherwise).
 _ANCHOR_RULES = (
     _quoted_term,
+    _workplace,
     _care_provider,
     _possessive,
     _tagged,
     _self_frame,
     _topic,
     _anchor_after_term,
+    _suspected_after_term,
     _implied_first_person,
     _nobody,
     _generic_person,
@@ -703,7 +751,8 @@ def assess(text: str, hits: Iterable[Entity]) -> Assessment:
             findings.append(Finding(hit, Status.UNANCHORED, "substance"))
         elif hit.type in HEALTH_TYPES or hit.type in (CRISIS_MENTION, CARE_PROVIDER):
             status, cue = _anchor(text, hit, clause, cues, specific)
-            if status is Status.ANCHORED and joking and _is_hyperbole(hit, cues):
+            # A suspicion told in so many words ("sospecho que lo tengo jaja") is no hyperbole.
+            if status is Status.ANCHORED and joking and cue != "suspected" and _is_hyperbole(hit, cues):
                 status, cue = Status.UNANCHORED, "joke"
             if status is Status.ANCHORED and _in_health_idiom(hit, cues):
                 status, cue = Status.UNANCHORED, "idiom"  # "muerta de cansancio", "me va a dar un infarto"
@@ -1234,7 +1283,9 @@ _AMBIGUOUS_FAREWELL = re.compile(
     r"thanks?\s+(?:you\s+)?for\s+everything|gracias\s+por\s+todo|this\s+is\s+(?:my\s+)?goodbye|goodbye\s+everyone|my\s+last\s+night\s+(?:here|on\s+earth)|"
     r"(?:last|final)\s+(?:post|message|msg|comment|words?|time)\b(?!\s+ever)|[uú]ltim[oa]\s+(?:post|mensaje|posteo|comentario|publicaci)|"
     r"won'?t\s+be\s+(?:posting|writing|commenting|on\s+here)|ya\s+no\s+voy\s+a\s+(?:publicar|escribir|postear)|"
-    r"see\s+(?:you|u|ya|y'all)\s+(?:all\s+)?on\s+the\s+other\s+side",
+    r"see\s+(?:you|u|ya|y'all)\s+(?:all\s+)?on\s+the\s+other\s+side|"
+    # "me despido del club de lectura, me voy de intercambio", "ya no quiero estar aquí en Lima, me mudo a la sierra" (w262).
+    r"me\s+despido|no\s+quiero\s+estar\s+(?:aqu[ií]|ac[aá])",
     re.IGNORECASE,
 )
 _EVERYDAY_DEPARTURE = re.compile(
@@ -1247,7 +1298,7 @@ _EVERYDAY_DEPARTURE = re.compile(
     r"leaving\s+(?:the|this)\s+(?:group|page|company|clinic)|leaving\s+(?:facebook|instagram|social\s+media)|"
     r"me\s+mudo|mudanza|nos\s+vemos|taller|curso|clases?|vacaciones|viaje|felices\s+fiestas|feliz\s+(?:navidad|a[ñn]o)|"
     r"pr[oó]xim[oa]|otra\s+ciudad|otro\s+pa[ií]s|nuevo\s+trabajo|nueva\s+(?:cuenta|etapa)|dejo\s+el\s+grupo|me\s+voy\s+del\s+grupo|"
-    r"me\s+jubilo|jubil\w*|mientras\s+(?:estoy|est[eé]|viajo)|"
+    r"me\s+jubilo|jubil\w*|mientras\s+(?:estoy|est[eé]|viajo)|intercambio|erasmus|me\s+mudo\s+a|"
     # A mock obituary for a thing ("rip my sleep schedule, it was nice knowing u").
     r"rip\s+(?:to\s+)?(?:my|mi|mis)\s+\w+)(?![\w])",
     re.IGNORECASE,

@@ -265,6 +265,38 @@ CASES = [
     ("Mi Junior tiene IEP por speech desde kinder",                         Label.SENSITIVE),
     ("the council is still not talking to us about the bins",              Label.OK),
     ("se me rompió la cafetera, auxilio",                                   Label.OK),
+    # Blades kept to cope are self-harm now (w263); razor burn is not.
+    ("is it normal to have a bag of razors in your desk for 'stress relief'? it works better than breathing", Label.CRISIS),
+    ("tengo unas cuchillas en el cajón para cuando me estreso, me sirven más que respirar", Label.CRISIS),
+    ("razor burn cream works better than anything for stress relief on my legs", Label.OK),
+    # A suspicion said in so many words after the condition (w263); a place of work is not a place of care.
+    ("¿el test de TDAH lo hacen en adultos? es que sospecho que lo tengo jaja", Label.SENSITIVE),
+    ("is ADHD testing for adults too? I think I have it",                  Label.SENSITIVE),
+    ("I work at the hospital on weekends",                                  Label.OK),
+    ("POR FIN ME DIERON LA PLAZA DE FISIO EN EL HOSPITAL 🏥🙌",               Label.OK),
+    ("I was in the hospital last week",                                     Label.SENSITIVE),
+    ("Just finished my last round of radiation!!! RANG THAT BELL",          Label.SENSITIVE),
+    ("me acaban de dar la noticia: remisión completa 🎗️",                   Label.SENSITIVE),
+    # Spanish everyday burdens and departures that share crisis words (w262); the serious twins stay crises.
+    ("soy una carga para mi gato, me mira como diciendo 'otra vez vos' 😂", Label.OK),
+    ("soy una carga para mi familia",                                       Label.CRISIS),
+    ("tía no puedo más con esta ola de calor, me mudo al pasillo de congelados", Label.OK),
+    ("no doy más con el calor boludo, 40 grados en Rosario",                Label.OK),
+    ("Me despido del club de lectura porque me voy de intercambio a Montreal", Label.OK),
+    ("me despido de todos, gracias por todo",                               Label.CRISIS),
+    ("ya no quiero estar aquí en Lima con este tráfico, me mudo a la sierra", Label.OK),
+    ("ya no quiero estar aquí en este mundo",                               Label.CRISIS),
+    ("Ya escribí las cartas de recomendación para los practicantes, profe", Label.OK),
+    ("Le escribí una carta a mi yo del futuro como sugería el post 😊",      Label.OK),
+    ("escribí las cartas para mis hijos",                                   Label.CRISIS),
+    # A small child named before what it swallowed; a missing autistic child with what he wears (w262).
+    ("mi hijo de 3 años se comió como 6 pastillas de la presión de mi suegra, todavía está normal pero tengo miedo", Label.CRISIS),
+    ("¿qué pasa si un niño de 3 años se come una pastilla de ibuprofeno?",  Label.OK),
+    ("Mi hijo con autismo se salió del centro comercial, no habla, tiene 7 años, polo verde, ayúdenme", Label.CRISIS),
+    # Asking God to take me now (w262), not a blessing for the road.
+    ("ya es hora de que Diosito me recoja, y si no yo misma le ayudo",      Label.CRISIS),
+    ("le pido a la Virgen que me lleve con él",                             Label.CRISIS),
+    ("que Dios me lleve con bien en este viaje",                            Label.OK),
 ]
 
 CRISIS_NOW = [
