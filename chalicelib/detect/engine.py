@@ -354,6 +354,16 @@ def _long_unfound_and_unsure(text: str, assessment: disclosure.Assessment, score
             and scores.protect_p < LONG_TEXT_UNFOUND_PROTECT)
 
 
+# Upper-case-only vocabulary acronyms that are no word in English or Spanish, so a shouted text keeps them as
+# typed ("TLP ACÁ, SE AGRADECE EL POST" is still borderline personality disorder); MS, ADD, ED, TEA, PREP,
+# AA or ITS are words too and are lowered with the rest (session 22: 9 of 15 ALL CAPS flips on the unseen
+# training writers were such acronyms lost).
+_SHOUTED_ACRONYMS = frozenset(
+    {"TMD", "BRCA", "MND", "TDA", "TLP", "TCA", "TOC", "SOP", "IUI", "ICSI", "TKR", "THR", "CGM", "ILE", "IVE", "ETS", "CUD"}
+)
+_WORD_RUN = re.compile(r"\w+")
+
+
 def _unshouted(text: str) -> str:
     """A text typed in ALL CAPS, as the recognizers should read it: lower case.
 
@@ -364,7 +374,14 @@ def _unshouted(text: str) -> str:
     cased = [c for c in text if c.isalpha() and c.lower() != c.upper()]
     if len(cased) < 8 or any(c.islower() for c in cased):
         return text
-    return "".join(low if len(low := c.lower()) == 1 else c for c in text)
+
+    def lowered(m: re.Match) -> str:
+        word = m.group(0)
+        if word in _SHOUTED_ACRONYMS:
+            return word
+        return "".join(low if len(low := c.lower()) == 1 else c for c in word)
+
+    return _WORD_RUN.sub(lowered, text)
 
 
 def _denied_crisis(assessment: disclosure.Assessment) -> bool:

@@ -889,6 +889,14 @@ def test_the_same_wording_meant_stays_a_crisis(detector, text):
     assert rules(detector, text) is Label.CRISIS
 
 
+def test_a_shouted_text_keeps_acronyms_that_are_no_word(detector):
+    # "TLP", "TOC", "SOP" are no English or Spanish word: shouted, they are still the conditions. "MS" and "TEA"
+    # are words too and are read in lower case.
+    for text in ("TLP acá, se agradece el post", "las q tenemos SOP sabemos 😤", "Yo tengo TOC y no es ser ordenada"):
+        assert detector.detect(text.upper()).label is detector.detect(text).label is Label.SENSITIVE
+    assert "HEALTH_CONDITION" not in {h.type for h in detector.assess("I'LL HAVE A TEA AND A SCONE PLEASE, THANKS")[2]}
+
+
 def test_a_shouted_text_is_read_without_case_sensitive_acronyms(detector):
     # In ALL CAPS every word looks like an acronym: "MS CARTER" is a teacher, not multiple sclerosis,
     # and the goodbye must stay a crisis whatever the case.
