@@ -297,6 +297,17 @@ CASES = [
     ("ya es hora de que Diosito me recoja, y si no yo misma le ayudo",      Label.CRISIS),
     ("le pido a la Virgen que me lleve con él",                             Label.CRISIS),
     ("que Dios me lleve con bien en este viaje",                            Label.OK),
+    # From w266-w267 (recovery pages): overdose now in slang, command voices in the singular, pills counted in
+    # slang, resuscitation now (not a class), still wanting to disappear; using told in people's words.
+    ("my friend is ODing rn at the party and nobody has narcan",            Label.CRISIS),
+    ("desde la recaída volvió esa voz que me dice que me tire",              Label.CRISIS),
+    ("tengo los chochos contados. 30. con eso alcanza, ¿verdad?",            Label.CRISIS),
+    ("le estoy haciendo RCP a mi primo, se puso azul",                       Label.CRISIS),
+    ("i'm giving her chest compressions what do i do",                      Label.CRISIS),
+    ("we're doing CPR on the dummy in class today",                         Label.OK),
+    ("¿de qué sirven las fichas si por dentro sigo queriendo desaparecer?",  Label.CRISIS),
+    ("i used to shoot up in the bathroom of this library, 8 yrs clean",     Label.SENSITIVE),
+    ("Can I bring my service dog to the open meeting?",                     Label.SENSITIVE),
 ]
 
 CRISIS_NOW = [
