@@ -308,6 +308,11 @@ CASES = [
     ("¿de qué sirven las fichas si por dentro sigo queriendo desaparecer?",  Label.CRISIS),
     ("i used to shoot up in the bathroom of this library, 8 yrs clean",     Label.SENSITIVE),
     ("Can I bring my service dog to the open meeting?",                     Label.SENSITIVE),
+    # Jewellery shared out among the grandchildren; a death wish hung on an idiom; "ni la vida" (w262, w265).
+    ("Ya regalé la máquina de coser a mi vecina y las joyas a mis nietas. Ya no voy a ir más a la terapia", Label.CRISIS),
+    ("le di mis joyas a mis hijas para la boda de la mayor",                Label.OK),
+    ("dicen que este calor mata, ojalá fuera cierto conmigo",               Label.CRISIS),
+    ("ya no aguanto nada, ni el calor ni la vida, quisiera dormirme y ya",  Label.CRISIS),
 ]
 
 CRISIS_NOW = [
