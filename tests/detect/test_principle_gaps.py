@@ -313,6 +313,10 @@ CASES = [
     ("le di mis joyas a mis hijas para la boda de la mayor",                Label.OK),
     ("dicen que este calor mata, ojalá fuera cierto conmigo",               Label.CRISIS),
     ("ya no aguanto nada, ni el calor ni la vida, quisiera dormirme y ya",  Label.CRISIS),
+    # Told the way a farmer or a FIFO worker would (w269): exhaust in the shed, the insurance worth more than me.
+    ("Most nights I've been sitting in the shed with the hose and the ute running, just to see what it's like", Label.CRISIS),
+    ("left the ute running in the shed to warm it up, doors open",         Label.OK),
+    ("the missus and the kids would be better off with that than with me", Label.CRISIS),
 ]
 
 CRISIS_NOW = [
