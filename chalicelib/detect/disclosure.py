@@ -780,7 +780,9 @@ _BODY = (
     r"ankles?|breasts?|neck|throat|shoulders?|ribs?|calf|calves|knees?|scars?|veins?)"
 )
 _EVERYDAY_CUTTING_AFTER = re.compile(
-    r"\s+(?:(?:out|back|down|up|off|corners|ties|class(?:es)?|costs?|teeth|hair|grass|carbs|sugar|onions|wood|paper|fabric|coupons|cake)(?![\w])|"
+    r"\s+(?:(?:out|back|down|up|off|corners|ties|class(?:es)?|costs?|teeth|hair|grass|carbs|sugar|onions|wood|paper|fabric|coupons|cake|"
+    # the tool or the place, not the act: "a cutting board for his mum", "cutting mat", "cutting room floor" (w269)
+    r"boards?|mats?|edge|room|tools?|machines?|blades?\s+for\s+the\s+(?:mower|saw)|garden|discs?)(?![\w])|"
     rf"(?:my|his|her|their|our|the|a|an|some|your)\s+(?:own\s+)?(?!{_BODY}(?![\w]))[a-z]+)",
     re.IGNORECASE,
 )

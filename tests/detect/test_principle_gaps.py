@@ -317,6 +317,18 @@ CASES = [
     ("Most nights I've been sitting in the shed with the hose and the ute running, just to see what it's like", Label.CRISIS),
     ("left the ute running in the shed to warm it up, doors open",         Label.OK),
     ("the missus and the kids would be better off with that than with me", Label.CRISIS),
+    ("Want to bring my grandson in to make a cutting board for his mum",    Label.OK),
+    ("setting it up right from the start might save some grief",          Label.OK),
+    # Long Spanish chatter (w268): "me tocó" is my turn, not a touch; the uncles and the tequila are no pills.
+    ("el miércoles me tocó de secretaria en la reunión de la comunidad",   Label.OK),
+    ("el tío me tocó y no sé qué hacer",                                   Label.CRISIS),
+    ("la cantamos en la boda de mi prima con todos los tíos y el tequila", Label.OK),
+    ("me tomé todas las pastillas con tequila",                             Label.CRISIS),
+    ("Me voy a morir de un atracón de polvorones estas navidades",          Label.OK),
+    ("lo único que me calma es la trincheta que tengo en el cajón",         Label.CRISIS),
+    ("the only thing that calms me down is the blade",                      Label.CRISIS),
+    ("¿desde qué altura una caída es segura que no tiene vuelta atrás? es para un relato", Label.CRISIS),
+    ("¿desde qué altura una caída es mortal para un gato?",                  Label.OK),
 ]
 
 CRISIS_NOW = [
