@@ -324,7 +324,7 @@ CASES = [
     ("el tío me tocó y no sé qué hacer",                                   Label.CRISIS),
     ("la cantamos en la boda de mi prima con todos los tíos y el tequila", Label.OK),
     ("me tomé todas las pastillas con tequila",                             Label.CRISIS),
-    ("Me voy a morir de un atracón de polvorones estas navidades",          Label.OK),
+    ("Me voy a morir de un empacho de polvorones estas navidades",          Label.OK),
     ("lo único que me calma es la trincheta que tengo en el cajón",         Label.CRISIS),
     ("the only thing that calms me down is the blade",                      Label.CRISIS),
     ("¿desde qué altura una caída es segura que no tiene vuelta atrás? es para un relato", Label.CRISIS),
