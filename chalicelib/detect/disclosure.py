@@ -1204,7 +1204,6 @@ def _quoted_phrase_as_topic(text: str, hit: Entity) -> bool:
     )
 
 
-
 _STORY_FRAME = re.compile(
     r"(?<![\w])(?:(?:writing|write|wrote|for)\s+(?:a|my|the)\s+(?:short\s+)?(?:story|novel|book|script|screenplay|play|fanfic)|"
     r"(?:escribiendo|escribo|escrib[ií]|para)\s+(?:una?|mi|el|la)\s+(?:novela|cuento|historia|gui[oó]n|obra|libro))(?![\w])",
