@@ -601,7 +601,8 @@ def _person_before(x: _Context) -> _Verdict:
 
 def _quoted_term(x: _Context) -> _Verdict:
     """ "is 'committed suicide' still acceptable?": a quoted phrase talked about is nobody's disclosure."""
-    return (Status.UNANCHORED, "quoted_phrase") if _quoted_phrase_as_topic(x.text, x.hit) else None
+    quote = _quoted(x.text, x.hit)
+    return (Status.UNANCHORED, "quoted_phrase") if quote is not None and _talked_about(x.text, quote) else None
 
 
 # A health place named as the writer's workplace: "I work at the hospital", "me dieron el trabajo en el hospital
@@ -1100,9 +1101,10 @@ def _crisis_direct(text: str, hit: Entity, clause: tuple[int, int], cues: Sequen
         return Finding(hit, Status.UNANCHORED, "generic_person")
     if fiction_nearest or (not first_person and (fiction or (general and helper and hit.type != "CRISIS_OVERDOSE"))):
         return Finding(hit, Status.UNANCHORED, "generic_person")
-    if _quoted_phrase_as_topic(text, hit):
+    quote = _quoted(text, hit)
+    if quote is not None and _talked_about(text, quote):
         return Finding(hit, Status.UNANCHORED, "quoted_phrase")
-    if _quoted_lyrics(text, hit):
+    if quote is not None and _names_a_song(text, quote):
         # "“Ya no puedo más, corazón de piedra” dice la cumbia": a song quoted is not the writer's own
         # words (LABELS.md: lyrics are ok).
         return Finding(hit, Status.UNANCHORED, "lyrics")
@@ -1166,10 +1168,9 @@ def _quoted(text: str, hit: Entity) -> re.Match | None:
     return None
 
 
-def _quoted_lyrics(text: str, hit: Entity) -> bool:
-    """The crisis words sit inside quotation marks and the text names a song outside them."""
-    m = _quoted(text, hit)
-    return m is not None and bool(_SONG.search(text[: m.start()] + " " + text[m.end() :]))
+def _names_a_song(text: str, quote: re.Match) -> bool:
+    """The text names a song outside the quotation (the crisis words inside it are lyrics)."""
+    return bool(_SONG.search(text[: quote.start()] + " " + text[quote.end() :]))
 
 
 # What follows a quoted phrase that is talked about, not said: "'ctb' mean?", "“I'm a burden” is such a
@@ -1194,13 +1195,11 @@ _PHRASE_AS_TOPIC_BEFORE = re.compile(
 )
 
 
-def _quoted_phrase_as_topic(text: str, hit: Entity) -> bool:
-    """The crisis or health words are quoted as a phrase and asked or talked about: what it means, how
-    common a thought it is, whether a term is still acceptable (LABELS.md: general talk is not a disclosure)."""
-    m = _quoted(text, hit)
-    return m is not None and (
-        bool(_PHRASE_AS_TOPIC_AFTER.match(text, m.end()))
-        or bool(_PHRASE_AS_TOPIC_BEFORE.search(text, max(0, m.start() - 30), m.start()))
+def _talked_about(text: str, quote: re.Match) -> bool:
+    """The quoted phrase is asked or talked about: what it means, how common a thought it is, whether a term
+    is still acceptable (LABELS.md: general talk is not a disclosure)."""
+    return bool(_PHRASE_AS_TOPIC_AFTER.match(text, quote.end())) or bool(
+        _PHRASE_AS_TOPIC_BEFORE.search(text, max(0, quote.start() - 30), quote.start())
     )
 
 
