@@ -40,6 +40,7 @@ from chalicelib.detect.encoder import ENCODER_NAME, SentenceEncoder  # noqa: E40
 from chalicelib.detect.engine import (  # noqa: E402
     ENCODER_MIN_WORDS,
     LONG_TEXT_HEADS_AGREE,
+    LONG_TEXT_UNFOUND_PROTECT,
     LONG_TEXT_WORDS,
     PresidioDetector,
     word_count,
@@ -137,9 +138,11 @@ def load_corpus() -> tuple[list[dict], dict]:
     return items, stats
 
 
-def featurize(items: list[dict], params: dict) -> tuple[list, list[Label], list[str]]:
+def featurize(items: list[dict], params: dict) -> tuple[list, list[Label], list[str], list[bool]]:
+    """Hashed n-gram and rule-feature rows, the rules' label, the language and whether the rules found
+    anything at all (any finding in any status: engine._long_unfound_and_unsure's test) for each item."""
     detector = PresidioDetector(classifier=None)
-    rows, rule_labels, langs = [], [], []
+    rows, rule_labels, langs, found = [], [], [], []
     n_features = 1 << params["n_features_log2"]
     for it in items:
         text, lang, _hits, assessment = detector.assess(it["text"], None)
@@ -147,7 +150,8 @@ def featurize(items: list[dict], params: dict) -> tuple[list, list[Label], list[
         rows.append((clf.hashed_counts(ngram_keys, n_features), clf.hashed_counts(rule_keys, n_features)))
         rule_labels.append(assessment.label)
         langs.append(lang)
-    return rows, rule_labels, langs
+        found.append(bool(assessment.findings))
+    return rows, rule_labels, langs, found
 
 
 def compute_idf(rows: list, idx: np.ndarray, n_features: int) -> np.ndarray:
@@ -274,8 +278,16 @@ def crisis_predicted(p_crisis: np.ndarray, encoder_crisis: np.ndarray, rule: np.
     return (rule == 2) | ((ngram | encoder) & ~disagree)
 
 
+def protect_predicted(blended: np.ndarray, threshold, unfound: np.ndarray | None, unfound_floor: float) -> np.ndarray:
+    """Protect (ok vs sensitive) as the engine decides it: the blended score against the band's threshold,
+    and a long text in which the rules found nothing (`unfound`: more than LONG_TEXT_WORDS words, no finding)
+    also needs `unfound_floor` (engine._long_unfound_and_unsure). None: no such items to gate."""
+    protect = blended >= threshold
+    return protect if unfound is None else protect & ~(unfound & (blended < unfound_floor))
+
+
 def choose_thresholds(z: np.ndarray, encoded: np.ndarray, gold: np.ndarray, rule: np.ndarray, band: np.ndarray,
-                      words: np.ndarray) -> dict:
+                      words: np.ndarray, unfound: np.ndarray | None = None) -> dict:
     """Joint grid over the n-gram crisis threshold, the encoder crisis threshold, the blend weight and
     the protect threshold, on writer-held-out scores; then, with the crisis thresholds and the blend
     fixed, a grid over separate protect thresholds for short, middle and long items (`band`, length_bands).
@@ -298,7 +310,7 @@ def choose_thresholds(z: np.ndarray, encoded: np.ndarray, gold: np.ndarray, rule
             for w in BLEND_WEIGHTS:
                 blended = (1 - w) * p[:, 0] + w * encoded[:, 0]
                 for tp in PROTECT_GRID:
-                    flagged = crisis_pred | (blended >= tp)
+                    flagged = crisis_pred | protect_predicted(blended, tp, unfound, LONG_TEXT_UNFOUND_PROTECT)
                     fpr = flagged[is_ok].mean()
                     if fpr > OK_FPR_BUDGET:
                         continue
@@ -315,7 +327,7 @@ def choose_thresholds(z: np.ndarray, encoded: np.ndarray, gold: np.ndarray, rule
                         best_key = key
                         best = {"protect": float(tp), "crisis": float(tc), "encoder_crisis": float(te),
                                 "blend_weight": float(w)}
-    return split_protect_threshold(z, encoded, gold, rule, band, words, best)
+    return split_protect_threshold(z, encoded, gold, rule, band, words, best, unfound)
 
 
 MIDDLE, SHORT, LONG = 0, 1, 2  # length bands: which protect threshold a text is judged against
@@ -327,11 +339,14 @@ def length_bands(views: list[str], params: dict) -> np.ndarray:
 
 
 def split_protect_threshold(z: np.ndarray, encoded: np.ndarray, gold: np.ndarray, rule: np.ndarray, band: np.ndarray,
-                            words: np.ndarray, th: dict) -> dict:
+                            words: np.ndarray, th: dict, unfound: np.ndarray | None = None) -> dict:
     """With th's crisis thresholds and blend fixed, separate protect thresholds for short, middle and long
     items, each chosen in its own band against its own false-positive budget: fewest crises labelled ok,
     then highest protect recall, then lowest FPR, with the band's FPR on ok <= OK_FPR_BUDGET (so the
     overall FPR is within it too). A band where no threshold fits the budget gets the grid's highest.
+    The long band is chosen first, together with the floor a long text the rules found nothing in must
+    also reach (`protect_long_unfound`, at least the long threshold; `unfound` marks those texts); the
+    other bands are then chosen with that floor applied, as the engine applies it.
 
     Why separate thresholds: at one threshold for all, items of at most 8 words had protect recall 0.939
     at 0.038 false positives and longer items 0.975 at 0.061 (session 12's writer-held-out scores); a few
@@ -339,45 +354,58 @@ def split_protect_threshold(z: np.ndarray, encoded: np.ndarray, gold: np.ndarray
     21): with one pooled budget the grid spent it where recall was cheapest in the writer-held-out scores
     and set the long band's threshold at 0.72 (session 20's run); on held-out writers of long messages
     protect recall then fell 0.978 -> 0.941. A band's own budget keeps each band's trade honest and
-    does not move one band's errors into another's."""
+    does not move one band's errors into another's. Why the floor is chosen here (session 23): the engine
+    always applied it (LONG_TEXT_UNFOUND_PROTECT, 0.8) but the grid did not, so session 22's long threshold
+    (0.52) was chosen for 0.056 false positives and gave 0.041 at run time, with long protect recall
+    0.986 -> 0.983 (writer-held-out); choosing both together gave 0.990 at 0.059 on the same scores."""
     p = 1.0 / (1.0 + np.exp(-z))
     crisis_pred = crisis_predicted(p[:, 1], encoded[:, 1], rule, words, th["crisis"], th["encoder_crisis"])
     blended = (1 - th["blend_weight"]) * p[:, 0] + th["blend_weight"] * encoded[:, 0]
-    chosen = {}
-    for b in (MIDDLE, SHORT, LONG):
+    chosen, floor = {}, LONG_TEXT_UNFOUND_PROTECT
+    for b in (LONG, MIDDLE, SHORT):
         in_band = band == b
         if not in_band.any():
             continue
         n_ok, n_protect = int((in_band & (gold == 0)).sum()), int((in_band & (gold > 0)).sum())
         best_key = None
         for t in PROTECT_GRID:
-            flagged = (crisis_pred | (blended >= t)) & in_band
-            fpr = int((flagged & (gold == 0)).sum()) / max(n_ok, 1)
-            if fpr > OK_FPR_BUDGET:
-                continue
-            missed = int(((gold == 2) & in_band & ~flagged).sum())
-            key = (-missed, round(int((flagged & (gold > 0)).sum()) / max(n_protect, 1), 4), -fpr)
-            if best_key is None or key > best_key:
-                best_key, chosen[b] = key, float(t)
+            floors = [f for f in PROTECT_GRID if f >= t] if b == LONG and unfound is not None else [floor]
+            for f in floors:
+                flagged = (crisis_pred | protect_predicted(blended, t, unfound, f)) & in_band
+                fpr = int((flagged & (gold == 0)).sum()) / max(n_ok, 1)
+                if fpr > OK_FPR_BUDGET:
+                    continue
+                missed = int(((gold == 2) & in_band & ~flagged).sum())
+                key = (-missed, round(int((flagged & (gold > 0)).sum()) / max(n_protect, 1), 4), -fpr)
+                if best_key is None or key > best_key:
+                    best_key, chosen[b] = key, float(t)
+                    if b == LONG:
+                        chosen_floor = float(f)
         chosen.setdefault(b, float(PROTECT_GRID[-1]))
+        if b == LONG and best_key is not None:
+            floor = chosen_floor
     best = dict(th, protect=chosen.get(MIDDLE, th["protect"]))
     best["protect_short"] = chosen.get(SHORT, best["protect"])
     if LONG in chosen:
         best["protect_long"] = chosen[LONG]
+    if unfound is not None:
+        best["protect_long_unfound"] = floor
     return best
 
 
 def combined(z: np.ndarray, encoded: np.ndarray, rule: np.ndarray, th: dict, band: np.ndarray,
-             words: np.ndarray) -> np.ndarray:
+             words: np.ndarray, unfound: np.ndarray | None = None) -> np.ndarray:
     """Labels as chalicelib/detect/classifier.py and engine.py decide them ("stack"): crisis as
     crisis_predicted; the blended protect probability decides ok vs sensitive, against the threshold of
-    the item's length band (length_bands)."""
+    the item's length band (length_bands) and, for a long text the rules found nothing in, the floor
+    (protect_predicted)."""
     p = 1.0 / (1.0 + np.exp(-z))
     w = th["blend_weight"]
     crisis = crisis_predicted(p[:, 1], encoded[:, 1], rule, words, th["crisis"], th["encoder_crisis"])
     threshold = np.select([band == SHORT, band == LONG],
                           [th.get("protect_short", th["protect"]), th.get("protect_long", th["protect"])], th["protect"])
-    protect = crisis | ((1 - w) * p[:, 0] + w * encoded[:, 0] >= threshold)
+    protect = crisis | protect_predicted((1 - w) * p[:, 0] + w * encoded[:, 0], threshold, unfound,
+                                         th.get("protect_long_unfound", LONG_TEXT_UNFOUND_PROTECT))
     return np.where(crisis, 2, np.where(protect, 1, 0))
 
 
@@ -432,7 +460,7 @@ def main() -> int:
         print("no training data in data/corpus/", file=sys.stderr)
         return 1
     print(f"corpus: {len(items)} items from {stats['files']} files {stats}")
-    rows, rule_labels, langs = featurize(items, params)
+    rows, rule_labels, langs, found = featurize(items, params)
     print(f"featurized {len(items)} items in {time.perf_counter() - t0:.0f}s")
     gold = np.array([LABELS.index(it["label"]) for it in items])
     rule = np.array([LABELS.index(lbl.value) for lbl in rule_labels])
@@ -454,7 +482,7 @@ def main() -> int:
     # Training rows: the items, then (PUNCTUATION_FREE_COPIES) their punctuation-free copies at i + n.
     n = len(items)
     if PUNCTUATION_FREE_COPIES:
-        copies, _, _ = featurize([{"text": without_punctuation(it["text"])} for it in items], params)
+        copies, _, _, _ = featurize([{"text": without_punctuation(it["text"])} for it in items], params)
         rows_all, gold_all = rows + copies, np.concatenate([gold, gold])
     else:
         rows_all, gold_all = rows, gold
@@ -480,6 +508,7 @@ def main() -> int:
     views = [judged_view(normalize(t)).text for t in texts]
     band = length_bands(views[: len(items)], params)
     words = np.array([word_count(view) for view in views[: len(items)]])
+    unfound = (words > LONG_TEXT_WORDS) & ~np.array(found)
     calib_idx = np.flatnonzero(calib)
     corpus_hash = hashlib.sha256("\n".join(sorted(_norm(items[i]["text"]) for i in train_idx)).encode()).hexdigest()
     t_embed = time.perf_counter()
@@ -522,8 +551,10 @@ def main() -> int:
             for (_tr, te), scores in zip(folds, pool.map(fold_scores, folds, fold_mats)):
                 z[te] = scores
         print(f"n-gram heads, {len(folds)} folds, C={C}: {time.perf_counter() - t_fit:.0f}s")
-        th = choose_thresholds(z[choose], encoded[choose], gold[choose], rule[choose], band[choose], words[choose])
-        r = report(gold[choose], combined(z[choose], encoded[choose], rule[choose], th, band[choose], words[choose]))
+        th = choose_thresholds(z[choose], encoded[choose], gold[choose], rule[choose], band[choose], words[choose],
+                               unfound[choose])
+        r = report(gold[choose], combined(z[choose], encoded[choose], rule[choose], th, band[choose], words[choose],
+                                          unfound[choose]))
         # Rank by the product goals: crisis let through first, then protect recall within the FPR budget.
         key = (
             -r["crises_labelled_ok"],
@@ -534,7 +565,7 @@ def main() -> int:
         if best is None or key > best[0]:
             best = (key, C, th, r, z)
     _, C, th, oof, z = best
-    pred = combined(z, encoded, rule, th, band, words)
+    pred = combined(z, encoded, rule, th, band, words, unfound)
     if args.oof:
         with args.oof.open("w", encoding="utf-8") as out:
             for i in train_idx:
@@ -563,7 +594,7 @@ def main() -> int:
     if len(calib_idx):
         zc = sigmoid_scores(heads, to_matrix(rows, calib_idx, idf, params))
         pc = combined(zc, clf.EncoderHeads.from_arrays(encoder_arrays).probabilities(calib_embeddings), rule[calib_idx],
-                      th, band[calib_idx], words[calib_idx])
+                      th, band[calib_idx], words[calib_idx], unfound[calib_idx])
         calibration = {w: report(gold[calib_idx][groups[calib_idx] == w], pc[groups[calib_idx] == w])
                        for w in CALIBRATION_WRITERS if (groups[calib_idx] == w).any()}
         calibration["all"] = report(gold[calib_idx], pc)
@@ -591,7 +622,9 @@ def main() -> int:
             "thresholds": {k: round(v, 6) for k, v in th.items()},
             "threshold_rule": f"joint grid (n-gram crisis, encoder crisis, protect, blend weight) on writer-held-out scores of the independent writers: ok FPR <= {OK_FPR_BUDGET}, ok->crisis <= {OK_CRISIS_BUDGET}, sensitive->crisis <= {CRISIS_SPILL}; "
             f"min crises labelled ok, then crisis recall up to {CRISIS_RECALL_TARGET}, then max protect recall, "
-            "then crisis recall, then fewest sensitive->crisis",
+            "then crisis recall, then fewest sensitive->crisis; then separate protect thresholds for short, middle and long "
+            "texts, each band within the same budget, the long band's together with the floor a long text the rules found "
+            "nothing in must reach (protect_long_unfound)",
             "training_items": int(len(all_idx)),
             "punctuation_free_copies": PUNCTUATION_FREE_COPIES,
             "training_counts": {lbl: int((gold[all_idx] == i).sum()) for i, lbl in enumerate(LABELS)},

@@ -267,8 +267,9 @@ class PresidioDetector:
                 # The model (with the rules' findings among its features) decides ok vs sensitive,
                 # except on a long text read in part (bounded.py), where one disclosure is diluted
                 # among hundreds of ordinary words the model was not trained on: the rules' finding stands.
-                decided = Label.SENSITIVE if scores.protect and not _long_unfound_and_unsure(norm, assessment, scores) \
-                    else Label.OK
+                unfound_floor = self._classifier.thresholds.get("protect_long_unfound", LONG_TEXT_UNFOUND_PROTECT)
+                decided = Label.SENSITIVE if scores.protect and not _long_unfound_and_unsure(
+                    norm, assessment, scores, unfound_floor) else Label.OK
                 if label is Label.SENSITIVE and normalized.original_length > MAX_JUDGED_CHARS:
                     decided = Label.SENSITIVE
                 label, learned = decided, learned or decided is not label
@@ -340,10 +341,12 @@ def _long_crisis_heads_disagree(text: str, scores) -> bool:
 LONG_TEXT_UNFOUND_PROTECT = 0.8
 
 
-def _long_unfound_and_unsure(text: str, assessment: disclosure.Assessment, scores) -> bool:
+def _long_unfound_and_unsure(text: str, assessment: disclosure.Assessment, scores,
+                             floor: float = LONG_TEXT_UNFOUND_PROTECT) -> bool:
     """A long message in which the rules found nothing at all (no health, crisis or contact mention, in
-    any status) is made sensitive by the learned stage only with a protect score of at least
-    LONG_TEXT_UNFOUND_PROTECT: the model, trained mostly on short comments, scored long everyday messages
+    any status) is made sensitive by the learned stage only with a protect score of at least `floor`:
+    the model's own "protect_long_unfound" when `make train` chose it with the long threshold (session
+    23), else LONG_TEXT_UNFOUND_PROTECT. The model, trained mostly on short comments, scored long everyday messages
     (a recipe that worked, a voucher that never came) 0.9 and more for their length alone.
 
     Chosen on the 24 training writers the session-13 model never saw (w195-w204, w209-w214, w217-w219,
@@ -351,7 +354,7 @@ def _long_unfound_and_unsure(text: str, assessment: disclosure.Assessment, score
     longer are, against 1 of 1,034 long items to protect lost. Disclosures without a single listed word
     ("our first, due in August") are short, and stay with the model's own threshold."""
     return (not assessment.findings and word_count(text) > LONG_TEXT_WORDS
-            and scores.protect_p < LONG_TEXT_UNFOUND_PROTECT)
+            and scores.protect_p < floor)
 
 
 # Upper-case-only vocabulary acronyms that are no word in English or Spanish, so a shouted text keeps them as

@@ -277,3 +277,54 @@ def test_the_threshold_grid_applies_the_engines_crisis_guards():
         return rule_crisis or raised
 
     assert [engine_crisis(*c[:4]) for c in cases] == got.tolist()
+
+
+def test_the_grid_applies_the_engines_floor_for_long_texts_the_rules_found_nothing_in(detector):
+    # The grid's protect decision must be the engine's: compare protect_predicted with
+    # engine._long_unfound_and_unsure on real assessments of a long text with and without a finding.
+    sys.path.insert(0, str(REPO / "scripts"))
+    import train_classifier as tc
+
+    from chalicelib.detect import engine
+
+    chatter = ("made the soup from your post last night and it was a hit, even the fussy one went back for seconds "
+               "which never happens, I added a bit of smoked paprika and swapped the spinach for kale because that "
+               "is what we had in the fridge, do you think it would freeze, I want to make a big batch on Sunday")
+    texts = [chatter, chatter + " and my antidepressants make me so hungry lately", "just the soup thanks"]
+    floor, threshold = 0.7, 0.5
+    for protect_p in (0.45, 0.6, 0.75):
+        got, want = [], []
+        for text in texts:
+            _t, _l, _h, assessment = detector.assess(text)
+            unfound = engine.word_count(text) > engine.LONG_TEXT_WORDS and not assessment.findings
+            got.append(bool(tc.protect_predicted(np.array([protect_p]), threshold, np.array([unfound]), floor)[0]))
+            scores = clf.Scores(protect_p, 0.01, protect_p >= threshold, False, 0.01)
+            want.append(scores.protect and not engine._long_unfound_and_unsure(text, assessment, scores, floor))
+        assert got == want
+
+
+def test_the_long_band_chooses_its_floor_for_unfound_texts_within_the_budget():
+    # Long texts the rules found nothing in score higher for their length alone (ok ones too): a floor for
+    # them lets the long threshold come down for the rest, within the same budget.
+    sys.path.insert(0, str(REPO / "scripts"))
+    import train_classifier as tc
+
+    rng = np.random.default_rng(2)
+    n = 4000
+    band = np.full(n, tc.LONG)
+    gold = rng.choice([0, 1], size=n)
+    unfound = rng.random(n) < 0.4
+    protect_p = np.clip(np.where(gold == 1, 0.65, 0.35) + np.where(unfound & (gold == 0), 0.25, 0.0)
+                        + rng.normal(0, 0.1, n), 0.01, 0.99)
+    z = np.stack([np.log(protect_p / (1 - protect_p)), np.full(n, -10.0)], axis=1)
+    encoded = np.stack([protect_p, np.zeros(n)], axis=1)
+    rule, words = np.zeros(n, dtype=int), np.full(n, 60)
+    th = {"protect": 0.5, "crisis": 0.5, "encoder_crisis": 1.01, "blend_weight": 0.0}
+    with_floor = tc.split_protect_threshold(z, encoded, gold, rule, band, words, th, unfound)
+    without = tc.split_protect_threshold(z, encoded, gold, rule, band, words, th)
+    assert with_floor["protect_long_unfound"] > with_floor["protect_long"]
+    assert "protect_long_unfound" not in without
+    pred = tc.combined(z, encoded, rule, with_floor, band, words, unfound)
+    plain = tc.combined(z, encoded, rule, without, band, words)
+    assert tc.report(gold, pred)["fpr_ok"] <= tc.OK_FPR_BUDGET
+    assert tc.report(gold, pred)["protect_recall"] > tc.report(gold, plain)["protect_recall"]
