@@ -1181,7 +1181,10 @@ _PHRASE_AS_TOPIC_AFTER = re.compile(
     r"(?:is|are|was|es|son)\s+(?:such\s+an?\s+|so\s+|a\s+really\s+|a\s+very\s+|una?\s+|tan\s+)?"
     r"(?:common|classic|typical|cognitive|core\s+belief|thought\s+pattern|myth|phrase|outdated|still\s+(?:ok|okay|acceptable|used)|"
     r"stigmati[sz]ing|frase|mito|pensamiento|creencia|distorsi[oó]n|muy\s+com[uú]n|com[uú]n)(?![\w])|"
-    r"still\s+(?:ok|okay|acceptable|used)(?![\w]))",
+    r"still\s+(?:ok|okay|acceptable|used)(?![\w])|"
+    # A word as a word (session 23, w277): "'unalive' being a word we all just say now", "'unalive' is just what
+    # tiktok makes people say".
+    r"(?:being|is|as)\s+(?:a|the|just\s+a)\s+(?:word|term|phrase|slang)(?![\w])|is\s+just\s+(?:what|how)\s+(?:tiktok|people|everyone|we|kids|teens)(?![\w]))",
     re.IGNORECASE,
 )
 
