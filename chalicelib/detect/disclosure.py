@@ -1179,9 +1179,9 @@ def _names_a_song(text: str, quote: re.Match) -> bool:
 _PHRASE_AS_TOPIC_AFTER = re.compile(
     r"\s*(?:(?:mean|means|meaning|stand\s+for|stands\s+for|significa|quiere\s+decir)(?![\w])|"
     r"(?:is|are|was|es|son)\s+(?:such\s+an?\s+|so\s+|a\s+really\s+|a\s+very\s+|una?\s+|tan\s+)?"
-    r"(?:common|classic|typical|cognitive|core\s+belief|thought\s+pattern|myth|phrase|outdated|still\s+(?:ok|okay|acceptable|used)|"
+    r"(?:common|classic|typical|cognitive|core\s+belief|thought\s+pattern|myth|phrase|outdated|"
     r"stigmati[sz]ing|frase|mito|pensamiento|creencia|distorsi[oó]n|muy\s+com[uú]n|com[uú]n)(?![\w])|"
-    r"still\s+(?:ok|okay|acceptable|used)(?![\w])|"
+    r"(?:(?:is|are|was)\s+)?still\s+(?:ok|okay|acceptable|used)(?![\w])|"
     # A word as a word (session 23, w277): "'unalive' being a word we all just say now", "'unalive' is just what
     # tiktok makes people say".
     r"(?:being|is|as)\s+(?:a|the|just\s+a)\s+(?:word|term|phrase|slang)(?![\w])|is\s+just\s+(?:what|how)\s+(?:tiktok|people|everyone|we|kids|teens)(?![\w]))",
