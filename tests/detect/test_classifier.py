@@ -52,7 +52,10 @@ def test_model_files_are_plain_arrays_and_predict_probabilities():
     assert model is not None
     p_protect, p_crisis = model.probabilities("I want to end it all tonight", "en", [])
     assert 0.0 <= p_protect <= 1.0 and 0.0 <= p_crisis <= 1.0
-    assert set(model.thresholds) == {"protect", "protect_short", "crisis", "encoder_crisis"}
+    # Session 23's model: a long band with its own threshold and the floor for long texts the rules found nothing in.
+    assert set(model.thresholds) == {"protect", "protect_short", "protect_long", "protect_long_unfound", "crisis",
+                                     "encoder_crisis"}
+    assert model.thresholds["protect_long_unfound"] >= model.thresholds["protect_long"]
 
 
 def _model_with_protect_scores(protect_p: float, params: dict) -> clf.LinearClassifier:
