@@ -351,6 +351,15 @@ CASES = [
     ("I don't see much point in buying the premium version, the free one is fine", Label.OK),
     ("this is where I stop. thank you to the 3 people who cared. please feed Choco for me", Label.CRISIS),
     ("thank you to everyone who cared for mum at the hospice, you were wonderful", Label.OK),
+    # Session 23, from w279-w281 (written while session 23's model trained): anaphylaxis starting now in front of the
+    # writer (not a question about one day); wanting to go with the one who died (not on a trip); things given away
+    # before "ya no voy a necesitar nada"; dysgraphia, a feeding tube, "retraso del lenguaje", a UC flare.
+    ("I have a grade 2 student in my office now with hives spreading and lip swelling after a shared snack", Label.CRISIS),
+    ("Desde que murió mi Toño tengo ganas de irme con él. No tengo ningún plan ni nada", Label.CRISIS),
+    ("se murió mi abuela y tengo ganas de irme con ella de viaje a su pueblo para la misa", Label.OK),
+    ("ya le regalé mis polleras a mi sobrina y dejé pagado el alquiler. Ya no voy a necesitar nada más. Cuídese.", Label.CRISIS),
+    ("Our son Leo has dysgraphia and his teacher finally lets him type", Label.SENSITIVE),
+    ("My nephew Jaxon started school this week with his feeding tube", Label.SENSITIVE),
 ]
 
 CRISIS_NOW = [
