@@ -367,7 +367,7 @@ def split_protect_threshold(z: np.ndarray, encoded: np.ndarray, gold: np.ndarray
         if not in_band.any():
             continue
         n_ok, n_protect = int((in_band & (gold == 0)).sum()), int((in_band & (gold > 0)).sum())
-        best_key = None
+        best_key, best_pair = None, (float(PROTECT_GRID[-1]), floor)
         for t in PROTECT_GRID:
             floors = [f for f in PROTECT_GRID if f >= t] if b == LONG and unfound is not None else [floor]
             for f in floors:
@@ -378,12 +378,8 @@ def split_protect_threshold(z: np.ndarray, encoded: np.ndarray, gold: np.ndarray
                 missed = int(((gold == 2) & in_band & ~flagged).sum())
                 key = (-missed, round(int((flagged & (gold > 0)).sum()) / max(n_protect, 1), 4), -fpr)
                 if best_key is None or key > best_key:
-                    best_key, chosen[b] = key, float(t)
-                    if b == LONG:
-                        chosen_floor = float(f)
-        chosen.setdefault(b, float(PROTECT_GRID[-1]))
-        if b == LONG and best_key is not None:
-            floor = chosen_floor
+                    best_key, best_pair = key, (float(t), float(f))
+        chosen[b], floor = best_pair
     best = dict(th, protect=chosen.get(MIDDLE, th["protect"]))
     best["protect_short"] = chosen.get(SHORT, best["protect"])
     if LONG in chosen:
